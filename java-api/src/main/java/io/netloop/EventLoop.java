@@ -1,0 +1,40 @@
+package io.netloop;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One thread that waits for I/O and runs the callbacks of the connections it owns, plus tasks and
+ * timers. Obtained from {@link EventLoopGroup#loops()} or {@link Connection#loop()}.
+ *
+ * <pre>{@code
+ * EventLoop loop = conn.loop();
+ * loop.execute(() -> conn.write(buf));                       // any thread; wakes a blocked loop
+ * Timer t = loop.schedule(() -> conn.close(), Duration.ofSeconds(5));
+ * }</pre>
+ */
+public interface EventLoop extends Executor {
+
+    /**
+     * Runs {@code task} on this loop, in submission order, waking it if it is blocked waiting for I/O.
+     *
+     * @throws RejectedExecutionException once the loop has terminated
+     */
+    @Override
+    void execute(Runnable task);
+
+    /**
+     * Runs {@code task} on this loop after {@code delay}. Timers with the same deadline run in the
+     * order they were scheduled. Thread-safe.
+     *
+     * @throws RejectedExecutionException once the loop has terminated
+     */
+    Timer schedule(Runnable task, Duration delay);
+
+    /** Whether the calling thread is this loop's thread. */
+    boolean inEventLoop();
+
+    /** The group this loop belongs to. */
+    EventLoopGroup group();
+}

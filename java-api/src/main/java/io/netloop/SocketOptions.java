@@ -1,0 +1,183 @@
+package io.netloop;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable socket options for connections and listeners; build one with {@link #builder()}.
+ *
+ * <p>Each default is stated on its builder method. Options that only make sense for listening
+ * sockets ({@code backlog}, {@code reusePort}) are ignored by {@code connect}; every other option
+ * given to {@code listen} applies to each accepted connection.
+ *
+ * <pre>{@code
+ * SocketOptions opts = SocketOptions.builder()
+ *         .keepAlive(true)
+ *         .writeBufferWaterMarks(32 * 1024, 256 * 1024)
+ *         .idleTimeout(Duration.ofMinutes(5))
+ *         .build();
+ * }</pre>
+ */
+public final class SocketOptions {
+    private static final SocketOptions DEFAULTS = new Builder().build();
+
+    private final boolean tcpNoDelay;
+    private final boolean keepAlive;
+    private final boolean reuseAddress;
+    private final boolean reusePort;
+    private final int sendBufferSize;
+    private final int receiveBufferSize;
+    private final int backlog;
+    private final int writeBufferLowWaterMark;
+    private final int writeBufferHighWaterMark;
+    private final Duration idleTimeout;
+    private final Duration connectTimeout;
+
+    private SocketOptions(Builder b) {
+        this.tcpNoDelay = b.tcpNoDelay;
+        this.keepAlive = b.keepAlive;
+        this.reuseAddress = b.reuseAddress;
+        this.reusePort = b.reusePort;
+        this.sendBufferSize = b.sendBufferSize;
+        this.receiveBufferSize = b.receiveBufferSize;
+        this.backlog = b.backlog;
+        this.writeBufferLowWaterMark = b.low;
+        this.writeBufferHighWaterMark = b.high;
+        this.idleTimeout = b.idleTimeout;
+        this.connectTimeout = b.connectTimeout;
+    }
+
+    /** The defaults, as stated on each {@link Builder} method. */
+    public static SocketOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this instance's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tcpNoDelay = tcpNoDelay;
+        b.keepAlive = keepAlive;
+        b.reuseAddress = reuseAddress;
+        b.reusePort = reusePort;
+        b.sendBufferSize = sendBufferSize;
+        b.receiveBufferSize = receiveBufferSize;
+        b.backlog = backlog;
+        b.low = writeBufferLowWaterMark;
+        b.high = writeBufferHighWaterMark;
+        b.idleTimeout = idleTimeout;
+        b.connectTimeout = connectTimeout;
+        return b;
+    }
+
+    public boolean tcpNoDelay() { return tcpNoDelay; }
+    public boolean keepAlive() { return keepAlive; }
+    public boolean reuseAddress() { return reuseAddress; }
+    public boolean reusePort() { return reusePort; }
+    /** {@code SO_SNDBUF} in bytes, or 0 for the system's default. */
+    public int sendBufferSize() { return sendBufferSize; }
+    /** {@code SO_RCVBUF} in bytes, or 0 for the system's default. */
+    public int receiveBufferSize() { return receiveBufferSize; }
+    public int backlog() { return backlog; }
+    public int writeBufferLowWaterMark() { return writeBufferLowWaterMark; }
+    public int writeBufferHighWaterMark() { return writeBufferHighWaterMark; }
+    /** How long a connection may go without reading or writing before {@link ConnectionHandler#onIdle}; zero for never. */
+    public Duration idleTimeout() { return idleTimeout; }
+    /** How long {@code connect} waits before failing with {@link java.net.SocketTimeoutException}; zero for the system's own limit. */
+    public Duration connectTimeout() { return connectTimeout; }
+
+    @Override
+    public String toString() {
+        return "SocketOptions[tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
+                + ", reuseAddress=" + reuseAddress + ", reusePort=" + reusePort
+                + ", sendBufferSize=" + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize
+                + ", backlog=" + backlog + ", writeBufferWaterMarks=" + writeBufferLowWaterMark + "/"
+                + writeBufferHighWaterMark + ", idleTimeout=" + idleTimeout
+                + ", connectTimeout=" + connectTimeout + "]";
+    }
+
+    /** Builds {@link SocketOptions}; every setter states its default. */
+    public static final class Builder {
+        private boolean tcpNoDelay = true;
+        private boolean keepAlive = false;
+        private boolean reuseAddress = true;
+        private boolean reusePort = false;
+        private int sendBufferSize = 0;
+        private int receiveBufferSize = 0;
+        private int backlog = 1024;
+        private int low = 32 * 1024;
+        private int high = 64 * 1024;
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration connectTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** {@code TCP_NODELAY}; default {@code true}: writes are gathered by the loop, so Nagle only adds latency. */
+        public Builder tcpNoDelay(boolean on) { this.tcpNoDelay = on; return this; }
+
+        /** {@code SO_KEEPALIVE}; default {@code false}. */
+        public Builder keepAlive(boolean on) { this.keepAlive = on; return this; }
+
+        /** {@code SO_REUSEADDR} on listening sockets; default {@code true}, so a restarted server can bind at once. */
+        public Builder reuseAddress(boolean on) { this.reuseAddress = on; return this; }
+
+        /**
+         * {@code SO_REUSEPORT}; default {@code false}. Where the backend supports it (Linux), a listener
+         * opens one socket per event loop and the kernel spreads connections over them; elsewhere
+         * one socket accepts and hands connections to the loops in turn.
+         */
+        public Builder reusePort(boolean on) { this.reusePort = on; return this; }
+
+        /** {@code SO_SNDBUF} in bytes; default 0, the system's default. */
+        public Builder sendBufferSize(int bytes) { this.sendBufferSize = nonNegative(bytes, "sendBufferSize"); return this; }
+
+        /** {@code SO_RCVBUF} in bytes; default 0, the system's default. */
+        public Builder receiveBufferSize(int bytes) { this.receiveBufferSize = nonNegative(bytes, "receiveBufferSize"); return this; }
+
+        /** Listen backlog; default 1024 (the kernel caps it at its own maximum). */
+        public Builder backlog(int backlog) {
+            if (backlog < 1) throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
+            this.backlog = backlog;
+            return this;
+        }
+
+        /**
+         * Write-buffer watermarks in bytes; default 32 KiB and 64 KiB. A connection becomes unwritable
+         * when more than {@code high} bytes are queued and writable again when the queue drains to
+         * {@code low} or less.
+         */
+        public Builder writeBufferWaterMarks(int low, int high) {
+            if (low < 0 || high < 1 || low > high) {
+                throw new IllegalArgumentException("watermarks need 0 <= low <= high and high >= 1, were low=" + low + " high=" + high);
+            }
+            this.low = low;
+            this.high = high;
+            return this;
+        }
+
+        /** Idle timeout; default zero, no timeout. */
+        public Builder idleTimeout(Duration timeout) { this.idleTimeout = nonNegative(timeout, "idleTimeout"); return this; }
+
+        /** Connect timeout; default 30 seconds; zero leaves it to the system. */
+        public Builder connectTimeout(Duration timeout) { this.connectTimeout = nonNegative(timeout, "connectTimeout"); return this; }
+
+        public SocketOptions build() {
+            return new SocketOptions(this);
+        }
+
+        private static int nonNegative(int value, String name) {
+            if (value < 0) throw new IllegalArgumentException(name + " must not be negative, was " + value);
+            return value;
+        }
+
+        private static Duration nonNegative(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative()) throw new IllegalArgumentException(name + " must not be negative, was " + value);
+            return value;
+        }
+    }
+}

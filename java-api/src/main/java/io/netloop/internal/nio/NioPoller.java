@@ -1,0 +1,161 @@
+package io.netloop.internal.nio;
+
+import io.netloop.SocketOptions;
+import io.netloop.internal.readiness.ListenSocket;
+import io.netloop.internal.readiness.PollableSocket;
+import io.netloop.internal.readiness.ReadinessPoller;
+import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.internal.readiness.StreamSocket;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+
+/** A {@link ReadinessPoller} on the JDK's {@link Selector}. Level-triggered. */
+final class NioPoller implements ReadinessPoller {
+    private final Selector selector;
+    /** Gather array for writes, reused by every socket of this loop. */
+    final ByteBuffer[] gather = new ByteBuffer[StreamSocket.MAX_GATHER];
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
+
+    NioPoller() throws IOException {
+        this.selector = Selector.open();
+    }
+
+    @Override
+    public boolean edgeTriggered() {
+        return false;
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return false; // the JDK's SO_REUSEPORT is not portable; one socket accepts for all loops
+    }
+
+    @Override
+    public void register(PollableSocket socket, ReadyHandler handler, int interest) throws IOException {
+        NioSocket s = (NioSocket) socket;
+        s.key = s.channel().register(selector, s.toOps(interest), handler);
+    }
+
+    @Override
+    public void setInterest(PollableSocket socket, int interest) {
+        NioSocket s = (NioSocket) socket;
+        if (s.key != null && s.key.isValid()) {
+            s.key.interestOps(s.toOps(interest));
+        }
+    }
+
+    @Override
+    public void deregister(PollableSocket socket) {
+        NioSocket s = (NioSocket) socket;
+        if (s.key != null) {
+            s.key.cancel();
+            s.key = null;
+        }
+    }
+
+    @Override
+    public void poll(long timeoutNanos) throws IOException {
+        if (timeoutNanos == 0) {
+            selector.selectNow(dispatch);
+        } else if (timeoutNanos < 0) {
+            selector.select(dispatch);
+        } else {
+            // Round up: a timer must not find the loop awake a little too early, then spin.
+            selector.select(dispatch, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        int ready = key.readyOps();
+        int ops = 0;
+        if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+            ops |= READ;
+        }
+        if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+            ops |= WRITE;
+        }
+        ((ReadyHandler) key.attachment()).onReady(ops);
+    }
+
+    @Override
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing more can be done with a selector that fails to close
+        }
+    }
+
+    @Override
+    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(family(local));
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+            if (options.receiveBufferSize() > 0) {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+            }
+            ch.bind(local, options.backlog());
+            return new NioListenSocket(this, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw NioErrors.translate("bind", e);
+        }
+    }
+
+    @Override
+    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+        SocketChannel ch = SocketChannel.open(family(remote));
+        try {
+            ch.configureBlocking(false);
+            configure(ch, options);
+            ch.connect(remote);
+            return new NioStreamSocket(this, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw NioErrors.translate("connect", e);
+        }
+    }
+
+    static void configure(SocketChannel ch, SocketOptions options) throws IOException {
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+        ch.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        if (options.sendBufferSize() > 0) {
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+        }
+        if (options.receiveBufferSize() > 0) {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+    }
+
+    private static StandardProtocolFamily family(InetSocketAddress a) {
+        return a.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    }
+
+    /** Common to both NIO socket kinds: the channel and its key. */
+    abstract static class NioSocket implements PollableSocket {
+        SelectionKey key;
+
+        abstract SelectableChannel channel();
+
+        abstract int toOps(int interest);
+    }
+}

@@ -1,0 +1,199 @@
+package io.netloop.internal.readiness;
+
+import io.netloop.Connection;
+import io.netloop.ConnectionHandler;
+import io.netloop.SocketOptions;
+import io.netloop.internal.buffer.ChunkPool;
+import io.netloop.internal.buffer.ReadBuffer;
+import io.netloop.internal.loop.EventLoopImpl;
+import io.netloop.spi.DriverContext;
+import io.netloop.spi.IoDriver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The readiness core: one loop's connections, acceptors, receive buffer and write chunks on top of
+ * any {@link ReadinessPoller}. Every readiness backend (epoll LT and ET, NIO, WSAEventSelect) is
+ * this class plus a poller.
+ */
+public final class ReadinessDriver implements IoDriver {
+    /** Native memory a loop keeps pooled for write queues before it lets the GC free the excess. */
+    private static final long MAX_POOLED_WRITE_BYTES = 8L * 1024 * 1024;
+
+    final DriverContext context;
+    final EventLoopImpl loop;
+    final ReadinessPoller poller;
+    final boolean edgeTriggered;
+    /** The loop's receive buffer, shared by its connections in turn; closed with the driver. */
+    final ReadBuffer readBuffer;
+    /** Chunks for every write queue of this loop; closed with the driver. */
+    final ChunkPool chunks = new ChunkPool(MAX_POOLED_WRITE_BYTES);
+    private final Set<ReadinessConnection> connections = new HashSet<>();
+    private final Set<Acceptor> acceptors = new HashSet<>();
+    /** Connections with output written since their last flush. */
+    private final ArrayDeque<ReadinessConnection> dirty = new ArrayDeque<>();
+    /** Edge-triggered work cut short by a fairness budget, resumed without waiting for an edge. */
+    private final ArrayDeque<Resumable> again = new ArrayDeque<>();
+    private boolean closing;
+
+    public ReadinessDriver(DriverContext context, ReadinessPoller poller) {
+        this.context = context;
+        this.loop = (EventLoopImpl) context.loop();
+        this.poller = poller;
+        this.edgeTriggered = poller.edgeTriggered();
+        this.readBuffer = new ReadBuffer(context.readBufferSize());
+    }
+
+    @Override
+    public void poll(long timeoutNanos) throws IOException {
+        if (!again.isEmpty() || !dirty.isEmpty()) {
+            timeoutNanos = 0;
+        }
+        poller.poll(timeoutNanos);
+        for (int n = again.size(); n > 0; n--) {
+            again.poll().resume();
+        }
+        flushDirty();
+    }
+
+    @Override
+    public void wakeup() {
+        poller.wakeup();
+    }
+
+    @Override
+    public void afterTasks() {
+        flushDirty();
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return poller.supportsReusePort();
+    }
+
+    @Override
+    public ListenHandle listen(InetSocketAddress local, SocketOptions options, boolean perLoop,
+                               Supplier<? extends ConnectionHandler> handlers) throws IOException {
+        assert loop.inEventLoop();
+        ListenSocket socket = poller.listen(local, options, perLoop);
+        Acceptor acceptor = new Acceptor(this, socket, options, perLoop, handlers);
+        try {
+            poller.register(socket, acceptor, ReadinessPoller.READ);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        acceptors.add(acceptor);
+        return acceptor;
+    }
+
+    @Override
+    public void connect(InetSocketAddress remote, SocketOptions options, ConnectionHandler handler,
+                        CompletableFuture<Connection> result) {
+        assert loop.inEventLoop();
+        if (closing) {
+            result.completeExceptionally(new ClosedChannelException());
+            return;
+        }
+        StreamSocket socket;
+        try {
+            socket = poller.connect(remote, options);
+        } catch (IOException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        ReadinessConnection c = new ReadinessConnection(this, socket, handler, options, result);
+        connections.add(c);
+        c.startConnecting();
+    }
+
+    /** Loop thread: takes over a socket accepted by this or another loop's acceptor. */
+    void adopt(StreamSocket socket, Supplier<? extends ConnectionHandler> handlers, SocketOptions options) {
+        if (closing) {
+            socket.close();
+            return;
+        }
+        ConnectionHandler handler;
+        try {
+            handler = handlers.get();
+        } catch (RuntimeException | Error e) {
+            socket.close();
+            throw e;
+        }
+        ReadinessConnection c = new ReadinessConnection(this, socket, handler, options, null);
+        connections.add(c);
+        c.startAccepted();
+    }
+
+    void markDirty(ReadinessConnection c) {
+        dirty.add(c);
+    }
+
+    void again(Resumable r) {
+        again.add(r);
+    }
+
+    void removed(ReadinessConnection c) {
+        connections.remove(c);
+        // A freed descriptor is the moment a listener paused by EMFILE may accept again.
+        for (Acceptor a : acceptors) {
+            a.descriptorFreed();
+        }
+    }
+
+    void removed(Acceptor a) {
+        acceptors.remove(a);
+    }
+
+    private void flushDirty() {
+        ReadinessConnection c;
+        while ((c = dirty.poll()) != null) {
+            c.flushDirty();
+        }
+    }
+
+    @Override
+    public void closeConnections(boolean abort) {
+        closing = true;
+        for (Acceptor a : new ArrayList<>(acceptors)) {
+            a.close();
+        }
+        for (ReadinessConnection c : new ArrayList<>(connections)) {
+            if (abort) {
+                c.abortNow(null);
+            } else {
+                c.closeGracefully();
+            }
+        }
+        flushDirty();
+    }
+
+    @Override
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    @Override
+    public long outstandingNativeBytes() {
+        return chunks.lentBytes();
+    }
+
+    @Override
+    public void close() {
+        poller.close();
+        readBuffer.close();
+        chunks.close();
+    }
+
+    /** Work that the core resumes on the next loop iteration. */
+    interface Resumable {
+        void resume();
+    }
+}

@@ -1,0 +1,50 @@
+package io.netloop.internal.readiness;
+
+import io.netloop.SocketOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * What a readiness backend (epoll, NIO's Selector, WSAEventSelect) supplies to the readiness core:
+ * a poller and its sockets. Loop thread only, except {@link #wakeup()}.
+ *
+ * <p>Ready-operation bits are this interface's own; each backend maps its native flags to them.
+ * {@link #READ_HANGUP} is only a hint that end of input is queued behind any data: the core still
+ * reads until the socket reports end of input.
+ */
+public interface ReadinessPoller {
+    int READ = 1;
+    int WRITE = 2;
+    int READ_HANGUP = 4;
+    int HANGUP = 8;
+    int ERROR = 16;
+
+    /** Whether readiness is reported once per change (epoll-et) rather than while it lasts. */
+    boolean edgeTriggered();
+
+    /** Whether {@link #listen} can open several sockets on one port ({@code SO_REUSEPORT}). */
+    boolean supportsReusePort();
+
+    /** Starts watching {@code socket} for {@code interest} ({@link #READ} and/or {@link #WRITE}). */
+    void register(PollableSocket socket, ReadyHandler handler, int interest) throws IOException;
+
+    /** Changes the interest of a registered socket. */
+    void setInterest(PollableSocket socket, int interest) throws IOException;
+
+    /** Stops watching {@code socket}; no further events reach its handler. */
+    void deregister(PollableSocket socket);
+
+    /** Waits at most {@code timeoutNanos} (0: no wait; negative: until woken) and calls each ready handler. */
+    void poll(long timeoutNanos) throws IOException;
+
+    /** Any thread. */
+    void wakeup();
+
+    void close();
+
+    /** Opens, binds and listens, non-blocking. */
+    ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException;
+
+    /** Opens a non-blocking socket and starts connecting; {@link StreamSocket#finishConnect()} completes it. */
+    StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException;
+}

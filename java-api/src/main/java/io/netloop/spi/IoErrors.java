@@ -1,0 +1,70 @@
+package io.netloop.spi;
+
+import io.netloop.ConnectionResetException;
+import io.netloop.NativeIOException;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+
+/**
+ * The one table that turns a native error into the exception every backend throws for it.
+ *
+ * <p>Windows' Winsock names ({@code WSAECONNREFUSED}) are matched by their POSIX part, so both
+ * operating systems report the same JDK types; the {@link NativeIOException} cause keeps the
+ * original code and name.
+ *
+ * <pre>{@code
+ * throw IoErrors.exception("connect", errno, Errno.name(errno), Errno.message(errno));
+ * }</pre>
+ */
+public final class IoErrors {
+    private IoErrors() {
+    }
+
+    /** Builds the exception for {@code operation} failing with this native code. */
+    public static IOException exception(String operation, int code, String symbolicName, String systemMessage) {
+        NativeIOException nativeCause = new NativeIOException(operation, code, symbolicName, systemMessage);
+        String message = nativeCause.getMessage();
+        return switch (posixName(symbolicName)) {
+            case "ECONNREFUSED", "ETIMEDOUT" -> isConnect(operation)
+                    ? withCause(new ConnectException(message), nativeCause) : nativeCause;
+            case "EHOSTUNREACH", "ENETUNREACH" -> withCause(new NoRouteToHostException(message), nativeCause);
+            case "EADDRINUSE", "EADDRNOTAVAIL" -> withCause(new BindException(message), nativeCause);
+            case "EACCES" -> operation.equals("bind") ? withCause(new BindException(message), nativeCause) : nativeCause;
+            case "ECONNRESET", "EPIPE", "ECONNABORTED", "ENETRESET", "ESHUTDOWN" ->
+                    new ConnectionResetException(message, nativeCause);
+            default -> nativeCause;
+        };
+    }
+
+    /**
+     * Whether {@code e} says the process or system ran out of descriptors or socket buffers
+     * ({@code EMFILE}, {@code ENFILE}, {@code ENOBUFS}, {@code ENOMEM}): a listener pauses on these
+     * rather than retrying at once.
+     */
+    public static boolean isResourceExhaustion(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NativeIOException n) {
+                return switch (posixName(n.symbolicName())) {
+                    case "EMFILE", "ENFILE", "ENOBUFS", "ENOMEM" -> true;
+                    default -> false;
+                };
+            }
+        }
+        return false;
+    }
+
+    private static boolean isConnect(String operation) {
+        return operation.startsWith("connect");
+    }
+
+    private static String posixName(String symbolicName) {
+        return symbolicName.startsWith("WSAE") ? symbolicName.substring(3) : symbolicName;
+    }
+
+    private static <T extends IOException> T withCause(T e, Throwable cause) {
+        e.initCause(cause);
+        return e;
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * netloop: a portable event loop on the operating system's own I/O machinery.
+ * Exports the public API and the backend SPI; the generic loop and the shared cores are opened
+ * only to the platform modules that build backends on them.
+ */
+module io.netloop {
+    requires org.slf4j;
+
+    exports io.netloop;
+    exports io.netloop.spi;
+    exports io.netloop.internal.readiness to io.netloop.linux, io.netloop.windows;
+    exports io.netloop.internal.buffer to io.netloop.linux, io.netloop.windows;
+    exports io.netloop.internal.loop to io.netloop.linux, io.netloop.windows;
+
+    uses io.netloop.spi.Backend;
+}
