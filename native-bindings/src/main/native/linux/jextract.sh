@@ -1,0 +1,114 @@
+#!/bin/sh
+# Regenerates jextract's bindings for netloop_linux.h into a scratch directory, to compare
+# with the hand-written classes in src/main/java/io/netloop/bindings/linux (see ../../../../README.md).
+#
+# Needs jextract 22 (https://jdk.java.net/jextract/) on PATH, on the architecture you are
+# checking: jextract bakes the host's layouts in (struct epoll_event is packed on x86_64 only).
+#
+#   src/main/native/linux/jextract.sh [output-dir]      (default: target/jextract)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-"$here/../../../../target/jextract"}
+
+# Debian/Ubuntu keep bits/*.h under a multiarch directory that libclang may not search.
+multiarch=$(gcc -print-multiarch 2>/dev/null || true)
+includes=""
+if [ -n "$multiarch" ] && [ -d "/usr/include/$multiarch" ]; then
+  includes="--include-dir /usr/include/$multiarch"
+fi
+
+# shellcheck disable=SC2086 # $includes is zero or two words on purpose
+jextract \
+  --target-package io.netloop.bindings.linux \
+  --header-class-name netloop_linux_h \
+  --output "$out" \
+  -D _GNU_SOURCE \
+  $includes \
+  \
+  --include-function __xpg_strerror_r \
+  \
+  --include-function socket \
+  --include-function bind \
+  --include-function listen \
+  --include-function accept4 \
+  --include-function connect \
+  --include-function read \
+  --include-function write \
+  --include-function readv \
+  --include-function writev \
+  --include-function recv \
+  --include-function send \
+  --include-function shutdown \
+  --include-function close \
+  --include-function setsockopt \
+  --include-function getsockopt \
+  --include-function getsockname \
+  --include-function getpeername \
+  \
+  --include-function epoll_create1 \
+  --include-function epoll_ctl \
+  --include-function epoll_wait \
+  \
+  --include-function eventfd \
+  \
+  --include-struct sockaddr \
+  --include-struct sockaddr_in \
+  --include-struct in_addr \
+  --include-struct sockaddr_in6 \
+  --include-struct in6_addr \
+  --include-struct sockaddr_storage \
+  --include-struct iovec \
+  --include-struct linger \
+  --include-struct epoll_event \
+  --include-union epoll_data \
+  --include-typedef epoll_data_t \
+  --include-typedef in_port_t \
+  --include-typedef in_addr_t \
+  --include-typedef sa_family_t \
+  --include-typedef socklen_t \
+  --include-typedef ssize_t \
+  --include-typedef size_t \
+  --include-typedef uint8_t \
+  --include-typedef uint16_t \
+  --include-typedef uint32_t \
+  --include-typedef uint64_t \
+  \
+  --include-constant EPERM --include-constant ENOENT --include-constant EINTR \
+  --include-constant EBADF --include-constant EAGAIN --include-constant EWOULDBLOCK \
+  --include-constant ENOMEM --include-constant EACCES --include-constant EFAULT \
+  --include-constant EBUSY --include-constant EEXIST --include-constant EINVAL \
+  --include-constant ENFILE --include-constant EMFILE --include-constant ENOSPC \
+  --include-constant EPIPE --include-constant ENOSYS --include-constant ENOTSOCK \
+  --include-constant EMSGSIZE --include-constant EPROTOTYPE --include-constant ENOPROTOOPT \
+  --include-constant EPROTONOSUPPORT --include-constant EOPNOTSUPP --include-constant EAFNOSUPPORT \
+  --include-constant EADDRINUSE --include-constant EADDRNOTAVAIL --include-constant ENETDOWN \
+  --include-constant ENETUNREACH --include-constant ECONNABORTED --include-constant ECONNRESET \
+  --include-constant ENOBUFS --include-constant EISCONN --include-constant ENOTCONN \
+  --include-constant ETIMEDOUT --include-constant ECONNREFUSED --include-constant EHOSTUNREACH \
+  --include-constant EALREADY --include-constant EINPROGRESS --include-constant ECANCELED \
+  --include-constant ETIME --include-constant EPROTO \
+  \
+  --include-constant AF_INET --include-constant AF_INET6 --include-constant AF_UNIX \
+  --include-constant SOCK_STREAM --include-constant SOCK_DGRAM \
+  --include-constant SOCK_NONBLOCK --include-constant SOCK_CLOEXEC \
+  --include-constant SOL_SOCKET --include-constant SO_REUSEADDR --include-constant SO_REUSEPORT \
+  --include-constant SO_KEEPALIVE --include-constant SO_SNDBUF --include-constant SO_RCVBUF \
+  --include-constant SO_LINGER --include-constant SO_ERROR --include-constant SO_TYPE \
+  --include-constant IPPROTO_TCP --include-constant IPPROTO_IPV6 \
+  --include-constant TCP_NODELAY --include-constant IPV6_V6ONLY \
+  --include-constant SHUT_RD --include-constant SHUT_WR --include-constant SHUT_RDWR \
+  --include-constant MSG_NOSIGNAL --include-constant MSG_DONTWAIT --include-constant MSG_PEEK \
+  --include-constant SOMAXCONN --include-constant IOV_MAX \
+  \
+  --include-constant EPOLLIN --include-constant EPOLLPRI --include-constant EPOLLOUT \
+  --include-constant EPOLLERR --include-constant EPOLLHUP --include-constant EPOLLRDHUP \
+  --include-constant EPOLLET --include-constant EPOLLONESHOT --include-constant EPOLLEXCLUSIVE \
+  --include-constant EPOLL_CTL_ADD --include-constant EPOLL_CTL_DEL --include-constant EPOLL_CTL_MOD \
+  --include-constant EPOLL_CLOEXEC \
+  \
+  --include-constant EFD_CLOEXEC --include-constant EFD_NONBLOCK --include-constant EFD_SEMAPHORE \
+  \
+  "$here/netloop_linux.h"
+
+echo "jextract wrote io.netloop.bindings.linux to $out"

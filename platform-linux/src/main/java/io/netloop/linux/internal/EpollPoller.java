@@ -1,0 +1,329 @@
+package io.netloop.linux.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.linux.Epoll;
+import io.netloop.bindings.linux.Errno;
+import io.netloop.bindings.linux.EventFd;
+import io.netloop.bindings.linux.Sockets;
+import io.netloop.internal.readiness.ListenSocket;
+import io.netloop.internal.readiness.PollableSocket;
+import io.netloop.internal.readiness.ReadinessPoller;
+import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.internal.readiness.StreamSocket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link ReadinessPoller} on one epoll instance, level- or edge-triggered, woken through an
+ * eventfd. Handlers are found from {@code epoll_data} = generation &lt;&lt; 32 | fd, so an event
+ * still queued for a descriptor that was closed and reused in the same batch is recognised as stale.
+ */
+final class EpollPoller implements ReadinessPoller {
+    private static final int MAX_EVENTS = 512;
+    private static final long WAKEUP_TOKEN = -1L;
+
+    private final boolean edgeTriggered;
+    /** Loop-thread scratch memory for every call this poller and its sockets make; closed with the poller. */
+    private final Arena arena = Arena.ofConfined();
+    final MemorySegment errno;
+    final MemorySegment iovecs;
+    final MemorySegment linger;
+    private final MemorySegment events;
+    private final MemorySegment ctlEvent;
+    private final MemorySegment sockaddr;
+    private final MemorySegment socklen;
+    private final MemorySegment intValue;
+    private final MemorySegment eventfdValue;
+    /** The wakeup's memory, written by any thread; closed with the poller once no wakeup is in flight. */
+    private final Arena wakeArena = Arena.ofShared();
+    private final MemorySegment wakeValue;
+    private final MemorySegment wakeErrno;
+    private final AtomicInteger wakersInFlight = new AtomicInteger();
+    private volatile boolean closed;
+
+    private final int epfd;
+    private final int eventFd;
+    private ReadyHandler[] handlers = new ReadyHandler[256];
+    private int[] generations = new int[256];
+    private int nextGeneration;
+
+    EpollPoller(boolean edgeTriggered) throws IOException {
+        this.edgeTriggered = edgeTriggered;
+        this.errno = Errno.allocateState(arena);
+        this.iovecs = arena.allocate(Sockets.IOVEC.byteSize() * StreamSocket.MAX_GATHER, Sockets.IOVEC.byteAlignment());
+        this.linger = arena.allocate(Sockets.LINGER);
+        this.events = arena.allocate(Epoll.EPOLL_EVENT.byteSize() * MAX_EVENTS, 8);
+        this.ctlEvent = arena.allocate(Epoll.EPOLL_EVENT.byteSize(), 8);
+        this.sockaddr = arena.allocate(Sockets.SOCKADDR_STORAGE);
+        this.socklen = arena.allocate(JAVA_INT);
+        this.intValue = arena.allocate(JAVA_INT);
+        this.eventfdValue = arena.allocate(JAVA_LONG);
+        this.wakeValue = wakeArena.allocate(JAVA_LONG);
+        this.wakeValue.set(JAVA_LONG, 0, 1L);
+        this.wakeErrno = Errno.allocateState(wakeArena);
+
+        int ep = Epoll.epoll_create1(errno, Epoll.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            IOException e = LinuxErrors.exception("epoll_create1", Errno.errno(errno));
+            closeArenas();
+            throw e;
+        }
+        int ev = EventFd.eventfd(errno, 0, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC);
+        if (ev < 0) {
+            IOException e = LinuxErrors.exception("eventfd", Errno.errno(errno));
+            Sockets.close(errno, ep);
+            closeArenas();
+            throw e;
+        }
+        this.epfd = ep;
+        this.eventFd = ev;
+        // The wakeup descriptor stays level-triggered in both modes: it is drained on every wakeup.
+        Epoll.set(ctlEvent, Epoll.EPOLLIN, WAKEUP_TOKEN);
+        if (Epoll.epoll_ctl(errno, epfd, Epoll.EPOLL_CTL_ADD, eventFd, ctlEvent) < 0) {
+            IOException e = LinuxErrors.exception("epoll_ctl", Errno.errno(errno));
+            Sockets.close(errno, ev);
+            Sockets.close(errno, ep);
+            closeArenas();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean edgeTriggered() {
+        return edgeTriggered;
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return true;
+    }
+
+    @Override
+    public void register(PollableSocket socket, ReadyHandler handler, int interest) throws IOException {
+        EpollSocket s = (EpollSocket) socket;
+        int fd = s.fd;
+        if (fd >= handlers.length) {
+            int size = Math.max(fd + 1, handlers.length * 2);
+            handlers = Arrays.copyOf(handlers, size);
+            generations = Arrays.copyOf(generations, size);
+        }
+        int generation = ++nextGeneration;
+        if (generation == 0) {
+            generation = ++nextGeneration;
+        }
+        s.token = ((long) generation << 32) | fd;
+        ctl(Epoll.EPOLL_CTL_ADD, s, interest);
+        handlers[fd] = handler;
+        generations[fd] = generation;
+    }
+
+    @Override
+    public void setInterest(PollableSocket socket, int interest) throws IOException {
+        ctl(Epoll.EPOLL_CTL_MOD, (EpollSocket) socket, interest);
+    }
+
+    @Override
+    public void deregister(PollableSocket socket) {
+        EpollSocket s = (EpollSocket) socket;
+        if (s.fd < handlers.length && generations[s.fd] == (int) (s.token >>> 32)) {
+            handlers[s.fd] = null;
+            generations[s.fd] = 0;
+            Epoll.epoll_ctl(errno, epfd, Epoll.EPOLL_CTL_DEL, s.fd, ctlEvent);
+        }
+    }
+
+    private void ctl(int op, EpollSocket s, int interest) throws IOException {
+        int flags = 0;
+        if ((interest & READ) != 0) {
+            flags |= Epoll.EPOLLIN | Epoll.EPOLLRDHUP;
+        }
+        if ((interest & WRITE) != 0) {
+            flags |= Epoll.EPOLLOUT;
+        }
+        if (edgeTriggered) {
+            flags |= Epoll.EPOLLET;
+        }
+        Epoll.set(ctlEvent, flags, s.token);
+        if (Epoll.epoll_ctl(errno, epfd, op, s.fd, ctlEvent) < 0) {
+            throw LinuxErrors.exception("epoll_ctl", Errno.errno(errno));
+        }
+    }
+
+    @Override
+    public void poll(long timeoutNanos) throws IOException {
+        // Round up, so that a timer never finds the loop awake a little early and spinning.
+        int timeoutMs = timeoutNanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (timeoutNanos + 999_999) / 1_000_000);
+        int n = Epoll.epoll_wait(errno, epfd, events, MAX_EVENTS, timeoutMs);
+        if (n < 0) {
+            int e = Errno.errno(errno);
+            if (e == Errno.EINTR) {
+                return;
+            }
+            throw LinuxErrors.exception("epoll_wait", e);
+        }
+        for (int i = 0; i < n; i++) {
+            long data = Epoll.data(events, i);
+            if (data == WAKEUP_TOKEN) {
+                Sockets.read(errno, eventFd, eventfdValue, 8);
+                continue;
+            }
+            int fd = (int) data;
+            if (fd >= handlers.length || generations[fd] != (int) (data >>> 32)) {
+                continue; // closed, and perhaps reused, since the kernel queued this event
+            }
+            handlers[fd].onReady(readyOps(Epoll.events(events, i)));
+        }
+    }
+
+    private static int readyOps(int ev) {
+        int ops = 0;
+        if ((ev & Epoll.EPOLLIN) != 0) {
+            ops |= READ;
+        }
+        if ((ev & Epoll.EPOLLOUT) != 0) {
+            ops |= WRITE;
+        }
+        if ((ev & Epoll.EPOLLRDHUP) != 0) {
+            ops |= READ_HANGUP;
+        }
+        if ((ev & Epoll.EPOLLHUP) != 0) {
+            ops |= HANGUP;
+        }
+        if ((ev & Epoll.EPOLLERR) != 0) {
+            ops |= ERROR;
+        }
+        return ops;
+    }
+
+    @Override
+    public void wakeup() {
+        wakersInFlight.incrementAndGet();
+        try {
+            if (!closed) {
+                Sockets.write(wakeErrno, eventFd, wakeValue, 8);
+            }
+        } finally {
+            wakersInFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        // A waker that saw closed == false may still be writing: let it finish before the descriptor
+        // number can be reused by someone else.
+        while (wakersInFlight.get() != 0) {
+            Thread.onSpinWait();
+        }
+        Sockets.close(errno, eventFd);
+        Sockets.close(errno, epfd);
+        closeArenas();
+    }
+
+    private void closeArenas() {
+        arena.close();
+        wakeArena.close();
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        int fd = newSocket(local);
+        try {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, options.reuseAddress() ? 1 : 0);
+            if (reusePort) {
+                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+            }
+            if (options.receiveBufferSize() > 0) {
+                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
+            }
+            int len = SockAddrs.encode(local, sockaddr);
+            if (Sockets.bind(errno, fd, sockaddr, len) < 0) {
+                throw LinuxErrors.exception("bind", Errno.errno(errno));
+            }
+            if (Sockets.listen(errno, fd, options.backlog()) < 0) {
+                throw LinuxErrors.exception("listen", Errno.errno(errno));
+            }
+            return new EpollListenSocket(this, fd, socketName(fd, false));
+        } catch (IOException | RuntimeException e) {
+            closeDescriptor(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+        int fd = newSocket(remote);
+        try {
+            applyConnectionOptions(fd, options);
+            int len = SockAddrs.encode(remote, sockaddr);
+            if (Sockets.connect(errno, fd, sockaddr, len) < 0) {
+                int e = Errno.errno(errno);
+                // EINTR on a non-blocking connect: the handshake goes on, as with EINPROGRESS.
+                if (e != Errno.EINPROGRESS && e != Errno.EINTR) {
+                    throw LinuxErrors.exception("connect", e);
+                }
+            }
+            return new EpollStreamSocket(this, fd);
+        } catch (IOException | RuntimeException e) {
+            closeDescriptor(fd);
+            throw e;
+        }
+    }
+
+    private int newSocket(InetSocketAddress address) throws IOException {
+        int fd = Sockets.socket(errno, SockAddrs.family(address), Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw LinuxErrors.exception("socket", Errno.errno(errno));
+        }
+        return fd;
+    }
+
+    void applyConnectionOptions(int fd, SocketOptions options) throws IOException {
+        setIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
+        if (options.keepAlive()) {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, 1);
+        }
+        if (options.sendBufferSize() > 0) {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
+        }
+        if (options.receiveBufferSize() > 0) {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
+        }
+    }
+
+    private void setIntOption(int fd, int level, int name, int value) throws IOException {
+        intValue.set(JAVA_INT, 0, value);
+        if (Sockets.setsockopt(errno, fd, level, name, intValue, 4) < 0) {
+            throw LinuxErrors.exception("setsockopt", Errno.errno(errno));
+        }
+    }
+
+    int getIntOption(int fd, int level, int name) throws IOException {
+        socklen.set(JAVA_INT, 0, 4);
+        if (Sockets.getsockopt(errno, fd, level, name, intValue, socklen) < 0) {
+            throw LinuxErrors.exception("getsockopt", Errno.errno(errno));
+        }
+        return intValue.get(JAVA_INT, 0);
+    }
+
+    /** The socket's own ({@code peer == false}) or its peer's address; {@code null} when it has none (not connected). */
+    InetSocketAddress socketName(int fd, boolean peer) {
+        socklen.set(JAVA_INT, 0, (int) sockaddr.byteSize());
+        int rc = peer ? Sockets.getpeername(errno, fd, sockaddr, socklen) : Sockets.getsockname(errno, fd, sockaddr, socklen);
+        return rc < 0 ? null : SockAddrs.decode(sockaddr);
+    }
+
+    /** Closes a descriptor; on Linux it is released even if close reports an error, so it is never retried. */
+    void closeDescriptor(int fd) {
+        Sockets.close(errno, fd);
+    }
+}

@@ -1,0 +1,52 @@
+package io.netloop.linux.internal;
+
+import io.netloop.bindings.linux.Epoll;
+import io.netloop.bindings.linux.Errno;
+import io.netloop.bindings.linux.Sockets;
+import io.netloop.spi.Availability;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+
+/**
+ * The availability probe of the Linux backends: the one place that tests the operating system.
+ * Touches no native class until the OS and CPU are known to fit, so loading never fails.
+ */
+final class LinuxProbe {
+    private LinuxProbe() {
+    }
+
+    static Availability epoll() {
+        return Holder.EPOLL;
+    }
+
+    private static final class Holder {
+        static final Availability EPOLL = probeEpoll();
+    }
+
+    private static Availability probeEpoll() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return Availability.unavailable("epoll needs Linux; this is " + os);
+        }
+        String arch = System.getProperty("os.arch", "");
+        if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
+            return Availability.unavailable("the Linux bindings are proven for x86_64 and aarch64 only; this CPU is " + arch);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Errno.allocateState(arena);
+            int epfd = Epoll.epoll_create1(errno, Epoll.EPOLL_CLOEXEC);
+            if (epfd < 0) {
+                int e = Errno.errno(errno);
+                return Availability.unavailable("epoll_create1 failed: " + Errno.name(e) + " " + Errno.message(e));
+            }
+            Sockets.close(errno, epfd);
+            return Availability.available();
+        } catch (IllegalCallerException e) {
+            return Availability.unavailable("native access is denied; run with --enable-native-access=io.netloop.bindings "
+                    + "(module path) or --enable-native-access=ALL-UNNAMED (class path)", e);
+        } catch (Throwable t) {
+            return Availability.unavailable("the Linux bindings failed to link: " + t, t);
+        }
+    }
+}

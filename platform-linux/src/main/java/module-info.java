@@ -1,0 +1,15 @@
+/**
+ * netloop's Linux backends: {@code epoll-lt} and {@code epoll-et} on the readiness core.
+ * Exports {@link io.netloop.linux.Epoll}, a thin raw facility for users who want epoll itself.
+ */
+module io.netloop.linux {
+    requires io.netloop;
+    requires io.netloop.bindings;
+    requires org.slf4j;
+
+    exports io.netloop.linux;
+
+    provides io.netloop.spi.Backend with
+            io.netloop.linux.internal.EpollLevelTriggeredBackend,
+            io.netloop.linux.internal.EpollEdgeTriggeredBackend;
+}
