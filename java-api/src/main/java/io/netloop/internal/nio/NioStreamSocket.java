@@ -35,6 +35,16 @@ final class NioStreamSocket extends NioPoller.NioSocket implements StreamSocket 
 
     @Override
     public long write(WriteQueue queue) throws IOException {
+        if (queue.chunkCount() == 1) {
+            // The JDK's gathering write allocates a releaser per arena-backed buffer; a single
+            // buffer's write does not, and one chunk is what small messages queue.
+            Chunk c = queue.chunk(0);
+            try {
+                return channel.write(c.buffer().limit(c.writeIndex()).position(c.readIndex()));
+            } catch (IOException e) {
+                throw NioErrors.translate("write", e);
+            }
+        }
         ByteBuffer[] gather = poller.gather;
         int count = Math.min(queue.chunkCount(), MAX_GATHER);
         for (int i = 0; i < count; i++) {
