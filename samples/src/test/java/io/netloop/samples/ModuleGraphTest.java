@@ -1,0 +1,56 @@
+package io.netloop.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests run on the class path; this one checks that the same artifacts also work on the module
+ * path: the descriptors resolve together, the API module exports only its API and SPI, and the
+ * platform module's backends are found through {@code provides}.
+ */
+class ModuleGraphTest {
+
+    private static ModuleLayer layer() {
+        Path[] entries = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(p -> p.contains("netloop") || p.contains("slf4j") || p.contains("samples"))
+                .map(Path::of)
+                .toArray(Path[]::new);
+        ModuleFinder finder = ModuleFinder.of(entries);
+        Configuration cf = ModuleLayer.boot().configuration()
+                .resolveAndBind(finder, ModuleFinder.of(), Set.of("io.netloop.samples"));
+        return ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+    }
+
+    @Test
+    void apiModuleExportsOnlyTheApiAndSpiUnqualified() {
+        ModuleDescriptor api = layer().findModule("io.netloop").orElseThrow().getDescriptor();
+        Set<String> unqualified = api.exports().stream().filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("io.netloop", "io.netloop.spi")), unqualified);
+    }
+
+    @Test
+    void linuxBackendsAreFoundThroughProvidesOnTheModulePath() throws Exception {
+        ModuleLayer layer = layer();
+        assertTrue(layer.findModule("io.netloop.linux").isPresent(), "service binding pulls in io.netloop.linux");
+        Class<?> spi = layer.findLoader("io.netloop").loadClass("io.netloop.spi.Backend");
+        Set<String> ids = new TreeSet<>();
+        for (Object backend : ServiceLoader.load(layer, spi)) {
+            ids.add((String) spi.getMethod("id").invoke(backend));
+        }
+        assertEquals(new TreeSet<>(List.of("epoll-et", "epoll-lt")), ids);
+    }
+}
