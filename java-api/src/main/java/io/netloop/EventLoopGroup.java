@@ -350,6 +350,9 @@ public final class EventLoopGroup implements AutoCloseable {
         GroupListener(InetSocketAddress address, List<Bound> sockets) {
             this.address = address;
             this.sockets = sockets;
+            // A loop that ends closes its listening sockets itself (group shutdown), without close().
+            CompletableFuture.allOf(sockets.stream().map(b -> b.loop().terminationFuture()).toArray(CompletableFuture[]::new))
+                    .thenRun(() -> closed.complete(null));
         }
 
         @Override

@@ -19,6 +19,8 @@ public final class ChunkPool implements AutoCloseable {
     private Chunk[] free = new Chunk[CHUNKS_PER_SLAB];
     private int freeCount;
     private long pooledBytes;
+    /** Chunks carved from slabs; each is either in {@link #free} or lent, so {@code free} is sized to hold them all. */
+    private int pooledChunks;
     private long lent;
     private boolean closed;
 
@@ -37,8 +39,10 @@ public final class ChunkPool implements AutoCloseable {
             }
             MemorySegment slab = arena.allocate((long) CHUNK_SIZE * CHUNKS_PER_SLAB, 4096);
             pooledBytes += slab.byteSize();
-            if (free.length < freeCount + CHUNKS_PER_SLAB) {
-                free = java.util.Arrays.copyOf(free, free.length * 2);
+            pooledChunks += CHUNKS_PER_SLAB;
+            // Sized for every pooled chunk, not only the ones free now: all of them come back in give().
+            if (free.length < pooledChunks) {
+                free = java.util.Arrays.copyOf(free, Math.max(free.length * 2, pooledChunks));
             }
             for (int i = 0; i < CHUNKS_PER_SLAB; i++) {
                 free[freeCount++] = new Chunk(slab.asSlice((long) i * CHUNK_SIZE, CHUNK_SIZE), true);

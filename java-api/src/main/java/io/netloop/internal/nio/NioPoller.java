@@ -135,6 +135,12 @@ final class NioPoller implements ReadinessPoller {
         }
     }
 
+    /** The accepting loop's socket shares that loop's {@link #gather} array; this loop needs its own. */
+    @Override
+    public StreamSocket adopt(StreamSocket accepted) {
+        return new NioStreamSocket(this, (SocketChannel) ((NioStreamSocket) accepted).channel());
+    }
+
     static void configure(SocketChannel ch, SocketOptions options) throws IOException {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
         ch.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());

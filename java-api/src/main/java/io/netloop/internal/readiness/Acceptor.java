@@ -82,20 +82,20 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
     private void handOff(StreamSocket accepted) {
         DriverContext target = perLoop ? driver.context : driver.context.nextForAccept();
         if (target == driver.context) {
-            adoptSafely(driver, accepted);
+            adoptSafely(driver, accepted, false);
             return;
         }
         ReadinessDriver targetDriver = (ReadinessDriver) target.driver();
         try {
-            ((EventLoopImpl) target.loop()).execute(() -> adoptSafely(targetDriver, accepted));
+            ((EventLoopImpl) target.loop()).execute(() -> adoptSafely(targetDriver, accepted, true));
         } catch (RejectedExecutionException shuttingDown) {
             accepted.close();
         }
     }
 
-    private void adoptSafely(ReadinessDriver owner, StreamSocket accepted) {
+    private void adoptSafely(ReadinessDriver owner, StreamSocket accepted, boolean acceptedElsewhere) {
         try {
-            owner.adopt(accepted, handlers, options);
+            owner.adopt(accepted, acceptedElsewhere, handlers, options);
         } catch (RuntimeException | Error e) {
             log.warn("the handler factory of listener {} failed; connection dropped", localAddress, e);
         }

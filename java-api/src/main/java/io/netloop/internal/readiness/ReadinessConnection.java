@@ -378,6 +378,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
         }
         boolean empty;
         boolean becameWritable = false;
+        IOException failure = null;
         synchronized (queue) {
             wantWrite = false;
             for (int i = 0; i < MAX_WRITES_PER_FLUSH && !queue.isEmpty(); i++) {
@@ -386,9 +387,8 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
                 try {
                     n = socket.write(queue);
                 } catch (IOException e) {
-                    empty = false;
-                    closeAfterWriteFailure(e);
-                    return;
+                    failure = e;
+                    break;
                 }
                 if (n > 0) {
                     queue.consume(n);
@@ -399,11 +399,16 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
                 }
             }
             empty = queue.isEmpty();
-            wantWrite = !empty;
+            wantWrite = !empty && failure == null;
             if (!writable && queue.bytes() <= options.writeBufferLowWaterMark()) {
                 writable = true;
                 becameWritable = true;
             }
+        }
+        if (failure != null) {
+            // Outside the queue's lock: onClose is user code, and other threads may be writing.
+            abortNow(failure);
+            return;
         }
         updateInterest();
         if (empty) {
@@ -434,11 +439,6 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             sum += queue.chunk(i).readable();
         }
         return sum;
-    }
-
-    private void closeAfterWriteFailure(IOException e) {
-        // Called under the queue's lock from flush(); the close itself takes the lock again (reentrant).
-        abortNow(e);
     }
 
     private void doShutdownOutput() {
@@ -501,6 +501,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
         synchronized (queue) {
             acceptingWrites = false;
         }
+        open = false; // closing has begun for the caller, even before the loop runs the close
         onLoop(this::closeGracefully);
         return closeFuture;
     }
@@ -527,6 +528,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
         synchronized (queue) {
             acceptingWrites = false;
         }
+        open = false;
         onLoop(() -> abortNow(null));
     }
 

@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The readiness core: one loop's connections, acceptors, receive buffer and write chunks on top of
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
  * this class plus a poller.
  */
 public final class ReadinessDriver implements IoDriver {
+    private static final Logger log = LoggerFactory.getLogger(ReadinessDriver.class);
+
     /** Native memory a loop keeps pooled for write queues before it lets the GC free the excess. */
     private static final long MAX_POOLED_WRITE_BYTES = 8L * 1024 * 1024;
 
@@ -114,10 +118,22 @@ public final class ReadinessDriver implements IoDriver {
         c.startConnecting();
     }
 
-    /** Loop thread: takes over a socket accepted by this or another loop's acceptor. */
-    void adopt(StreamSocket socket, Supplier<? extends ConnectionHandler> handlers, SocketOptions options) {
+    /**
+     * Loop thread: takes over a socket accepted by this or, when {@code acceptedElsewhere}, another
+     * loop's acceptor; the latter is first rebuilt on this loop's poller (see {@link ReadinessPoller#adopt}).
+     */
+    void adopt(StreamSocket accepted, boolean acceptedElsewhere, Supplier<? extends ConnectionHandler> handlers,
+               SocketOptions options) {
         if (closing) {
-            socket.close();
+            accepted.close();
+            return;
+        }
+        StreamSocket socket;
+        try {
+            socket = acceptedElsewhere ? poller.adopt(accepted) : accepted;
+        } catch (IOException e) {
+            accepted.close();
+            log.debug("dropping an accepted connection this loop could not take over", e);
             return;
         }
         ConnectionHandler handler;

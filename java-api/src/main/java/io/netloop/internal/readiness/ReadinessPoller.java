@@ -47,4 +47,19 @@ public interface ReadinessPoller {
 
     /** Opens a non-blocking socket and starts connecting; {@link StreamSocket#finishConnect()} completes it. */
     StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException;
+
+    /**
+     * Loop thread of this poller: takes over a connection that another loop's {@link ListenSocket}
+     * accepted, and returns the socket this loop will use for it (same descriptor or channel).
+     *
+     * <p>A listener that is not per-loop accepts on one loop and hands connections round robin to
+     * the others. Sockets may use their poller's per-loop scratch memory (errno state, iovec or
+     * gather arrays), so the accepting loop's socket must not be used on the receiving loop: a
+     * poller whose sockets hold such state overrides this to rebuild the socket around itself.
+     * The default returns {@code accepted} unchanged, which is right only for sockets that hold
+     * nothing of their poller.
+     */
+    default StreamSocket adopt(StreamSocket accepted) throws IOException {
+        return accepted;
+    }
 }

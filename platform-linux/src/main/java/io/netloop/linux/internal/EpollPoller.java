@@ -279,6 +279,12 @@ final class EpollPoller implements ReadinessPoller {
         }
     }
 
+    /** The descriptor stays; the socket is rebuilt around this loop's scratch memory. */
+    @Override
+    public StreamSocket adopt(StreamSocket accepted) {
+        return new EpollStreamSocket(this, ((EpollStreamSocket) accepted).fd);
+    }
+
     private int newSocket(InetSocketAddress address) throws IOException {
         int fd = Sockets.socket(errno, SockAddrs.family(address), Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
         if (fd < 0) {
