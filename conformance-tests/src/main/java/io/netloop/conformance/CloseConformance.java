@@ -216,15 +216,18 @@ public interface CloseConformance extends ConformanceContext {
         byte[] payload = Payloads.random(size, 42);
         EventLoopGroup server = newGroup(1);
         ServerHandlers<RecordingHandler> aborters = new ServerHandlers<>(() -> new RecordingHandler() {
+            // Aborts on the peer's first byte rather than in onOpen: a reset racing the peer's own
+            // connect() would fail the connect, which is not what this test is about.
             @Override
-            public void onOpen(Connection c) {
-                super.onOpen(c);
+            public void onData(Connection c, ByteBuffer data) {
+                super.onData(c, data);
                 c.write(payload);
                 c.abort();
             }
         });
         Listener listener = server.listen(Loopback.anyPort(), aborters);
         BlockingPeer peer = closeAfterTest(BlockingPeer.connect(listener.localAddress()));
+        peer.write(new byte[] {1});
         BlockingPeer.ReadResult result = peer.readToEnd();
         assertTrue(!result.cleanEnd() || result.data().length < size,
                 "after abort() the peer must not get all " + size + " bytes and a clean end of input; got "
