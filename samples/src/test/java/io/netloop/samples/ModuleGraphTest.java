@@ -25,7 +25,7 @@ class ModuleGraphTest {
 
     private static ModuleLayer layer() {
         Path[] entries = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(p -> p.contains("netloop") || p.contains("slf4j") || p.contains("samples"))
+                .filter(p -> p.contains("netloop") || p.contains("slf4j") || p.contains("jline") || p.contains("samples"))
                 .map(Path::of)
                 .toArray(Path[]::new);
         ModuleFinder finder = ModuleFinder.of(entries);

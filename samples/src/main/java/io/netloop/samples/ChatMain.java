@@ -1,0 +1,42 @@
+package io.netloop.samples;
+
+import io.netloop.samples.chat.ChatServer;
+import io.netloop.samples.chat.client.ChatClient;
+import java.util.Arrays;
+
+/**
+ * The entry point of {@code netloop-chat.jar}: runs the chat server or the console client.
+ *
+ * <pre>{@code
+ * java -jar netloop-chat.jar server --port 6667
+ * java -jar netloop-chat.jar client --nick alice
+ * }</pre>
+ */
+public final class ChatMain {
+    private ChatMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        switch (args.length > 0 ? args[0] : "") {
+            case "server" -> ChatServer.main(rest);
+            case "client" -> ChatClient.main(rest);
+            case "help", "-h", "--help" -> System.out.println(usage());
+            default -> {
+                System.err.println(usage());
+                System.exit(2);
+            }
+        }
+    }
+
+    private static String usage() {
+        return """
+                netloop chat: a chat server on netloop, and a console client for it.
+
+                  server [--host 127.0.0.1] [--port 6667] [--backend ID] [--threads N]   serves until Ctrl-C
+                  client [--nick NICK] [--host 127.0.0.1] [--port 6667] [--backend ID]  chats until /quit
+
+                A plain user can join with: nc 127.0.0.1 6667
+                Backends: epoll-et (Linux default), epoll-lt, nio. 'server --help' lists the server's limits.""";
+    }
+}
