@@ -96,6 +96,10 @@ public final class ChatServer implements AutoCloseable {
 
     /** {@code server [--host H] [--port P] [--backend ID] ...}: serves until Ctrl-C. */
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(ChatConfig.usage());
+            return;
+        }
         ChatConfig config;
         try {
             config = ChatConfig.parse(args);
