@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Installs what netloop's build and tests need on a Debian-like Linux machine, idempotently.
-#   gcc   : the layout probe compiles a C program against the real system headers
-#   maven : the build
+# Required (the script fails when it cannot install them):
+#   gcc             : the layout probe compiles a C program against the real system headers
+#   maven           : the build
+# Optional peers for the chat sample's tests, which skip with a reason when one is missing
+# (installed with apt-get when root; otherwise only named, so other systems keep working):
+#   netcat-openbsd  : plain-mode users through real `nc`
+#   python3-irc     : IRC-mode users through a real IRC client library, on Debian's /usr/bin/python3
+#   ii              : IRC-mode users through ii, a file-based IRC client
 # A JDK 22+ must already be installed (the build finds it under /usr/lib/jvm, ~/.jdks, JAVA_HOME, ...).
 set -euo pipefail
 
@@ -9,13 +15,35 @@ missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "ci/install-deps.sh: please install: ${missing[*]}" >&2
-    exit 1
-  fi
+optional=()
+# The tests need the OpenBSD netcat (`nc HOST PORT`, no -q/-N needed); another nc may be on PATH.
+if command -v dpkg-query >/dev/null 2>&1; then
+  dpkg-query -W -f='${Status}' netcat-openbsd 2>/dev/null | grep -q 'ok installed' || optional+=(netcat-openbsd)
+else
+  command -v nc >/dev/null 2>&1 || optional+=(netcat-openbsd)
+fi
+# Debian's own python3, not whichever python3 a version manager put first on PATH.
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc.client' >/dev/null 2>&1; } || optional+=(python3 python3-irc)
+command -v ii >/dev/null 2>&1 || optional+=(ii)
+
+can_apt=false
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  can_apt=true
+fi
+
+if [ ${#missing[@]} -gt 0 ] && [ "$can_apt" = false ]; then
+  echo "ci/install-deps.sh: please install: ${missing[*]}" >&2
+  exit 1
+fi
+if [ ${#optional[@]} -gt 0 ] && [ "$can_apt" = false ]; then
+  echo "ci/install-deps.sh: optional, for the chat sample's tests (they skip without them): ${optional[*]}" >&2
+  optional=()
+fi
+
+# ${a[@]+"${a[@]}"}: an empty array under set -u, also on bash 3.2 (macOS).
+wanted=(${missing[@]+"${missing[@]}"} ${optional[@]+"${optional[@]}"})
+if [ ${#wanted[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
 fi

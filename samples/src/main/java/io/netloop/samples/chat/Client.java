@@ -29,6 +29,9 @@ final class Client implements ConnectionHandler {
     private static final Duration PROMPT_DELAY = Duration.ofMillis(300);
     /** Unprocessed input held while a client is throttled; past it the client is flooding beyond reason. */
     private static final int MAX_INBOX = 256 * 1024;
+    /** How long a connection the server is closing may keep sending before it is reset. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
+    /** How long a dropped client may take to read its last line before it is reset. */
     private static final Duration ABORT_AFTER = Duration.ofSeconds(5);
 
     private enum Mode { UNDECIDED, PLAIN, IRC }
@@ -49,6 +52,8 @@ final class Client implements ConnectionHandler {
 
     // Loop thread only.
     private boolean admitted;
+    private boolean refused;
+    private boolean leftHub;
     private boolean registered;
     private boolean capNegotiating;
     private boolean echoMessage;
@@ -93,9 +98,12 @@ final class Client implements ConnectionHandler {
             host = c.remoteAddress().getAddress().getHostAddress();
         }
         if (!hub.admit(this)) {
-            c.write(Wire.Line.of("ERROR :Closing Link: server full").bytes());
+            // The reply's form waits for the client's first line (or its silence): an IRC client
+            // must get an IRC ERROR, a plain one a readable line.
+            refused = true;
             quitReason = "server full";
-            c.close();
+            dropped.set(true);
+            promptTimer = c.loop().schedule(() -> refuse(false), PROMPT_DELAY);
             return;
         }
         admitted = true;
@@ -109,6 +117,13 @@ final class Client implements ConnectionHandler {
 
     @Override
     public void onData(Connection c, ByteBuffer data) {
+        if (refused) {
+            refuse(looksLikeIrcRegistration(firstLine(data)));
+            return;
+        }
+        if (dropped.get()) {
+            return; // closing: what the client still sends is read and discarded, so it gets no reset
+        }
         lastInputNanos = System.nanoTime();
         awaitingPong = false;
         int n = data.remaining();
@@ -144,13 +159,18 @@ final class Client implements ConnectionHandler {
         cancel(promptTimer);
         cancel(pingTimer);
         cancel(floodTimer);
-        if (!admitted) {
+        leaveHub(quitReason != null ? quitReason
+                : cause instanceof ConnectionResetException ? "Connection reset by peer"
+                : cause != null ? "Error: " + cause.getMessage() : "Connection closed");
+    }
+
+    /** Loop thread, once: tells the others this user left, and frees its nickname and place. */
+    private void leaveHub(String reason) {
+        if (!admitted || leftHub) {
             return;
         }
+        leftHub = true;
         hub.left(this);
-        String reason = quitReason != null ? quitReason
-                : cause instanceof ConnectionResetException ? "Connection reset by peer"
-                : cause != null ? "Error: " + cause.getMessage() : "Connection closed";
         if (nick != null && registered) {
             Wire.Line irc = Wire.Line.of(":" + prefix() + " QUIT :" + reason);
             Wire.Line plain = Wire.Line.of("*** " + nick + " left (" + reason + ")");
@@ -928,7 +948,43 @@ final class Client implements ConnectionHandler {
     private void leave(String reason) {
         quitReason = reason;
         dropped.set(true);
-        conn.close();
+        leaveHub(reason);
+        closeLingering(LINGER);
+    }
+
+    /**
+     * Ends the connection from the server's side without a reset that would destroy the last
+     * line: shut output down after what is queued, keep reading (and discarding) until the client
+     * closes, and reset it only if it has not within {@code patience}.
+     */
+    private void closeLingering(Duration patience) {
+        conn.shutdownOutput();
+        try {
+            conn.loop().schedule(conn::abort, patience);
+        } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
+            // the loop has closed the connection already
+        }
+    }
+
+    /** Answers a client that arrived while the server was full, in its protocol's form, and closes. */
+    private void refuse(boolean irc) {
+        if (!refused) {
+            return;
+        }
+        refused = false;
+        cancel(promptTimer);
+        conn.write(Wire.Line.of(irc ? "ERROR :Closing Link: server full" : "*** Server full").bytes());
+        closeLingering(LINGER);
+    }
+
+    /** The first line of {@code data} (or all of it), without consuming it. */
+    private static String firstLine(ByteBuffer data) {
+        int n = Math.min(data.remaining(), IRC_MAX_LINE);
+        byte[] b = new byte[n];
+        data.get(data.position(), b);
+        String s = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     /**
@@ -942,11 +998,18 @@ final class Client implements ConnectionHandler {
         quitReason = reason;
         String last = mode == Mode.IRC ? "ERROR :Closing Link: " + target() + " (" + reason + ")" : "*** Disconnected: " + reason;
         conn.write(Wire.Line.of(last).bytes());
-        conn.close();
-        try {
-            conn.loop().schedule(conn::abort, ABORT_AFTER);
-        } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
-            // the loop has closed the connection already
+        Runnable drop = () -> {
+            leaveHub(reason); // the others learn now, not when the socket finally closes
+            closeLingering(ABORT_AFTER);
+        };
+        if (conn.loop().inEventLoop()) {
+            drop.run();
+        } else {
+            try {
+                conn.loop().execute(drop);
+            } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
+                // the loop has closed the connection already
+            }
         }
         log.debug("dropping {} ({}): {}", nick, host, reason);
     }
