@@ -1,0 +1,361 @@
+package io.netloop.benchmarks.runner;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every scenario against every server, side by side, and writes the report folder:
+ * {@code summary.csv}, {@code details.csv}, {@code report.md} (the console table) and one PNG chart
+ * per scenario. The load generator (C) runs pinned to CPU 0 and each server to CPU 1.
+ *
+ * <pre>
+ * BenchmarkRunner [--quick | --full] [--out DIR] [--only SCENARIO,...] [--servers NAME,...]
+ * </pre>
+ */
+public final class BenchmarkRunner {
+    private final Mode mode;
+    private final Path out;
+    private final Path cDir;
+    private final String java;
+    private final String classpath;
+    private final boolean pin;
+    private final List<Result> results = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<String> onlyScenarios;
+    private final List<String> onlyServers;
+
+    record Mode(String name, int runs, int warmupSeconds, int durationSeconds, int idleConnections,
+                int[] pingPongConnections) {
+    }
+
+    static final Mode QUICK = new Mode("quick", 1, 1, 2, 2_000, new int[] {1, 100, 1000});
+    static final Mode FULL = new Mode("full", 3, 3, 10, 19_000, new int[] {1, 100, 1000});
+
+    /** Servers by name, and whether they answer STATS (the Java ones). */
+    static final List<String> ECHO_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-nio",
+            "netty-epoll", "netty-nio", "jdk-selector", "c-epoll");
+    static final List<String> FANOUT_SERVERS = List.of("netloop-epoll-et", "netty-epoll", "chat-sample", "c-epoll");
+
+    private BenchmarkRunner(Mode mode, Path out, List<String> onlyScenarios, List<String> onlyServers) throws IOException {
+        this.mode = mode;
+        this.out = out;
+        this.onlyScenarios = onlyScenarios;
+        this.onlyServers = onlyServers;
+        this.cDir = Path.of("target", "c").toAbsolutePath();
+        this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.classpath = System.getProperty("java.class.path");
+        this.pin = Runtime.getRuntime().availableProcessors() >= 2 && which("taskset");
+        Files.createDirectories(out);
+        Files.createDirectories(cDir);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Mode mode = QUICK;
+        Path out = null;
+        List<String> only = List.of();
+        List<String> servers = List.of();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> mode = QUICK;
+                case "--full" -> mode = FULL;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--only" -> only = Arrays.asList(args[++i].split(","));
+                case "--servers" -> servers = Arrays.asList(args[++i].split(","));
+                default -> {
+                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,idle,jmh] [--servers a,b]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (out == null) {
+            out = Path.of("reports", mode.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        BenchmarkRunner r = new BenchmarkRunner(mode, out.toAbsolutePath(), only, servers);
+        long start = System.nanoTime();
+        r.run();
+        System.out.printf(Locale.ROOT, "%nbenchmarks (%s mode) took %.1f min; report in %s%n", mode.name(),
+                (System.nanoTime() - start) / 60e9, r.out);
+    }
+
+    private void run() throws Exception {
+        compileC();
+        String machine = machine();
+        System.out.println(machine);
+        notes.add(machine);
+        if (wanted("pingpong")) {
+            for (String s : servers(ECHO_SERVERS)) {
+                measure("pingpong", s, "echo", mode.pingPongConnections(), c -> List.of("--connections", c, "--size", "64"));
+            }
+        }
+        if (wanted("pipeline")) {
+            for (String s : servers(ECHO_SERVERS)) {
+                measure("pipeline", s, "echo", new int[] {100}, c -> List.of("--connections", c, "--size", "64", "--depth", "16"));
+            }
+        }
+        if (wanted("stream")) {
+            for (String s : servers(ECHO_SERVERS)) {
+                measure("stream", s, "echo", new int[] {1}, c -> List.of("--connections", c));
+            }
+            iperf3();
+        }
+        if (wanted("fanout")) {
+            for (String s : servers(FANOUT_SERVERS)) {
+                measure("fanout", s, "broadcast", new int[] {1000},
+                        c -> List.of("--connections", c, "--senders", "4", "--rate", "2000", "--size", "64"));
+            }
+        }
+        if (wanted("churn")) {
+            for (String s : servers(ECHO_SERVERS)) {
+                measure("churn", s, "echo", new int[] {16}, c -> List.of("--connections", c, "--size", "64"));
+            }
+        }
+        if (wanted("idle")) {
+            for (String s : servers(ECHO_SERVERS)) {
+                idle(s);
+            }
+        }
+        Report.write(out, results, notes);
+        if (wanted("jmh")) {
+            jmh();
+        }
+    }
+
+    private boolean wanted(String scenario) {
+        return onlyScenarios.isEmpty() || onlyScenarios.contains(scenario);
+    }
+
+    private List<String> servers(List<String> all) {
+        return onlyServers.isEmpty() ? all : all.stream().filter(onlyServers::contains).toList();
+    }
+
+    // ---- one scenario on one server: warm up, then runs, median ----
+
+    private void measure(String scenario, String server, String serverMode, int[] connectionCounts,
+                         java.util.function.Function<String, List<String>> args) throws Exception {
+        try (ServerProcess p = startServer(server, serverMode)) {
+            for (int connections : connectionCounts) {
+                List<String> extra = args.apply(Integer.toString(connections));
+                loadgen(p.port, scenario, extra, 0, Math.max(1, mode.warmupSeconds())); // warms the server's JIT
+                List<Map<String, String>> runs = new ArrayList<>();
+                List<double[]> serverSide = new ArrayList<>();
+                for (int run = 0; run < mode.runs(); run++) {
+                    Map<String, Double> before = p.stats(false);
+                    double cpuBefore = p.cpuSeconds();
+                    Map<String, String> r = loadgen(p.port, scenario, extra, 0, mode.durationSeconds());
+                    double cpu = p.cpuSeconds() - cpuBefore;
+                    Map<String, Double> after = p.stats(false);
+                    double messages = Json.num(r, "messages");
+                    double alloc = p.hasStats ? (after.get("alloc_bytes") - before.get("alloc_bytes")) / Math.max(1, messages) : Double.NaN;
+                    double gc = p.hasStats ? after.get("gc_count") - before.get("gc_count") : Double.NaN;
+                    runs.add(r);
+                    serverSide.add(new double[] {alloc, gc, 100 * cpu / Math.max(1e-9, Json.num(r, "seconds"))});
+                }
+                int m = medianIndex(runs, "msgs_per_s");
+                Map<String, String> med = runs.get(m);
+                double[] ss = serverSide.get(m);
+                Result res = new Result(scenario, server, connections, Json.num(med, "msgs_per_s"), Json.num(med, "mbytes_per_s"),
+                        Json.num(med, "p50_us"), Json.num(med, "p99_us"), Json.num(med, "p999_us"), ss[0], Double.NaN,
+                        Double.NaN, ss[1], ss[2], Json.num(med, "cpu_percent"), runs.size(),
+                        "errors=" + med.getOrDefault("errors", "?"));
+                results.add(res);
+                System.out.printf(Locale.ROOT, "%-9s %-17s conns=%-5d %12.0f msg/s %9.1f MB/s p50=%7.1f us p99=%8.1f us alloc/msg=%6s gc=%s server cpu=%3.0f%% loadgen cpu=%3.0f%%%n",
+                        scenario, server, connections, res.msgsPerS(), res.mbytesPerS(), res.p50Us(), res.p99Us(),
+                        Result.f(res.allocBytesPerMsg()), Result.f(res.gcCount()), res.serverCpuPercent(), res.loadgenCpuPercent());
+            }
+        } catch (IOException e) {
+            notes.add(scenario + " on " + server + " failed: " + e.getMessage());
+            System.out.println(scenario + " on " + server + " FAILED: " + e.getMessage());
+        }
+    }
+
+    private static int medianIndex(List<Map<String, String>> runs, String key) {
+        Integer[] idx = new Integer[runs.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(Json.num(runs.get(a), key), Json.num(runs.get(b), key)));
+        return idx[idx.length / 2];
+    }
+
+    /** Idle connections: memory per connection, heap (after GC) and resident, while the load generator holds them. */
+    private void idle(String server) throws Exception {
+        int n = mode.idleConnections();
+        try (ServerProcess p = startServer(server, "echo")) {
+            Map<String, Double> heapBefore = p.stats(true);
+            long rssBefore = p.rssBytes();
+            List<String> cmd = loadgenCommand(p.port, "idle", List.of("--connections", Integer.toString(n)), 0, 8);
+            Process lg = new ProcessBuilder(cmd).start();
+            int holding = -1;
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(lg.getErrorStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = err.readLine()) != null) {
+                    if (l.startsWith("HOLDING ")) {
+                        holding = Integer.parseInt(l.substring(8).trim());
+                        break;
+                    }
+                }
+                Thread.sleep(500);
+                Map<String, Double> heapAfter = p.stats(true);
+                long rssAfter = p.rssBytes();
+                double heapPer = p.hasStats ? (heapAfter.get("heap_used") - heapBefore.get("heap_used")) / Math.max(1, holding) : Double.NaN;
+                double rssPer = (rssAfter - rssBefore) / (double) Math.max(1, holding);
+                results.add(new Result("idle", server, holding, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN, rssPer, heapPer, Double.NaN, Double.NaN, Double.NaN, 1, "held " + holding + " of " + n));
+                System.out.printf(Locale.ROOT, "idle      %-17s conns=%-5d rss/conn=%8.0f B heap/conn=%8s B%n", server, holding, rssPer, Result.f(heapPer));
+                while (err.readLine() != null) {
+                    // let the generator finish its hold and close
+                }
+            }
+            lg.waitFor(60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            notes.add("idle on " + server + " failed: " + e.getMessage());
+        }
+    }
+
+    private void iperf3() throws Exception {
+        if (!which("iperf3")) {
+            notes.add("stream: iperf3 not installed (ci/install-deps.sh installs it); no practical ceiling measured");
+            return;
+        }
+        Process server = new ProcessBuilder(pinned(1, List.of("iperf3", "-s", "-1", "-p", "15201"))).redirectErrorStream(true).start();
+        Thread.sleep(500);
+        Process client = new ProcessBuilder(pinned(0, List.of("iperf3", "-c", "127.0.0.1", "-p", "15201", "-t",
+                Integer.toString(mode.durationSeconds()), "-J"))).redirectErrorStream(true).start();
+        String json = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        client.waitFor(60, TimeUnit.SECONDS);
+        server.destroy();
+        int at = json.indexOf("\"sum_received\"");
+        int bps = at < 0 ? -1 : json.indexOf("\"bits_per_second\"", at);
+        if (bps < 0) {
+            notes.add("stream: iperf3 gave no result");
+            return;
+        }
+        String v = json.substring(json.indexOf(':', bps) + 1).trim().split("[,}\\s]")[0];
+        double mbytes = Double.parseDouble(v) / 8 / 1e6;
+        results.add(new Result("stream", "iperf3", 1, Double.NaN, mbytes, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1, "one-way TCP over loopback; the practical ceiling"));
+        System.out.printf(Locale.ROOT, "stream    %-17s conns=1     %9.1f MB/s (one way)%n", "iperf3", mbytes);
+    }
+
+    private void jmh() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                "io.netloop.benchmarks.jmh.DowncallBenchmarks", mode == QUICK ? "--quick" : "--full", "--out",
+                out.resolve("jmh.json").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("jmh.txt").toFile()).start();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            notes.add("jmh: the downcall benchmark failed; see jmh.txt");
+        }
+        System.out.println("JMH downcall benchmark: " + out.resolve("jmh.txt"));
+    }
+
+    // ---- processes ----
+
+    private ServerProcess startServer(String server, String serverMode) throws IOException {
+        Path log = out.resolve("server.log");
+        List<String> cmd;
+        boolean stats = true;
+        List<String> jvm = List.of(java, "-Xms64m", "-Xmx64m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath);
+        if (server.equals("c-epoll")) {
+            stats = false;
+            cmd = new ArrayList<>(List.of(cDir.resolve("echo_server").toString(), "--port", "0"));
+            if (serverMode.equals("broadcast")) {
+                cmd.add("--broadcast");
+            }
+        } else if (server.equals("chat-sample")) {
+            cmd = new ArrayList<>(jvm);
+            cmd.addAll(List.of("io.netloop.benchmarks.runner.ChatSampleServer", "--port", "0"));
+        } else {
+            cmd = new ArrayList<>(jvm);
+            cmd.addAll(List.of("io.netloop.benchmarks.servers.BenchServer", "--impl", server, "--mode", serverMode,
+                    "--port", "0", "--threads", "1"));
+        }
+        return ServerProcess.start(server, pinned(1, cmd), stats, log);
+    }
+
+    private Map<String, String> loadgen(int port, String scenario, List<String> extra, int warmup, int duration)
+            throws IOException, InterruptedException {
+        List<String> cmd = loadgenCommand(port, scenario, extra, warmup, duration);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(out.resolve("loadgen.log").toFile())).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(duration + warmup + 120L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("the load generator did not stop");
+        }
+        String[] lines = stdout.split("\n");
+        String last = lines[lines.length - 1];
+        if (p.exitValue() != 0 || !last.startsWith("{")) {
+            throw new IOException("the load generator failed (exit " + p.exitValue() + "): " + stdout);
+        }
+        return Json.flat(last);
+    }
+
+    private List<String> loadgenCommand(int port, String scenario, List<String> extra, int warmup, int duration) {
+        List<String> cmd = new ArrayList<>(List.of(cDir.resolve("loadgen").toString(), "--host", "127.0.0.1", "--port",
+                Integer.toString(port), "--scenario", scenario, "--warmup", Integer.toString(warmup), "--duration",
+                Integer.toString(duration)));
+        cmd.addAll(extra);
+        return pinned(0, cmd);
+    }
+
+    private List<String> pinned(int cpu, List<String> cmd) {
+        if (!pin) {
+            return cmd;
+        }
+        List<String> p = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
+        p.addAll(cmd);
+        return p;
+    }
+
+    private void compileC() throws IOException, InterruptedException {
+        Path src = Path.of("src", "main", "c").toAbsolutePath();
+        for (String prog : List.of("loadgen", "echo_server")) {
+            Process p = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", cDir.resolve(prog).toString(),
+                    src.resolve(prog + ".c").toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException("gcc failed on " + prog + ".c; the benchmarks need gcc (ci/install-deps.sh installs it)");
+            }
+        }
+    }
+
+    private String machine() throws IOException, InterruptedException {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (l.startsWith("model name")) {
+                m.put("cpu", l.substring(l.indexOf(':') + 1).trim());
+                break;
+            }
+        }
+        m.put("kernel", System.getProperty("os.version"));
+        m.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
+        m.put("pinned", pin ? "server on CPU 1, load generator on CPU 0" : "no (needs taskset and 2 CPUs)");
+        m.put("mode", mode.name() + ": " + mode.runs() + " run(s) of " + mode.durationSeconds() + " s after warm-up, median");
+        StringBuilder b = new StringBuilder("machine:");
+        m.forEach((k, v) -> b.append(' ').append(k).append('=').append(v).append(';'));
+        return b.toString();
+    }
+
+    private static boolean which(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
