@@ -43,7 +43,7 @@ public final class BenchmarkRunner {
     }
 
     static final Mode QUICK = new Mode("quick", 1, 1, 2, 2_000, new int[] {1, 100, 1000});
-    static final Mode FULL = new Mode("full", 3, 3, 10, 19_000, new int[] {1, 100, 1000});
+    static final Mode FULL = new Mode("full", 3, 2, 5, 19_000, new int[] {1, 100, 1000});
 
     /** Servers by name, and whether they answer STATS (the Java ones). */
     static final List<String> ECHO_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-nio",

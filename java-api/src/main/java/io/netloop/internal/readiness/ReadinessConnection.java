@@ -197,6 +197,10 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
                 readSome(ops);
             }
         }
+        // A reply goes out as soon as this connection's callbacks are done, not at the end of the
+        // whole batch: the peer can then work on it while this loop serves the others. Writes
+        // within one callback are still gathered into one vector write.
+        flushDirty();
     }
 
     private void finishConnect() {
@@ -226,6 +230,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
     public void resume() {
         if (state == OPEN && !readPaused && !inputShutdown && !closeRequested) {
             readSome(ReadinessPoller.READ);
+            flushDirty();
         }
     }
 
@@ -365,7 +370,11 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
         }
     }
 
+    /** Sends what was written since the last flush, unless it was sent already or must wait for writability. */
     void flushDirty() {
+        if (!inDirtyList) {
+            return;
+        }
         inDirtyList = false;
         if (!wantWrite) {
             flush();
