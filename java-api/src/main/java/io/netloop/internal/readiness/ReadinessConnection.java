@@ -601,37 +601,49 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
 
     @Override
     public void pauseReading() {
-        onLoop(() -> {
-            if (state == OPEN && !readPaused) {
-                readPaused = true;
-                updateInterest();
-            }
-        });
+        if (driver.loop.inEventLoop()) {
+            pauseNow(); // no lambda: handlers pause and resume on the hot path under backpressure
+        } else {
+            onLoop(this::pauseNow);
+        }
+    }
+
+    private void pauseNow() {
+        if (state == OPEN && !readPaused) {
+            readPaused = true;
+            updateInterest();
+        }
     }
 
     @Override
     public void resumeReading() {
-        onLoop(() -> {
-            if (state != OPEN || !readPaused) {
+        if (driver.loop.inEventLoop()) {
+            resumeNow();
+        } else {
+            onLoop(this::resumeNow);
+        }
+    }
+
+    private void resumeNow() {
+        if (state != OPEN || !readPaused) {
+            return;
+        }
+        readPaused = false;
+        if (hangupWhilePaused && !registered) {
+            hangupWhilePaused = false;
+            try {
+                driver.poller.register(socket, this, computeInterest());
+                registered = true;
+                interest = computeInterest();
+            } catch (IOException e) {
+                abortNow(e);
                 return;
             }
-            readPaused = false;
-            if (hangupWhilePaused && !registered) {
-                hangupWhilePaused = false;
-                try {
-                    driver.poller.register(socket, this, computeInterest());
-                    registered = true;
-                    interest = computeInterest();
-                } catch (IOException e) {
-                    abortNow(e);
-                    return;
-                }
-            } else {
-                updateInterest();
-            }
-            // Input that arrived while paused raised its edge already.
-            driver.again(this);
-        });
+        } else {
+            updateInterest();
+        }
+        // Input that arrived while paused raised its edge already.
+        driver.again(this);
     }
 
     // ---- helpers ----
