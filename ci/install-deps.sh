@@ -8,6 +8,7 @@
 #   netcat-openbsd  : plain-mode users through real `nc`
 #   python3-irc     : IRC-mode users through a real IRC client library, on Debian's /usr/bin/python3
 #   ii              : IRC-mode users through ii, a file-based IRC client
+#   iperf3          : the benchmarks' loopback streaming ceiling
 # A JDK 22+ must already be installed (the build finds it under /usr/lib/jvm, ~/.jdks, JAVA_HOME, ...).
 set -euo pipefail
 
@@ -25,6 +26,8 @@ fi
 # Debian's own python3, not whichever python3 a version manager put first on PATH.
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc.client' >/dev/null 2>&1; } || optional+=(python3 python3-irc)
 command -v ii >/dev/null 2>&1 || optional+=(ii)
+# The benchmarks' streaming ceiling; without it that one row is left out, with a note.
+command -v iperf3 >/dev/null 2>&1 || optional+=(iperf3)
 
 can_apt=false
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
