@@ -36,7 +36,7 @@ import java.util.Locale;
  */
 public final class BenchServer {
     static final List<String> IMPLS = List.of(
-            "netloop-epoll-et", "netloop-epoll-lt", "netloop-nio", "netty-epoll", "netty-nio", "jdk-selector");
+            "netloop-epoll-et", "netloop-epoll-lt", "netloop-nio", "netty-epoll", "netty-nio", "jdk-selector", "chat-sample");
     private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final String USAGE = "usage: BenchServer --impl " + String.join("|", IMPLS)
             + " --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive]";
@@ -112,6 +112,7 @@ public final class BenchServer {
                 }
                 yield JdkSelectorServer.start(mode, port);
             }
+            case "chat-sample" -> ChatSampleServer.start(port, threads); // broadcast by nature: lines reach the lobby
             default -> throw new IllegalArgumentException("unknown --impl '" + impl + "'; expected one of " + IMPLS);
         };
     }

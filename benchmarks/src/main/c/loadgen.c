@@ -1,0 +1,1342 @@
+/*
+ * loadgen: the benchmarks' load generator. One thread, one edge-triggered epoll instance, so
+ * that it stays cheaper per message than the servers it drives from its single pinned core.
+ *
+ * Edge-triggered without the usual read-until-EAGAIN: a TCP read that returns less than asked
+ * has emptied the receive queue, and data arriving after it raises a new edge; likewise a short
+ * or refused write sets SOCK_NOSPACE, so the freed space raises an EPOLLOUT edge. That saves
+ * level-triggered epoll's re-poll of every ready socket and the EPOLL_CTL_MODs for EPOLLOUT.
+ *
+ *   loadgen --host 127.0.0.1 --port P --scenario S [--connections N] [--size BYTES] [--depth D]
+ *           [--warmup SECONDS] [--duration SECONDS] [--senders K] [--rate MSGS_PER_S] [--verify]
+ *
+ * Scenarios: pingpong, pipeline, stream, churn, fanout, idle (see ../../../README.md).
+ * Prints one JSON object on one line on stdout at the end; diagnostics go to stderr.
+ * Exit status: 0 on a completed run, 1 when nothing could connect, 2 for bad arguments.
+ *
+ * Echo payloads are a byte pattern that is a function of the stream offset (offset % 251), so
+ * every message is written straight from one static buffer and --verify can check the echo
+ * byte for byte without keeping copies.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+enum scenario { SC_PINGPONG, SC_PIPELINE, SC_STREAM, SC_CHURN, SC_FANOUT, SC_IDLE };
+static const char *const SCENARIO_NAMES[] = { "pingpong", "pipeline", "stream", "churn", "fanout", "idle" };
+
+enum phase { PH_CONNECT, PH_REGISTER, PH_SETTLE, PH_WARMUP, PH_MEASURE, PH_DONE };
+enum cstate { CS_NEW, CS_CONNECTING, CS_OPEN, CS_DEAD };
+
+#define PAT_PERIOD 251u                 /* prime, so chunk sizes that are powers of two still shift the phase */
+#define PAT_WINDOW (256u * 1024u)       /* largest single write */
+#define RBUF_SIZE (256u * 1024u)        /* shared read buffer */
+#define MAX_EVENTS 4096
+#define CONNECT_WINDOW 128              /* connects in flight at once: keeps servers' accept queues from overflowing */
+#define CONNECT_ATTEMPTS 3
+#define FANOUT_SETTLE_NS 500000000ull   /* after the last registration, before warm-up */
+#define IDLE_SETTLE_NS 250000000ull     /* after the last connect, so the server has accepted them all */
+#define FANOUT_MAX_QUEUE (16u << 20)    /* a sender's unsent lines; beyond this lines are dropped as errors */
+#define FANOUT_MIN_TICK_NS 100000ull    /* at most 10,000 send ticks a second; faster rates send several per tick */
+#define TIMER_ID 0xffffffffu
+#define FD_RESERVE 16                   /* descriptors kept for stdio, epoll, timerfd */
+#define SOURCE_ADDRESSES 64u            /* 127.0.0.1 .. 127.0.0.64, for a loopback destination */
+
+/* ---- latency histogram: exact below 256 ns, then 128 linear buckets per power of two (< 0.8 % error) ---- */
+
+#define H_SUB_BITS 7
+#define H_SUB (1u << H_SUB_BITS)
+#define H_LINEAR (2u * H_SUB)
+#define H_OCTAVES 40
+#define H_BUCKETS (H_LINEAR + H_OCTAVES * H_SUB)
+
+static uint64_t hist[H_BUCKETS];
+static uint64_t hist_count;
+
+static inline void hist_record(uint64_t v) {
+    unsigned idx;
+    if (v < H_LINEAR) {
+        idx = (unsigned)v;
+    } else {
+        unsigned m = 63u - (unsigned)__builtin_clzll(v); /* >= 8 */
+        unsigned shift = m - H_SUB_BITS;
+        idx = H_LINEAR + (m - (H_SUB_BITS + 1)) * H_SUB + (unsigned)((v >> shift) - H_SUB);
+        if (idx >= H_BUCKETS) {
+            idx = H_BUCKETS - 1;
+        }
+    }
+    hist[idx]++;
+    hist_count++;
+}
+
+static double hist_bucket_mid(unsigned idx) {
+    if (idx < H_LINEAR) {
+        return idx;
+    }
+    unsigned k = idx - H_LINEAR;
+    unsigned m = k / H_SUB + H_SUB_BITS + 1;
+    unsigned shift = m - H_SUB_BITS;
+    double low = (double)((uint64_t)(H_SUB + k % H_SUB) << shift);
+    return low + (double)(1ull << shift) / 2.0;
+}
+
+/* The value at quantile q, in microseconds; 0 when nothing was recorded. */
+static double hist_quantile_us(double q) {
+    if (hist_count == 0) {
+        return 0;
+    }
+    double want = q * (double)hist_count;
+    uint64_t target = (uint64_t)want;
+    if ((double)target < want) {
+        target++; /* ceiling, without libm */
+    }
+    if (target < 1) {
+        target = 1;
+    }
+    uint64_t seen = 0;
+    for (unsigned i = 0; i < H_BUCKETS; i++) {
+        seen += hist[i];
+        if (seen >= target) {
+            return hist_bucket_mid(i) / 1000.0;
+        }
+    }
+    return hist_bucket_mid(H_BUCKETS - 1) / 1000.0;
+}
+
+/* ---- state ---- */
+
+struct conn {
+    int fd;
+    uint32_t gen;              /* bumped per socket, so stale epoll events are recognised */
+    uint8_t state;
+    uint8_t attempts;
+    uint8_t registered;        /* fanout: registration line fully written */
+    uint8_t line_skip;         /* fanout: discarding the rest of an overlong line */
+    uint8_t blocked;           /* the last write was short: wait for the EPOLLOUT edge */
+    uint32_t ev;               /* current epoll interest */
+    uint64_t tx_off;           /* echo scenarios: bytes queued so far (pattern offset) */
+    uint64_t tx_done;          /* echo scenarios: bytes written so far */
+    uint64_t rx_off;           /* bytes read so far */
+    uint64_t rx_msgs;          /* pingpong/pipeline: messages completed */
+    uint64_t t0;               /* churn: start of the current cycle */
+    uint64_t *ring;            /* pipeline: send times of messages in flight, FIFO; owned, lives with the conn */
+    uint32_t ring_head, ring_len;
+    char *line;                /* fanout: partial line carried between reads; owned, lives with the conn */
+    uint32_t line_len;
+    char *out;                 /* fanout: unsent bytes; owned, lives with the conn */
+    uint32_t out_head, out_len, out_cap;
+    uint64_t seq;              /* fanout: this sender's next sequence number */
+};
+
+static struct {
+    /* options */
+    const char *host;
+    int port;
+    enum scenario sc;
+    int connections;
+    size_t size;
+    int depth;
+    double warmup_s, duration_s;
+    int senders;
+    double rate;
+    int verify;
+
+    /* fixed resources */
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    int spread_sources;        /* the destination is IPv4 loopback: connect from several source addresses */
+    uint32_t next_source;
+    int ep, timer_fd;
+    char *pat;                 /* PAT_WINDOW + PAT_PERIOD pattern bytes; lives for the process */
+    char *rbuf;                /* RBUF_SIZE; lives for the process */
+    struct conn *conns;
+    int *retry;                /* connect retries waiting, as indices */
+    int retry_len;
+    int *restart;              /* churn: workers to restart at the end of this loop turn */
+    int restart_len;
+
+    /* progress */
+    enum phase phase;
+    uint64_t phase_end;
+    uint64_t connect_deadline;
+    uint64_t t_start;
+    int next_connect, inflight, connected, failed, open, registered;
+    int sending;               /* traffic is generated (warm-up and measurement) */
+    int recording;             /* counters and histogram are kept (measurement) */
+    uint64_t sched_start, sched_sent; /* fanout schedule */
+    uint64_t fanout_sent_measured, fanout_dropped;
+    uint64_t cycles_ok_total;  /* churn: cycles completed, warm-up included */
+    uint64_t verify_errors;
+
+    /* results */
+    uint64_t messages, bytes, errors;
+    uint64_t t_measure0, t_measure1;
+    struct rusage ru0, ru1;
+} g;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
+
+static inline uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void note(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("loadgen: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static inline uint64_t ev_data(struct conn *c) {
+    return (uint64_t)(uint32_t)(c - g.conns) | ((uint64_t)c->gen << 32);
+}
+
+static void set_events(struct conn *c, uint32_t ev) {
+    if (c->ev == ev) {
+        return;
+    }
+    struct epoll_event e = { .events = ev, .data.u64 = ev_data(c) };
+    if (epoll_ctl(g.ep, EPOLL_CTL_MOD, c->fd, &e) == 0) {
+        c->ev = ev;
+    }
+}
+
+static void close_conn(struct conn *c) {
+    if (c->fd >= 0) {
+        close(c->fd); /* also leaves the epoll set */
+        c->fd = -1;
+    }
+}
+
+/* A connection that was open failed (reset, early EOF, write error). */
+static void conn_lost(struct conn *c, const char *why, int err) {
+    if (c->state != CS_OPEN) {
+        return;
+    }
+    if (g.errors < 10) {
+        note("connection %ld lost: %s%s%s", (long)(c - g.conns), why, err ? ": " : "", err ? strerror(err) : "");
+    }
+    close_conn(c);
+    c->state = CS_DEAD;
+    g.errors++;
+    g.open--;
+}
+
+/* ---- connecting ---- */
+
+/* Starts a nonblocking connect; 0 when under way, -1 (errno set) when it failed at once. */
+static int start_connect(struct conn *c, uint32_t events) {
+    int fd = socket(g.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (g.sc != SC_CHURN) {
+        /* churn sends one segment per connection, which Nagle never delays: save the syscall */
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    if (g.spread_sources) {
+        /* Many connections from one address make connect()'s ephemeral-port search crawl (it
+         * walks ports already taken for this destination); from 64 loopback addresses each
+         * search ends almost at once. The port is still picked at connect(), for the 4-tuple. */
+        int one = 1;
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        struct sockaddr_in src = { .sin_family = AF_INET };
+        src.sin_addr.s_addr = htonl(0x7f000001u + g.next_source++ % SOURCE_ADDRESSES);
+        bind(fd, (struct sockaddr *)&src, sizeof src); /* on failure the kernel picks, as usual */
+    }
+    if (connect(fd, (struct sockaddr *)&g.addr, g.addrlen) < 0 && errno != EINPROGRESS) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    c->fd = fd;
+    c->gen++;
+    c->state = CS_CONNECTING;
+    if (g.sc == SC_CHURN) {
+        /* On loopback the handshake has usually completed inside connect(): write at once and
+         * wait only for the echo, not for the EPOLLOUT edge (EAGAIN if still connecting). */
+        size_t n = c->tx_off > PAT_WINDOW ? PAT_WINDOW : (size_t)c->tx_off;
+        ssize_t w = write(fd, g.pat, n);
+        if (w < 0 && errno != EAGAIN) {
+            int e = errno;
+            close(fd);
+            c->fd = -1;
+            errno = e;
+            return -1;
+        }
+        if (w > 0) {
+            c->tx_done = (uint64_t)w;
+            c->state = CS_OPEN;
+        }
+        if (c->tx_done == c->tx_off) {
+            events = EPOLLIN | EPOLLET;
+        }
+    }
+    c->ev = events;
+    struct epoll_event e = { .events = events, .data.u64 = ev_data(c) };
+    if (epoll_ctl(g.ep, EPOLL_CTL_ADD, fd, &e) < 0) {
+        int err = errno;
+        close(fd);
+        c->fd = -1;
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+static void connect_failed(struct conn *c, int err) {
+    close_conn(c);
+    g.errors++;
+    if (g.errors <= 10) {
+        note("connect %ld failed: %s", (long)(c - g.conns), strerror(err));
+    }
+    if (++c->attempts < CONNECT_ATTEMPTS) {
+        c->state = CS_NEW;
+        g.retry[g.retry_len++] = (int)(c - g.conns);
+    } else {
+        c->state = CS_DEAD;
+        g.failed++;
+    }
+}
+
+static void pump_connects(void) {
+    while (g.inflight < CONNECT_WINDOW && (g.retry_len > 0 || g.next_connect < g.connections)) {
+        struct conn *c = g.retry_len > 0 ? &g.conns[g.retry[--g.retry_len]] : &g.conns[g.next_connect++];
+        if (start_connect(c, EPOLLOUT) < 0) {
+            connect_failed(c, errno);
+            continue;
+        }
+        g.inflight++;
+    }
+}
+
+static void fanout_flush(struct conn *c);
+
+static void on_open(struct conn *c) {
+    c->state = CS_OPEN;
+    g.connected++;
+    g.open++;
+    switch (g.sc) {
+    case SC_FANOUT: {
+        uint32_t cap = (uint32_t)(g.size * 2 + 1024);
+        c->line = malloc(cap);
+        c->out_cap = 4096;
+        c->out = malloc(c->out_cap);
+        if (!c->line || !c->out) {
+            note("out of memory");
+            exit(1);
+        }
+        c->out_len = (uint32_t)snprintf(c->out, c->out_cap, "u%ld\n", (long)(c - g.conns));
+        set_events(c, EPOLLIN | EPOLLOUT | EPOLLET);
+        fanout_flush(c);
+        break;
+    }
+    case SC_IDLE:
+        set_events(c, EPOLLIN | EPOLLRDHUP | EPOLLET);
+        break;
+    default:
+        set_events(c, EPOLLIN | EPOLLOUT | EPOLLET);
+        break;
+    }
+}
+
+/* ---- echo scenarios: pingpong, pipeline, stream ---- */
+
+/* Writes queued pattern bytes; 1 when the socket is full (an EPOLLOUT edge follows), 0 when all
+ * is written, -1 on error. */
+static int echo_flush(struct conn *c) {
+    while (c->tx_done < c->tx_off) {
+        uint64_t left = c->tx_off - c->tx_done;
+        size_t n = left > PAT_WINDOW ? PAT_WINDOW : (size_t)left;
+        ssize_t w = write(c->fd, g.pat + c->tx_done % PAT_PERIOD, n);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN) {
+                break;
+            }
+            return -1;
+        }
+        c->tx_done += (uint64_t)w;
+        if ((size_t)w < n) {
+            break; /* short write: the socket is full, spare the EAGAIN round trip */
+        }
+    }
+    c->blocked = c->tx_done < c->tx_off;
+    return c->blocked;
+}
+
+static void check_pattern(struct conn *c, const char *p, size_t n) {
+    uint64_t off = c->rx_off;
+    size_t i = 0;
+    while (i < n) {
+        size_t chunk = n - i > PAT_WINDOW ? PAT_WINDOW : n - i;
+        if (memcmp(p + i, g.pat + (off + i) % PAT_PERIOD, chunk) != 0) {
+            if (g.verify_errors++ < 5) {
+                note("connection %ld: echoed bytes differ near stream offset %" PRIu64, (long)(c - g.conns), off + i);
+            }
+            return;
+        }
+        i += chunk;
+    }
+}
+
+/* Queues n more messages of `size` bytes on a pingpong/pipeline connection, sent at `now`. */
+static void echo_queue(struct conn *c, uint64_t n, uint64_t now) {
+    for (uint64_t i = 0; i < n; i++) {
+        c->ring[(c->ring_head + c->ring_len) % (uint32_t)g.depth] = now;
+        c->ring_len++;
+    }
+    c->tx_off += n * g.size;
+}
+
+/* Pingpong/pipeline: records the messages whose echo is now complete and sends as many again. */
+static void echo_completed(struct conn *c) {
+    uint64_t done = c->rx_off / g.size;
+    uint64_t k = done - c->rx_msgs;
+    if (k == 0) {
+        return;
+    }
+    c->rx_msgs = done;
+    uint64_t now = now_ns();
+    for (uint64_t i = 0; i < k && c->ring_len > 0; i++) {
+        uint64_t t = c->ring[c->ring_head];
+        c->ring_head = (c->ring_head + 1) % (uint32_t)g.depth;
+        c->ring_len--;
+        if (g.recording) {
+            hist_record(now - t);
+            g.messages++;
+        }
+    }
+    if (g.sending) {
+        echo_queue(c, k, now);
+        if (echo_flush(c) < 0) {
+            conn_lost(c, "write", errno);
+        }
+    }
+}
+
+static void echo_readable(struct conn *c) {
+    for (;;) { /* until a short read: edge-triggered */
+        ssize_t n = read(c->fd, g.rbuf, RBUF_SIZE);
+        if (n == 0) {
+            conn_lost(c, "server closed the connection", 0);
+            return;
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno != EAGAIN) {
+                conn_lost(c, "read", errno);
+            }
+            return;
+        }
+        if (g.verify) {
+            check_pattern(c, g.rbuf, (size_t)n);
+        }
+        c->rx_off += (uint64_t)n;
+        if (g.recording) {
+            g.bytes += (uint64_t)n;
+        }
+        if (g.sc != SC_STREAM) {
+            echo_completed(c);
+        }
+        if ((size_t)n < RBUF_SIZE || c->state != CS_OPEN) {
+            return;
+        }
+    }
+}
+
+static void stream_writable(struct conn *c) {
+    for (;;) { /* until the socket is full: only then does an EPOLLOUT edge follow */
+        if (c->tx_done == c->tx_off) {
+            c->tx_off += g.size;
+        }
+        int r = echo_flush(c);
+        if (r < 0) {
+            conn_lost(c, "write", errno);
+            return;
+        }
+        if (r > 0) {
+            return;
+        }
+    }
+}
+
+static void echo_event(struct conn *c, uint32_t ev) {
+    if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+        echo_readable(c);
+    }
+    if (c->state != CS_OPEN || !(ev & EPOLLOUT)) {
+        return;
+    }
+    c->blocked = 0;
+    if (g.sc == SC_STREAM) {
+        if (g.sending) {
+            stream_writable(c);
+        }
+    } else if (c->tx_done < c->tx_off && echo_flush(c) < 0) {
+        conn_lost(c, "write", errno);
+    }
+}
+
+/* ---- churn: connect, send, read the echo, close, again ---- */
+
+static void churn_start(struct conn *c, uint64_t now) {
+    c->t0 = now;
+    c->tx_off = g.size;
+    c->tx_done = 0;
+    c->rx_off = 0;
+    if (start_connect(c, EPOLLIN | EPOLLOUT | EPOLLET) < 0) {
+        g.errors++;
+        c->state = CS_DEAD;
+        g.restart[g.restart_len++] = (int)(c - g.conns);
+        return;
+    }
+    g.open++;
+}
+
+static void churn_fail(struct conn *c, const char *why, int err) {
+    if (g.errors < 10) {
+        note("churn worker %ld: %s%s%s", (long)(c - g.conns), why, err ? ": " : "", err ? strerror(err) : "");
+    }
+    close_conn(c);
+    g.open--;
+    g.errors++;
+    c->state = CS_DEAD;
+    g.restart[g.restart_len++] = (int)(c - g.conns);
+}
+
+static void churn_event(struct conn *c, uint32_t ev) {
+    /* Edge-triggered: the first EPOLLOUT edge means connected (or failed); write all, then read
+     * until the echo is complete or EAGAIN. */
+    if (c->tx_done < c->tx_off) {
+        if (ev & EPOLLERR) {
+            int err = 0;
+            socklen_t len = sizeof err;
+            getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+            churn_fail(c, "connect", err ? err : ECONNRESET);
+            return;
+        }
+        while (c->tx_done < c->tx_off) {
+            size_t n = (size_t)(c->tx_off - c->tx_done);
+            if (n > PAT_WINDOW) {
+                n = PAT_WINDOW;
+            }
+            ssize_t w = write(c->fd, g.pat + c->tx_done % PAT_PERIOD, n);
+            if (w < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                if (errno == EAGAIN) {
+                    return; /* not connected yet, or full: the next edge brings us back */
+                }
+                churn_fail(c, "connect/write", errno);
+                return;
+            }
+            c->tx_done += (uint64_t)w;
+        }
+        if (c->state == CS_CONNECTING) {
+            c->state = CS_OPEN;
+        }
+        if (!(ev & EPOLLIN)) {
+            return; /* the echo's arrival raises a new edge */
+        }
+    }
+    for (;;) {
+        ssize_t n = read(c->fd, g.rbuf, RBUF_SIZE);
+        if (n > 0) {
+            if (g.verify) {
+                check_pattern(c, g.rbuf, (size_t)n);
+            }
+            c->rx_off += (uint64_t)n;
+            if (c->rx_off >= g.size) {
+                uint64_t now = now_ns();
+                close_conn(c);
+                g.open--;
+                g.cycles_ok_total++;
+                if (g.recording) {
+                    g.messages++;
+                    g.bytes += c->rx_off;
+                    hist_record(now - c->t0);
+                }
+                if (g.sending) {
+                    churn_start(c, now);
+                } else {
+                    c->state = CS_NEW;
+                }
+                return;
+            }
+            continue;
+        }
+        if (n == 0) {
+            churn_fail(c, "server closed before the echo was complete", 0);
+            return;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EAGAIN) {
+            churn_fail(c, "read", errno);
+        }
+        return;
+    }
+}
+
+/* ---- fanout: line broadcast, open-loop senders ---- */
+
+/* Writes a fanout connection's queued bytes; what the socket cannot take waits for EPOLLOUT. */
+static void fanout_flush(struct conn *c) {
+    while (c->out_len > 0) {
+        ssize_t w = write(c->fd, c->out + c->out_head, c->out_len);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN) {
+                break;
+            }
+            conn_lost(c, "write", errno);
+            return;
+        }
+        c->out_head += (uint32_t)w;
+        c->out_len -= (uint32_t)w;
+        if (c->out_len > 0) {
+            break; /* short write: full */
+        }
+    }
+    c->blocked = c->out_len > 0;
+    if (c->out_len == 0) {
+        c->out_head = 0;
+        if (!c->registered) {
+            c->registered = 1;
+            g.registered++;
+        }
+    }
+}
+
+/* Appends one MSG line of `size` bytes (longer if the header needs it) to a sender's queue. */
+static int fanout_append(struct conn *c, long sender, uint64_t t) {
+    char head[96];
+    int h = snprintf(head, sizeof head, "MSG %ld %" PRIu64 " %" PRIu64 " ", sender, c->seq, t);
+    size_t len = (size_t)h + 1 > g.size ? (size_t)h + 1 : g.size;
+    if (c->out_len + len > FANOUT_MAX_QUEUE) {
+        return -1;
+    }
+    if (c->out_head + c->out_len + len > c->out_cap) {
+        if (c->out_head > 0) {
+            memmove(c->out, c->out + c->out_head, c->out_len);
+            c->out_head = 0;
+        }
+        if (c->out_len + len > c->out_cap) {
+            uint32_t cap = c->out_cap;
+            while (c->out_len + len > cap) {
+                cap *= 2;
+            }
+            char *p = realloc(c->out, cap);
+            if (!p) {
+                return -1;
+            }
+            c->out = p;
+            c->out_cap = cap;
+        }
+    }
+    char *p = c->out + c->out_head + c->out_len;
+    memcpy(p, head, (size_t)h);
+    memset(p + h, 'x', len - (size_t)h - 1);
+    p[len - 1] = '\n';
+    c->out_len += (uint32_t)len;
+    c->seq++;
+    return 0;
+}
+
+static void fanout_tick(void) {
+    uint64_t expirations;
+    if (read(g.timer_fd, &expirations, sizeof expirations) < 0) {
+        return;
+    }
+    if (!g.sending) {
+        return;
+    }
+    uint64_t now = now_ns();
+    uint64_t due = (uint64_t)((double)(now - g.sched_start) * g.rate / 1e9);
+    if (due <= g.sched_sent) {
+        return;
+    }
+    int k = g.senders;
+    for (; g.sched_sent < due; g.sched_sent++) {
+        struct conn *c = &g.conns[g.sched_sent % (uint64_t)k];
+        if (c->state != CS_OPEN || fanout_append(c, (long)(c - g.conns), now) < 0) {
+            g.fanout_dropped++;
+            g.errors++;
+            continue;
+        }
+        if (g.recording) {
+            g.fanout_sent_measured++;
+        }
+    }
+    for (int i = 0; i < k; i++) {
+        struct conn *c = &g.conns[i];
+        if (c->state == CS_OPEN && c->out_len > 0 && !c->blocked) {
+            fanout_flush(c);
+        }
+    }
+}
+
+/* "MSG " anywhere in the line; memmem's set-up costs more than these short lines do. */
+static inline const char *find_msg(const char *p, size_t len) {
+    const char *end = p + len;
+    while (len >= 4) {
+        const char *m = memchr(p, 'M', len - 3);
+        if (!m) {
+            return NULL;
+        }
+        if (m[1] == 'S' && m[2] == 'G' && m[3] == ' ') {
+            return m;
+        }
+        p = m + 1;
+        len = (size_t)(end - p);
+    }
+    return NULL;
+}
+
+static inline void fanout_line(const char *p, size_t len, uint64_t now) {
+    if (!g.recording) {
+        return;
+    }
+    const char *m = find_msg(p, len);
+    if (!m) {
+        return;
+    }
+    g.messages++;
+    /* MSG <sender> <seq> <t_ns> ... */
+    const char *end = p + len;
+    const char *q = m + 4;
+    for (int field = 0; field < 2; field++) {
+        while (q < end && *q != ' ') {
+            q++;
+        }
+        while (q < end && *q == ' ') {
+            q++;
+        }
+    }
+    uint64_t t = 0;
+    int digits = 0;
+    while (q < end && *q >= '0' && *q <= '9') {
+        t = t * 10 + (uint64_t)(*q - '0');
+        q++;
+        digits++;
+    }
+    if (digits > 0 && t <= now) {
+        hist_record(now - t);
+    }
+}
+
+static void fanout_lines(struct conn *c, size_t n);
+
+static void fanout_readable(struct conn *c) {
+    ssize_t n;
+    do { /* until a short read: edge-triggered */
+        n = read(c->fd, g.rbuf, RBUF_SIZE);
+        if (n == 0) {
+            conn_lost(c, "server closed the connection", 0);
+            return;
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno != EAGAIN) {
+                conn_lost(c, "read", errno);
+            }
+            return;
+        }
+        fanout_lines(c, (size_t)n);
+    } while ((size_t)n == RBUF_SIZE);
+}
+
+/* Counts the complete MSG lines among n bytes just read, carrying a partial line over. */
+static void fanout_lines(struct conn *c, size_t n) {
+    if (g.recording) {
+        g.bytes += (uint64_t)n;
+    }
+    uint64_t now = now_ns();
+    uint32_t cap = (uint32_t)(g.size * 2 + 1024);
+    const char *p = g.rbuf, *end = g.rbuf + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)((nl ? nl : end) - p);
+        if (c->line_skip || c->line_len > 0 || !nl) {
+            /* the line started in an earlier read, or continues in a later one */
+            if (!c->line_skip) {
+                if (c->line_len + len > cap) {
+                    c->line_skip = 1; /* too long to be ours: drop it */
+                    c->line_len = 0;
+                } else {
+                    memcpy(c->line + c->line_len, p, len);
+                    c->line_len += (uint32_t)len;
+                }
+            }
+            if (!nl) {
+                break;
+            }
+            if (!c->line_skip) {
+                fanout_line(c->line, c->line_len, now);
+            }
+            c->line_len = 0;
+            c->line_skip = 0;
+        } else {
+            fanout_line(p, len, now);
+        }
+        p = nl + 1;
+    }
+}
+
+static void fanout_event(struct conn *c, uint32_t ev) {
+    if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+        fanout_readable(c);
+    }
+    if (c->state == CS_OPEN && (ev & EPOLLOUT)) {
+        c->blocked = 0;
+        if (c->out_len > 0) {
+            fanout_flush(c);
+        }
+    }
+}
+
+/* ---- idle ---- */
+
+static void idle_event(struct conn *c, uint32_t ev) {
+    (void)ev;
+    for (;;) { /* a prompt or banner is harmless; EOF or reset is not */
+        ssize_t n = read(c->fd, g.rbuf, RBUF_SIZE);
+        if (n == 0) {
+            conn_lost(c, "server closed the connection", 0);
+            return;
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno != EAGAIN) {
+                conn_lost(c, "read", errno);
+            }
+            return;
+        }
+        if ((size_t)n < RBUF_SIZE) {
+            return;
+        }
+    }
+}
+
+/* ---- phases ---- */
+
+static void start_traffic(uint64_t now) {
+    g.sending = 1;
+    switch (g.sc) {
+    case SC_PINGPONG:
+    case SC_PIPELINE:
+        for (int i = 0; i < g.connections; i++) {
+            struct conn *c = &g.conns[i];
+            if (c->state == CS_OPEN) {
+                echo_queue(c, (uint64_t)g.depth, now);
+                if (echo_flush(c) < 0) {
+                    conn_lost(c, "write", errno);
+                }
+            }
+        }
+        break;
+    case SC_STREAM:
+        for (int i = 0; i < g.connections; i++) {
+            if (g.conns[i].state == CS_OPEN) {
+                stream_writable(&g.conns[i]); /* the connect's EPOLLOUT edge is spent: write first */
+            }
+        }
+        break;
+    case SC_CHURN:
+        for (int i = 0; i < g.connections; i++) {
+            churn_start(&g.conns[i], now);
+        }
+        break;
+    case SC_FANOUT: {
+        g.sched_start = now;
+        g.sched_sent = 0;
+        uint64_t tick = (uint64_t)(1e9 / g.rate);
+        if (tick < FANOUT_MIN_TICK_NS) {
+            tick = FANOUT_MIN_TICK_NS;
+        }
+        struct itimerspec its = {
+            .it_interval = { (time_t)(tick / 1000000000ull), (long)(tick % 1000000000ull) },
+            .it_value = { (time_t)(tick / 1000000000ull), (long)(tick % 1000000000ull) },
+        };
+        timerfd_settime(g.timer_fd, 0, &its, NULL);
+        break;
+    }
+    case SC_IDLE:
+        break;
+    }
+}
+
+static void enter_measure(uint64_t now) {
+    g.phase = PH_MEASURE;
+    g.phase_end = now + (uint64_t)(g.duration_s * 1e9);
+    g.messages = 0;
+    g.bytes = 0;
+    memset(hist, 0, sizeof hist);
+    hist_count = 0;
+    g.recording = 1;
+    g.t_measure0 = now;
+    getrusage(RUSAGE_SELF, &g.ru0);
+}
+
+static void enter_warmup(uint64_t now) {
+    start_traffic(now);
+    if (g.warmup_s <= 0) {
+        enter_measure(now);
+        return;
+    }
+    g.phase = PH_WARMUP;
+    g.phase_end = now + (uint64_t)(g.warmup_s * 1e9);
+}
+
+static void finish(uint64_t now) {
+    if (g.phase == PH_MEASURE) {
+        g.t_measure1 = now;
+        getrusage(RUSAGE_SELF, &g.ru1);
+    }
+    g.recording = 0;
+    g.sending = 0;
+    g.phase = PH_DONE;
+}
+
+static void advance(uint64_t now) {
+    if (interrupted && g.phase != PH_DONE) {
+        note("interrupted");
+        finish(now);
+        return;
+    }
+    switch (g.phase) {
+    case PH_CONNECT:
+        if (g.connected + g.failed < g.connections && now < g.connect_deadline) {
+            return;
+        }
+        if (g.connected + g.failed < g.connections) {
+            note("connect timeout: %d of %d still connecting", g.connections - g.connected - g.failed, g.connections);
+            for (int i = 0; i < g.connections; i++) {
+                if (g.conns[i].state == CS_CONNECTING || g.conns[i].state == CS_NEW) {
+                    close_conn(&g.conns[i]);
+                    g.conns[i].state = CS_DEAD;
+                    g.errors++;
+                }
+            }
+        }
+        note("connected %d of %d in %.2f s", g.connected, g.connections, (double)(now - g.t_start) / 1e9);
+        if (g.connected == 0) {
+            finish(now);
+            return;
+        }
+        if (g.sc == SC_FANOUT) {
+            g.phase = PH_REGISTER;
+        } else if (g.sc == SC_IDLE) {
+            g.phase = PH_SETTLE;
+            g.phase_end = now + IDLE_SETTLE_NS;
+        } else {
+            enter_warmup(now);
+        }
+        return;
+    case PH_REGISTER:
+        if (g.registered >= g.open) {
+            note("registered %d clients", g.registered);
+            g.phase = PH_SETTLE;
+            g.phase_end = now + FANOUT_SETTLE_NS;
+        }
+        return;
+    case PH_SETTLE:
+        if (now < g.phase_end) {
+            return;
+        }
+        if (g.sc == SC_IDLE) {
+            fprintf(stderr, "HOLDING %d\n", g.open);
+            fflush(stderr);
+            enter_measure(now);
+        } else {
+            enter_warmup(now);
+        }
+        return;
+    case PH_WARMUP:
+        if (now >= g.phase_end) {
+            enter_measure(now);
+        }
+        return;
+    case PH_MEASURE:
+        if (now >= g.phase_end || (g.sc != SC_CHURN && g.open == 0)) {
+            if (g.open == 0 && g.sc != SC_CHURN) {
+                note("every connection was lost; stopping early");
+            }
+            finish(now);
+        }
+        return;
+    case PH_DONE:
+        return;
+    }
+}
+
+static int wait_timeout_ms(uint64_t now) {
+    if (g.restart_len > 0) {
+        return 0;
+    }
+    uint64_t until = 100000000ull; /* at most 100 ms, so phases and signals are noticed */
+    if (g.phase == PH_WARMUP || g.phase == PH_MEASURE || g.phase == PH_SETTLE) {
+        uint64_t left = g.phase_end > now ? g.phase_end - now : 0;
+        if (left < until) {
+            until = left;
+        }
+    }
+    return (int)((until + 999999ull) / 1000000ull);
+}
+
+static void run(void) {
+    static struct epoll_event evs[MAX_EVENTS];
+    uint64_t now = now_ns();
+    g.t_start = now;
+    g.connect_deadline = now + 30000000000ull + (uint64_t)g.connections * 1000000ull;
+    if (g.sc == SC_CHURN) {
+        enter_warmup(now);
+    } else {
+        g.phase = PH_CONNECT;
+        pump_connects();
+        advance(now);
+    }
+    while (g.phase != PH_DONE) {
+        int n = epoll_wait(g.ep, evs, MAX_EVENTS, wait_timeout_ms(now));
+        if (n < 0) {
+            if (errno != EINTR) {
+                note("epoll_wait: %s", strerror(errno));
+                break;
+            }
+            n = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            uint32_t idx = (uint32_t)evs[i].data.u64;
+            uint32_t ev = evs[i].events;
+            if (idx == TIMER_ID) {
+                fanout_tick();
+                continue;
+            }
+            struct conn *c = &g.conns[idx];
+            if ((uint32_t)(evs[i].data.u64 >> 32) != c->gen || c->fd < 0) {
+                continue; /* an event for a socket since closed */
+            }
+            if (g.sc == SC_CHURN) {
+                churn_event(c, ev);
+                continue;
+            }
+            if (c->state == CS_CONNECTING) {
+                int err = 0;
+                socklen_t len = sizeof err;
+                if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+                    err = errno;
+                }
+                if (err == 0 && !(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
+                    continue;
+                }
+                g.inflight--;
+                if (err != 0 || (ev & (EPOLLERR | EPOLLHUP))) {
+                    connect_failed(c, err ? err : ECONNRESET);
+                } else {
+                    on_open(c);
+                }
+                pump_connects();
+                continue;
+            }
+            if (c->state != CS_OPEN) {
+                continue;
+            }
+            switch (g.sc) {
+            case SC_PINGPONG:
+            case SC_PIPELINE:
+            case SC_STREAM:
+                echo_event(c, ev);
+                break;
+            case SC_FANOUT:
+                fanout_event(c, ev);
+                break;
+            case SC_IDLE:
+                idle_event(c, ev);
+                break;
+            case SC_CHURN:
+                break;
+            }
+        }
+        if (g.restart_len > 0) {
+            /* failed churn workers start again here, once per loop turn, not recursively */
+            int k = g.restart_len;
+            g.restart_len = 0;
+            uint64_t t = now_ns();
+            for (int i = 0; i < k; i++) {
+                struct conn *c = &g.conns[g.restart[i]];
+                if (g.sending) {
+                    churn_start(c, t);
+                } else {
+                    c->state = CS_NEW;
+                }
+            }
+        }
+        now = now_ns();
+        advance(now);
+    }
+}
+
+/* ---- setup and report ---- */
+
+static void usage(void) {
+    fprintf(stderr,
+            "usage: loadgen --host HOST --port PORT --scenario pingpong|pipeline|stream|churn|fanout|idle\n"
+            "               [--connections N] [--size BYTES] [--depth D] [--warmup SECONDS]\n"
+            "               [--duration SECONDS] [--senders K] [--rate MSGS_PER_S] [--verify]\n"
+            "defaults: connections 1 (pingpong, pipeline, stream), 16 (churn), 1000 (fanout),\n"
+            "          10000 (idle; capped by the open-file limit); size 64 (stream: 65536);\n"
+            "          depth 16 (pipeline; pingpong is depth 1); warmup 2; duration 10;\n"
+            "          senders 4; rate 2000\n");
+    exit(2);
+}
+
+static double parse_num(const char *name, const char *v, double min, double max) {
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || !(d >= min && d <= max)) {
+        fprintf(stderr, "loadgen: --%s: expected a number in [%g, %g], got \"%s\"\n", name, min, max, v);
+        usage();
+    }
+    return d;
+}
+
+static void parse_args(int argc, char **argv) {
+    static const struct option opts[] = {
+        { "host", required_argument, 0, 'h' },     { "port", required_argument, 0, 'p' },
+        { "scenario", required_argument, 0, 's' }, { "connections", required_argument, 0, 'c' },
+        { "size", required_argument, 0, 'z' },     { "depth", required_argument, 0, 'd' },
+        { "warmup", required_argument, 0, 'w' },   { "duration", required_argument, 0, 't' },
+        { "senders", required_argument, 0, 'k' },  { "rate", required_argument, 0, 'r' },
+        { "verify", no_argument, 0, 'v' },         { "help", no_argument, 0, '?' },
+        { 0, 0, 0, 0 },
+    };
+    int scenario = -1, connections = -1, depth = -1;
+    double size = -1;
+    g.host = "127.0.0.1";
+    g.port = -1;
+    g.warmup_s = 2;
+    g.duration_s = 10;
+    g.senders = 4;
+    g.rate = 2000;
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 'h': g.host = optarg; break;
+        case 'p': g.port = (int)parse_num("port", optarg, 1, 65535); break;
+        case 's':
+            for (int i = 0; i < (int)(sizeof SCENARIO_NAMES / sizeof *SCENARIO_NAMES); i++) {
+                if (strcmp(optarg, SCENARIO_NAMES[i]) == 0) {
+                    scenario = i;
+                }
+            }
+            if (scenario < 0) {
+                fprintf(stderr, "loadgen: unknown scenario \"%s\"\n", optarg);
+                usage();
+            }
+            break;
+        case 'c': connections = (int)parse_num("connections", optarg, 1, 1e7); break;
+        case 'z': size = parse_num("size", optarg, 1, 1 << 30); break;
+        case 'd': depth = (int)parse_num("depth", optarg, 1, 1 << 20); break;
+        case 'w': g.warmup_s = parse_num("warmup", optarg, 0, 1e6); break;
+        case 't': g.duration_s = parse_num("duration", optarg, 0.001, 1e6); break;
+        case 'k': g.senders = (int)parse_num("senders", optarg, 1, 1e7); break;
+        case 'r': g.rate = parse_num("rate", optarg, 0.001, 1e9); break;
+        case 'v': g.verify = 1; break;
+        default: usage();
+        }
+    }
+    if (optind < argc || g.port < 0 || scenario < 0) {
+        if (g.port < 0) {
+            fprintf(stderr, "loadgen: --port is required\n");
+        }
+        if (scenario < 0) {
+            fprintf(stderr, "loadgen: --scenario is required\n");
+        }
+        usage();
+    }
+    g.sc = (enum scenario)scenario;
+    static const int default_connections[] = { 1, 1, 1, 16, 1000, 10000 };
+    g.connections = connections > 0 ? connections : default_connections[g.sc];
+    g.size = size > 0 ? (size_t)size : g.sc == SC_STREAM ? 65536 : 64;
+    g.depth = g.sc == SC_PIPELINE ? (depth > 0 ? depth : 16) : 1;
+    if (g.sc == SC_FANOUT && g.senders > g.connections) {
+        g.senders = g.connections;
+    }
+}
+
+static void resolve(void) {
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+    char port[16];
+    snprintf(port, sizeof port, "%d", g.port);
+    int r = getaddrinfo(g.host, port, &hints, &res);
+    if (r != 0) {
+        fprintf(stderr, "loadgen: cannot resolve %s: %s\n", g.host, gai_strerror(r));
+        exit(2);
+    }
+    memcpy(&g.addr, res->ai_addr, res->ai_addrlen);
+    g.addrlen = res->ai_addrlen;
+    g.spread_sources = g.addr.ss_family == AF_INET
+                       && (ntohl(((struct sockaddr_in *)&g.addr)->sin_addr.s_addr) >> 24) == 127;
+    freeaddrinfo(res);
+}
+
+static void raise_fd_limit(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        long room = (long)rl.rlim_cur - FD_RESERVE;
+        if (room < 1) {
+            room = 1;
+        }
+        if (g.connections > room) {
+            note("%d connections asked, the open-file limit (%ld) allows %ld", g.connections, (long)rl.rlim_cur, room);
+            g.connections = (int)room;
+        }
+    }
+}
+
+static double tv_s(struct timeval tv) {
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void report(void) {
+    double secs = g.t_measure1 > g.t_measure0 ? (double)(g.t_measure1 - g.t_measure0) / 1e9 : 0;
+    double user = 0, sys = 0;
+    if (secs > 0) {
+        user = tv_s(g.ru1.ru_utime) - tv_s(g.ru0.ru_utime);
+        sys = tv_s(g.ru1.ru_stime) - tv_s(g.ru0.ru_stime);
+    }
+    uint64_t messages = g.sc == SC_STREAM ? g.bytes / g.size : g.messages;
+    double mps = secs > 0 ? (double)messages / secs : 0;
+    double mbps = secs > 0 ? (double)g.bytes / secs / 1e6 : 0;
+    int open = g.sc == SC_CHURN ? 0 : g.open;
+    if (g.sc == SC_CHURN) {
+        for (int i = 0; i < g.connections; i++) {
+            open += g.conns[i].fd >= 0;
+        }
+    }
+    if (g.sc == SC_FANOUT) {
+        double expected = (double)g.fanout_sent_measured * (double)(g.open > 0 ? g.open - 1 : 0);
+        note("fanout: sent %" PRIu64 " lines in the window (%.0f/s), %" PRIu64 " dropped; deliveries %" PRIu64
+             " of ~%.0f expected (%.1f%%)",
+             g.fanout_sent_measured, secs > 0 ? (double)g.fanout_sent_measured / secs : 0, g.fanout_dropped, g.messages,
+             expected, expected > 0 ? 100.0 * (double)g.messages / expected : 0);
+    }
+    if (g.verify) {
+        note("verify: %" PRIu64 " mismatches", g.verify_errors);
+    }
+    printf("{\"scenario\":\"%s\",\"connections\":%d,\"size\":%zu,\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64
+           ",\"seconds\":%.3f,\"msgs_per_s\":%.1f,\"mbytes_per_s\":%.3f,\"p50_us\":%.2f,\"p99_us\":%.2f,"
+           "\"p999_us\":%.2f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,\"cpu_percent\":%.1f,\"errors\":%" PRIu64
+           ",\"connections_open\":%d}\n",
+           SCENARIO_NAMES[g.sc], g.connections, g.size, messages, g.bytes, secs, mps, mbps, hist_quantile_us(0.50),
+           hist_quantile_us(0.99), hist_quantile_us(0.999), user, sys, secs > 0 ? 100.0 * (user + sys) / secs : 0,
+           g.errors + g.verify_errors, open);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv) {
+    parse_args(argc, argv);
+    resolve();
+    raise_fd_limit();
+
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    g.pat = malloc(PAT_WINDOW + PAT_PERIOD);
+    g.rbuf = malloc(RBUF_SIZE);
+    g.conns = calloc((size_t)g.connections, sizeof *g.conns);
+    g.retry = malloc((size_t)g.connections * sizeof *g.retry);
+    g.restart = malloc((size_t)g.connections * sizeof *g.restart);
+    if (!g.pat || !g.rbuf || !g.conns || !g.retry || !g.restart) {
+        note("out of memory");
+        return 1;
+    }
+    for (uint32_t i = 0; i < PAT_WINDOW + PAT_PERIOD; i++) {
+        g.pat[i] = (char)(i % PAT_PERIOD); /* byte at stream offset o is o % 251 */
+    }
+    for (int i = 0; i < g.connections; i++) {
+        g.conns[i].fd = -1;
+        if (g.sc == SC_PINGPONG || g.sc == SC_PIPELINE) {
+            g.conns[i].ring = malloc((size_t)g.depth * sizeof(uint64_t));
+            if (!g.conns[i].ring) {
+                note("out of memory");
+                return 1;
+            }
+        }
+    }
+
+    g.ep = epoll_create1(EPOLL_CLOEXEC);
+    if (g.ep < 0) {
+        note("epoll_create1: %s", strerror(errno));
+        return 1;
+    }
+    if (g.sc == SC_FANOUT) {
+        g.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        struct epoll_event e = { .events = EPOLLIN, .data.u64 = TIMER_ID };
+        if (g.timer_fd < 0 || epoll_ctl(g.ep, EPOLL_CTL_ADD, g.timer_fd, &e) < 0) {
+            note("timerfd: %s", strerror(errno));
+            return 1;
+        }
+    }
+
+    run();
+    if (g.phase != PH_DONE) {
+        finish(now_ns());
+    }
+    report();
+    int nothing = g.sc == SC_CHURN ? g.cycles_ok_total == 0 : g.connected == 0;
+    if (nothing) {
+        note("nothing could connect to %s:%d", g.host, g.port);
+        return 1;
+    }
+    return 0;
+}
