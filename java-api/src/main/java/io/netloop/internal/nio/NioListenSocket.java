@@ -65,5 +65,6 @@ final class NioListenSocket extends NioPoller.NioSocket implements ListenSocket 
         } catch (IOException ignored) {
             // closing a listening channel has nothing left to report
         }
+        poller.flushCancelledKeys();
     }
 }

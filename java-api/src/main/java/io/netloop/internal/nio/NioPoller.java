@@ -90,6 +90,20 @@ final class NioPoller implements ReadinessPoller {
         ((ReadyHandler) key.attachment()).onReady(ops);
     }
 
+    /**
+     * Completes the close of channels whose keys were cancelled. The JDK defers closing a registered
+     * listening channel until its selector deregisters the key, so without this the port would go
+     * on accepting after the listener closed. Events this select skips are reported again: the
+     * JDK's selector is level-triggered.
+     */
+    void flushCancelledKeys() {
+        try {
+            selector.selectNow(key -> { });
+        } catch (IOException ignored) {
+            // the selector is closing; it deregisters everything then
+        }
+    }
+
     @Override
     public void wakeup() {
         selector.wakeup();
