@@ -63,7 +63,7 @@ public final class EventLoopGroup implements AutoCloseable {
         this.loops = new EventLoopImpl[b.threads];
         AtomicInteger threadIndex = new AtomicInteger();
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoopImpl(this, backend, i, b.readBufferSize, ignored -> nextAcceptLoop(), r -> {
+            loops[i] = new EventLoopImpl(this, backend, b.readBufferSize, this::nextAcceptLoop, r -> {
                 Thread t = new Thread(r, "netloop-" + groupId + "-" + backend.id() + "-" + threadIndex.getAndIncrement());
                 t.setDaemon(b.daemon);
                 return t;

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +31,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
     private final EventLoopGroup group;
     private final Backend backend;
     private final int readBufferSize;
-    private final IntFunction<EventLoopImpl> siblings;
-    private final int index;
+    private final Supplier<EventLoopImpl> nextForAccept;
     private final Thread thread;
     private final TaskQueue tasks = new TaskQueue();
     private final TimerHeap timers = new TimerHeap();
@@ -48,15 +47,14 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
     private volatile long leakedNativeBytes;
 
     /**
-     * @param siblings maps an index to the group's loop, for handing accepted connections round robin
+     * @param nextForAccept the group's loops in turn, for handing accepted connections round robin
      */
-    public EventLoopImpl(EventLoopGroup group, Backend backend, int index, int readBufferSize,
-                         IntFunction<EventLoopImpl> siblings, ThreadFactory threads) {
+    public EventLoopImpl(EventLoopGroup group, Backend backend, int readBufferSize,
+                         Supplier<EventLoopImpl> nextForAccept, ThreadFactory threads) {
         this.group = group;
         this.backend = backend;
-        this.index = index;
         this.readBufferSize = readBufferSize;
-        this.siblings = siblings;
+        this.nextForAccept = nextForAccept;
         this.thread = threads.newThread(this::run);
     }
 
@@ -65,10 +63,6 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
         state = RUNNING;
         thread.start();
         return started;
-    }
-
-    public int index() {
-        return index;
     }
 
     public Thread thread() {
@@ -97,7 +91,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
 
     @Override
     public DriverContext nextForAccept() {
-        return siblings.apply(-1);
+        return nextForAccept.get();
     }
 
     @Override

@@ -9,7 +9,6 @@ final class Channel {
     final long createdSeconds = System.currentTimeMillis() / 1000;
     final Set<Client> members = ConcurrentHashMap.newKeySet();
     volatile String topic = "";
-    volatile String topicBy = "";
 
     Channel(String name) {
         this.name = name;

@@ -834,7 +834,6 @@ final class Client implements ConnectionHandler {
         } else {
             String topic = m.param(1);
             ch.topic = topic.length() > 390 ? topic.substring(0, 390) : topic;
-            ch.topicBy = nick;
             Wire.Line irc = Wire.Line.of(":" + prefix() + " TOPIC " + ch.name + " :" + ch.topic);
             ch.broadcast(this, irc, Wire.Line.of("*** " + nick + " set the topic: " + Text.stripFormatting(ch.topic)));
             send(irc);
