@@ -1,5 +1,6 @@
 package io.netloop.benchmarks.jmh;
 
+import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -12,16 +13,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Runs the downcall benchmarks ({@link GetppidBenchmark}, {@link EpollWaitBenchmark}) through the
@@ -87,9 +90,26 @@ public final class DowncallBenchmarks {
                 // Bytes allocated per call: the errno capture must not allocate on the loop's hot path.
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true);
+        Pattern variants = null;
+        try {
+            variants = filter == null ? null : Pattern.compile(filter);
+        } catch (PatternSyntaxException e) {
+            System.err.println("--include: " + e.getMessage());
+            System.exit(2);
+        }
+        int included = 0;
         for (Class<?> benchmark : BENCHMARKS) {
-            // JMH matches include patterns against "class.method" with find(), so anchor them.
-            options.include("^" + Pattern.quote(benchmark.getName() + ".") + (filter == null ? "" : ".*(?:" + filter + ")"));
+            for (Method m : benchmark.getMethods()) {
+                if (m.isAnnotationPresent(Benchmark.class) && (variants == null || variants.matcher(m.getName()).find())) {
+                    // JMH finds include patterns anywhere in "class.method": anchor both ends.
+                    options.include("^" + Pattern.quote(benchmark.getName() + "." + m.getName()) + "$");
+                    included++;
+                }
+            }
+        }
+        if (included == 0) {
+            System.err.println("no variant matches --include " + filter + "; the variants are " + VARIANTS);
+            System.exit(2);
         }
         // Setting fork arguments here replaces the @Fork ones, so they are repeated in full.
         List<String> forkArgs = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
@@ -111,13 +131,14 @@ public final class DowncallBenchmarks {
         try {
             results = new Runner(options.build()).run();
         } catch (RunnerException e) {
-            System.err.println("JMH run failed: " + e.getMessage());
+            // JMH has printed the failing benchmark's own exception above; this says the run is void.
+            System.err.println("JMH run failed, no results table: " + rootCause(e));
             e.printStackTrace();
             System.exit(1);
             return;
         }
         if (results.isEmpty()) {
-            System.err.println("no benchmark matched" + (filter == null ? "" : " --include " + filter));
+            System.err.println("JMH returned no results");
             System.exit(1);
         }
         printTable(System.out, plan, results);
@@ -186,6 +207,13 @@ public final class DowncallBenchmarks {
         return benchmark.substring(benchmark.lastIndexOf('.') + 1);
     }
 
+    private static String rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+    }
+
     private static String value(String[] args, int i, String option) {
         if (i >= args.length) {
             System.err.println(option + " needs a value");
@@ -200,6 +228,7 @@ public final class DowncallBenchmarks {
         ps.println("  --quick            3+3 iterations of 0.4 s, 1 fork: about 45 s");
         ps.println("  --full             5+5 iterations of 1 s, 2 forks: about 5 min (the default)");
         ps.println("  --out <path>       write JMH's JSON results there (parent directories are created)");
-        ps.println("  --include <regex>  only the variants whose method name matches, e.g. 'ffm|netloop'");
+        ps.println("  --include <regex>  only the variants whose method name it finds, e.g. 'ffm|netloop' or '^jnaDirect$';");
+        ps.println("                     the variants are " + String.join(", ", VARIANTS));
     }
 }
