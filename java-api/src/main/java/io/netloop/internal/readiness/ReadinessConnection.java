@@ -321,10 +321,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
                 return false;
             }
             queue.append(data);
-            crossedHigh = writable && queue.bytes() > options.writeBufferHighWaterMark();
-            if (crossedHigh) {
-                writable = false;
-            }
+            crossedHigh = crossedHighWaterMark();
         }
         afterWrite(crossedHigh);
         return true;
@@ -339,13 +336,19 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
                 return false;
             }
             queue.append(bytes, offset, length);
-            crossedHigh = writable && queue.bytes() > options.writeBufferHighWaterMark();
-            if (crossedHigh) {
-                writable = false;
-            }
+            crossedHigh = crossedHighWaterMark();
         }
         afterWrite(crossedHigh);
         return true;
+    }
+
+    /** Under the queue's lock, after an append: turns unwritable once past the high watermark. */
+    private boolean crossedHighWaterMark() {
+        if (writable && queue.bytes() > options.writeBufferHighWaterMark()) {
+            writable = false;
+            return true;
+        }
+        return false;
     }
 
     private void afterWrite(boolean crossedHigh) {
