@@ -3,28 +3,19 @@ package io.netloop.internal.readiness;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.ConnectionResetException;
-import io.netloop.EventLoop;
 import io.netloop.SocketOptions;
-import io.netloop.Timer;
-import io.netloop.internal.buffer.WriteQueue;
-import io.netloop.internal.loop.LoopTask;
+import io.netloop.internal.loop.ConnectionBase;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connection on a readiness backend. State is the loop thread's, except the write queue and the
- * flags beside it, which writers on other threads reach under {@link #queue}'s lock.
+ * A connection on a readiness backend: reads when the poller says the socket is readable and
+ * writes until the socket's buffer is full, then waits for writability.
  */
-final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDriver.Resumable {
+final class ReadinessConnection extends ConnectionBase implements ReadyHandler, ReadinessDriver.Resumable {
     private static final Logger log = LoggerFactory.getLogger(ReadinessConnection.class);
 
     /** Reads per readiness event, so one busy peer cannot hold the loop. */
@@ -32,19 +23,13 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
     /** Gathering writes per flush before the loop serves others (and waits for writability). */
     private static final int MAX_WRITES_PER_FLUSH = 16;
 
-    private static final int CONNECTING = 0, OPEN = 1, CLOSED = 2;
     private static final int INPUT_EVENTS = ReadinessPoller.READ | ReadinessPoller.READ_HANGUP
             | ReadinessPoller.HANGUP | ReadinessPoller.ERROR;
 
     private final ReadinessDriver driver;
     private final StreamSocket socket;
-    private final ConnectionHandler handler;
-    private final SocketOptions options;
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-    private CompletableFuture<Connection> connectResult;
 
     // Loop thread only.
-    private int state;
     private int interest = -1;
     private boolean registered;
     private boolean readPaused;
@@ -53,41 +38,13 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
     private boolean closeRequested;
     private boolean wantWrite;
     private boolean inDirtyList;
-    private boolean notifiedWritable = true;
     private boolean hangupWhilePaused;
-    private Timer connectTimer;
-    private Timer idleTimer;
-    private long lastActivityNanos;
-
-    // Guarded by queue's lock.
-    private final WriteQueue queue;
-    private boolean acceptingWrites = true;
-    private boolean shutdownOutputRequested;
-
-    private volatile boolean writable = true;
-    private volatile boolean open = true;
-    private volatile Object attachment;
-    private volatile InetSocketAddress localAddress;
-    private volatile InetSocketAddress remoteAddress;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final LoopTask flushFromOtherThread = new LoopTask() {
-        @Override
-        public void run() {
-            flushScheduled.set(false);
-            markDirty();
-            syncWritability();
-        }
-    };
 
     ReadinessConnection(ReadinessDriver driver, StreamSocket socket, ConnectionHandler handler,
                         SocketOptions options, CompletableFuture<Connection> connectResult) {
+        super(driver.loop, driver.chunks, handler, options, connectResult);
         this.driver = driver;
         this.socket = socket;
-        this.handler = handler;
-        this.options = options;
-        this.connectResult = connectResult;
-        this.queue = new WriteQueue(driver.chunks);
-        this.state = connectResult != null ? CONNECTING : OPEN;
     }
 
     // ---- lifecycle, loop thread ----
@@ -101,15 +58,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             failConnect(e);
             return;
         }
-        long timeout = options.connectTimeout().toNanos();
-        if (timeout > 0) {
-            connectTimer = driver.loop.schedule(() -> {
-                if (state == CONNECTING) {
-                    failConnect(new SocketTimeoutException("connect timed out after " + options.connectTimeout().toMillis()
-                            + " ms to " + remoteOrUnknown()));
-                }
-            }, options.connectTimeout());
-        }
+        startConnectTimer();
     }
 
     void startAccepted() {
@@ -121,38 +70,11 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             socket.close();
             driver.removed(this);
             state = CLOSED;
-            open = false;
-            closeFuture.complete(null);
+            closedUnopened();
             log.debug("dropping an accepted connection that could not be registered", e);
             return;
         }
-        opened();
-    }
-
-    private void opened() {
-        localAddress = socket.localAddress();
-        remoteAddress = socket.remoteAddress();
-        long idle = options.idleTimeout().toNanos();
-        if (idle > 0) {
-            lastActivityNanos = System.nanoTime();
-            idleTimer = driver.loop.schedule(this::checkIdle, options.idleTimeout());
-        }
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            CompletableFuture<Connection> r = connectResult;
-            connectResult = null;
-            abortNow(t);
-            if (r != null) {
-                r.completeExceptionally(t);
-            }
-            return;
-        }
-        CompletableFuture<Connection> r = connectResult;
-        connectResult = null;
-        if (r != null) {
-            r.complete(this);
-        }
+        opened(socket.localAddress(), socket.remoteAddress());
     }
 
     private void failConnect(IOException e) {
@@ -160,19 +82,12 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             return;
         }
         state = CLOSED;
-        open = false;
-        cancelTimers();
         deregister();
         socket.close();
-        synchronized (queue) {
-            acceptingWrites = false;
-            queue.clear();
-        }
+        discardOutput();
         driver.removed(this);
-        closeFuture.complete(null);
-        CompletableFuture<Connection> r = connectResult;
-        connectResult = null;
-        r.completeExceptionally(e);
+        closedUnopened();
+        takeConnectResult().completeExceptionally(e);
     }
 
     @Override
@@ -215,12 +130,8 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             return;
         }
         state = OPEN;
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
-        }
         updateInterest();
-        opened();
+        opened(socket.localAddress(), socket.remoteAddress());
         if (state == OPEN) {
             markDirty(); // anything written in onOpen
         }
@@ -313,60 +224,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
     // ---- writing ----
 
     @Override
-    public boolean write(ByteBuffer data) {
-        Objects.requireNonNull(data, "data");
-        boolean crossedHigh;
-        synchronized (queue) {
-            if (!acceptingWrites) {
-                return false;
-            }
-            queue.append(data);
-            crossedHigh = crossedHighWaterMark();
-        }
-        afterWrite(crossedHigh);
-        return true;
-    }
-
-    @Override
-    public boolean write(byte[] bytes, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, bytes.length);
-        boolean crossedHigh;
-        synchronized (queue) {
-            if (!acceptingWrites) {
-                return false;
-            }
-            queue.append(bytes, offset, length);
-            crossedHigh = crossedHighWaterMark();
-        }
-        afterWrite(crossedHigh);
-        return true;
-    }
-
-    /** Under the queue's lock, after an append: turns unwritable once past the high watermark. */
-    private boolean crossedHighWaterMark() {
-        if (writable && queue.bytes() > options.writeBufferHighWaterMark()) {
-            writable = false;
-            return true;
-        }
-        return false;
-    }
-
-    private void afterWrite(boolean crossedHigh) {
-        if (driver.loop.inEventLoop()) {
-            markDirty();
-            if (crossedHigh) {
-                syncWritability();
-            }
-        } else if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                driver.loop.execute(flushFromOtherThread);
-            } catch (RejectedExecutionException terminated) {
-                // The loop is gone; its shutdown discarded this connection's queue.
-            }
-        }
-    }
-
-    private void markDirty() {
+    protected void markDirty() {
         if (!inDirtyList && state == OPEN) {
             inDirtyList = true;
             driver.markDirty(this);
@@ -389,7 +247,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             return;
         }
         boolean empty;
-        boolean becameWritable = false;
+        boolean shutdownNow;
         IOException failure = null;
         synchronized (queue) {
             wantWrite = false;
@@ -412,10 +270,8 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             }
             empty = queue.isEmpty();
             wantWrite = !empty && failure == null;
-            if (!writable && queue.bytes() <= options.writeBufferLowWaterMark()) {
-                writable = true;
-                becameWritable = true;
-            }
+            checkLowWaterMark();
+            shutdownNow = empty && shutdownOutputRequested() && !outputShutdown;
         }
         if (failure != null) {
             // Outside the queue's lock: onClose is user code, and other threads may be writing.
@@ -424,10 +280,6 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
         }
         updateInterest();
         if (empty) {
-            boolean shutdownNow;
-            synchronized (queue) {
-                shutdownNow = shutdownOutputRequested && !outputShutdown;
-            }
             if (shutdownNow) {
                 doShutdownOutput();
             }
@@ -436,9 +288,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
                 return;
             }
         }
-        if (becameWritable || !notifiedWritable) {
-            syncWritability();
-        }
+        syncWritability();
     }
 
     private long attemptedBytes() {
@@ -466,59 +316,10 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
         }
     }
 
-    private void syncWritability() {
-        boolean now = writable;
-        if (state == OPEN && now != notifiedWritable) {
-            notifiedWritable = now;
-            try {
-                handler.onWritabilityChanged(this, now);
-            } catch (Throwable t) {
-                abortNow(t);
-            }
-        }
-    }
-
-    @Override
-    public boolean isWritable() {
-        return writable;
-    }
-
-    @Override
-    public long pendingWriteBytes() {
-        synchronized (queue) {
-            return queue.bytes();
-        }
-    }
-
-    @Override
-    public void shutdownOutput() {
-        synchronized (queue) {
-            if (!acceptingWrites) {
-                return;
-            }
-            acceptingWrites = false;
-            shutdownOutputRequested = true;
-        }
-        onLoop(() -> {
-            if (state == OPEN) {
-                markDirty(); // flush() shuts output down once the queue is empty
-            }
-        });
-    }
-
     // ---- closing ----
 
     @Override
-    public CompletableFuture<Void> close() {
-        synchronized (queue) {
-            acceptingWrites = false;
-        }
-        open = false; // closing has begun for the caller, even before the loop runs the close
-        onLoop(this::closeGracefully);
-        return closeFuture;
-    }
-
-    void closeGracefully() {
+    protected void closeGracefully() {
         if (state == CLOSED) {
             return;
         }
@@ -527,24 +328,14 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             return;
         }
         closeRequested = true;
-        open = false;
-        synchronized (queue) {
-            acceptingWrites = false;
-        }
+        stopWrites();
+        closing();
         updateInterest();
         markDirty(); // flush() closes once the queue is empty
     }
 
     @Override
-    public void abort() {
-        synchronized (queue) {
-            acceptingWrites = false;
-        }
-        open = false;
-        onLoop(() -> abortNow(null));
-    }
-
-    void abortNow(Throwable cause) {
+    protected void abortNow(Throwable cause) {
         if (state == CONNECTING) {
             failConnect(cause instanceof IOException io ? io : new ClosedChannelException());
             return;
@@ -557,61 +348,22 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             return;
         }
         state = CLOSED;
-        open = false;
-        cancelTimers();
+        closing();
         deregister();
         if (abortive) {
             socket.abort();
         } else {
             socket.close();
         }
-        synchronized (queue) {
-            acceptingWrites = false;
-            queue.clear();
-        }
+        discardOutput();
         driver.removed(this);
-        try {
-            handler.onClose(this, cause);
-        } catch (Throwable t) {
-            log.warn("onClose of {} threw", this, t);
-        } finally {
-            closeFuture.complete(null);
-        }
-    }
-
-    private void cancelTimers() {
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
-        }
-        if (idleTimer != null) {
-            idleTimer.cancel();
-            idleTimer = null;
-        }
-    }
-
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-        return closeFuture;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
+        notifyClosed(cause);
     }
 
     // ---- reading control ----
 
     @Override
-    public void pauseReading() {
-        if (driver.loop.inEventLoop()) {
-            pauseNow(); // no lambda: handlers pause and resume on the hot path under backpressure
-        } else {
-            onLoop(this::pauseNow);
-        }
-    }
-
-    private void pauseNow() {
+    protected void pauseNow() {
         if (state == OPEN && !readPaused) {
             readPaused = true;
             updateInterest();
@@ -619,15 +371,7 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
     }
 
     @Override
-    public void resumeReading() {
-        if (driver.loop.inEventLoop()) {
-            resumeNow();
-        } else {
-            onLoop(this::resumeNow);
-        }
-    }
-
-    private void resumeNow() {
+    protected void resumeNow() {
         if (state != OPEN || !readPaused) {
             return;
         }
@@ -682,79 +426,5 @@ final class ReadinessConnection implements Connection, ReadyHandler, ReadinessDr
             registered = false;
             driver.poller.deregister(socket);
         }
-    }
-
-    private void touch() {
-        if (idleTimer != null) {
-            lastActivityNanos = System.nanoTime();
-        }
-    }
-
-    private void checkIdle() {
-        if (state != OPEN) {
-            return;
-        }
-        long timeout = options.idleTimeout().toNanos();
-        long idleFor = System.nanoTime() - lastActivityNanos;
-        if (idleFor >= timeout) {
-            lastActivityNanos = System.nanoTime();
-            try {
-                handler.onIdle(this);
-            } catch (Throwable t) {
-                abortNow(t);
-                return;
-            }
-            idleFor = 0;
-        }
-        if (state == OPEN) {
-            idleTimer = driver.loop.schedule(this::checkIdle, java.time.Duration.ofNanos(timeout - idleFor));
-        }
-    }
-
-    private void onLoop(Runnable action) {
-        if (driver.loop.inEventLoop()) {
-            action.run();
-        } else {
-            try {
-                driver.loop.execute(action);
-            } catch (RejectedExecutionException terminated) {
-                // The loop has ended and closed every connection already.
-            }
-        }
-    }
-
-    private String remoteOrUnknown() {
-        InetSocketAddress r = remoteAddress;
-        return r != null ? r.toString() : "peer";
-    }
-
-    @Override
-    public EventLoop loop() {
-        return driver.loop;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return localAddress;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public Object attachment() {
-        return attachment;
-    }
-
-    @Override
-    public void attach(Object attachment) {
-        this.attachment = attachment;
-    }
-
-    @Override
-    public String toString() {
-        return "Connection[" + localAddress + " -> " + remoteAddress + "]";
     }
 }
