@@ -23,6 +23,9 @@
         printf("%s %d\n", #name, (int) (name)); \
     } while (0)
 
+/* A constant Java holds in a long (the io_uring mmap offsets), printed as its 64-bit value. */
+#define LONG_CONSTANT(name) printf("%s %lld\n", #name, (long long) (name))
+
 #define LAYOUT(name, type) do { \
         printf("%s_SIZE %zu\n", #name, sizeof(type)); \
         printf("%s_ALIGN %zu\n", #name, _Alignof(type)); \
@@ -155,6 +158,170 @@ int main(void) {
     CONSTANT(EFD_SEMAPHORE);
     CONSTANT(EFD_NONBLOCK);
     CONSTANT(EFD_CLOEXEC);
+
+    /* IoUring: constants */
+    CONSTANT(SYS_io_uring_setup);
+    CONSTANT(SYS_io_uring_enter);
+    CONSTANT(SYS_io_uring_register);
+    CONSTANT(IORING_SETUP_IOPOLL);
+    CONSTANT(IORING_SETUP_SQPOLL);
+    CONSTANT(IORING_SETUP_CQSIZE);
+    CONSTANT(IORING_SETUP_CLAMP);
+    CONSTANT(IORING_SETUP_SUBMIT_ALL);
+    CONSTANT(IORING_SETUP_COOP_TASKRUN);
+    CONSTANT(IORING_SETUP_TASKRUN_FLAG);
+    CONSTANT(IORING_SETUP_SINGLE_ISSUER);
+    CONSTANT(IORING_SETUP_DEFER_TASKRUN);
+    CONSTANT(IORING_FEAT_SINGLE_MMAP);
+    CONSTANT(IORING_FEAT_NODROP);
+    CONSTANT(IORING_FEAT_SUBMIT_STABLE);
+    CONSTANT(IORING_FEAT_FAST_POLL);
+    CONSTANT(IORING_FEAT_EXT_ARG);
+    CONSTANT(IORING_FEAT_NATIVE_WORKERS);
+    CONSTANT(IORING_FEAT_CQE_SKIP);
+    CONSTANT(IORING_FEAT_LINKED_FILE);
+    CONSTANT(IORING_ENTER_GETEVENTS);
+    CONSTANT(IORING_ENTER_SQ_WAKEUP);
+    CONSTANT(IORING_ENTER_SQ_WAIT);
+    CONSTANT(IORING_ENTER_EXT_ARG);
+    CONSTANT(IORING_SQ_NEED_WAKEUP);
+    CONSTANT(IORING_SQ_CQ_OVERFLOW);
+    CONSTANT(IORING_SQ_TASKRUN);
+    LONG_CONSTANT(IORING_OFF_SQ_RING);
+    LONG_CONSTANT(IORING_OFF_CQ_RING);
+    LONG_CONSTANT(IORING_OFF_SQES);
+    CONSTANT(IORING_OP_NOP);
+    CONSTANT(IORING_OP_READV);
+    CONSTANT(IORING_OP_WRITEV);
+    CONSTANT(IORING_OP_POLL_ADD);
+    CONSTANT(IORING_OP_SENDMSG);
+    CONSTANT(IORING_OP_RECVMSG);
+    CONSTANT(IORING_OP_TIMEOUT);
+    CONSTANT(IORING_OP_TIMEOUT_REMOVE);
+    CONSTANT(IORING_OP_ACCEPT);
+    CONSTANT(IORING_OP_ASYNC_CANCEL);
+    CONSTANT(IORING_OP_LINK_TIMEOUT);
+    CONSTANT(IORING_OP_CONNECT);
+    CONSTANT(IORING_OP_CLOSE);
+    CONSTANT(IORING_OP_READ);
+    CONSTANT(IORING_OP_WRITE);
+    CONSTANT(IORING_OP_SEND);
+    CONSTANT(IORING_OP_RECV);
+    CONSTANT(IORING_OP_PROVIDE_BUFFERS);
+    CONSTANT(IORING_OP_SHUTDOWN);
+    CONSTANT(IORING_OP_MSG_RING);
+    CONSTANT(IORING_OP_SEND_ZC);
+    CONSTANT(IORING_OP_LAST);
+    CONSTANT(IOSQE_FIXED_FILE);
+    CONSTANT(IOSQE_IO_DRAIN);
+    CONSTANT(IOSQE_IO_LINK);
+    CONSTANT(IOSQE_IO_HARDLINK);
+    CONSTANT(IOSQE_ASYNC);
+    CONSTANT(IOSQE_BUFFER_SELECT);
+    CONSTANT(IOSQE_CQE_SKIP_SUCCESS);
+    CONSTANT(IORING_CQE_F_BUFFER);
+    CONSTANT(IORING_CQE_F_MORE);
+    CONSTANT(IORING_CQE_F_SOCK_NONEMPTY);
+    CONSTANT(IORING_CQE_F_NOTIF);
+    CONSTANT(IORING_ACCEPT_MULTISHOT);
+    CONSTANT(IORING_ASYNC_CANCEL_ALL);
+    CONSTANT(IORING_ASYNC_CANCEL_FD);
+    CONSTANT(IORING_ASYNC_CANCEL_ANY);
+    CONSTANT(IORING_RECVSEND_POLL_FIRST);
+    CONSTANT(IORING_RECV_MULTISHOT);
+    CONSTANT(IORING_TIMEOUT_ABS);
+    CONSTANT(IORING_REGISTER_PROBE);
+    CONSTANT(IORING_REGISTER_RING_FDS);
+    CONSTANT(IO_URING_OP_SUPPORTED);
+    CONSTANT(IORING_MSG_DATA);
+
+    /* IoUring: layouts. Unions are bound as their first member; the flags union as op_flags. */
+    LAYOUT(IO_SQRING_OFFSETS, struct io_sqring_offsets);
+    OFFSET(IO_SQRING_OFFSETS_HEAD_OFFSET, struct io_sqring_offsets, head);
+    OFFSET(IO_SQRING_OFFSETS_TAIL_OFFSET, struct io_sqring_offsets, tail);
+    OFFSET(IO_SQRING_OFFSETS_RING_MASK_OFFSET, struct io_sqring_offsets, ring_mask);
+    OFFSET(IO_SQRING_OFFSETS_RING_ENTRIES_OFFSET, struct io_sqring_offsets, ring_entries);
+    OFFSET(IO_SQRING_OFFSETS_FLAGS_OFFSET, struct io_sqring_offsets, flags);
+    OFFSET(IO_SQRING_OFFSETS_DROPPED_OFFSET, struct io_sqring_offsets, dropped);
+    OFFSET(IO_SQRING_OFFSETS_ARRAY_OFFSET, struct io_sqring_offsets, array);
+    OFFSET(IO_SQRING_OFFSETS_RESV1_OFFSET, struct io_sqring_offsets, resv1);
+    OFFSET(IO_SQRING_OFFSETS_RESV2_OFFSET, struct io_sqring_offsets, resv2);
+
+    LAYOUT(IO_CQRING_OFFSETS, struct io_cqring_offsets);
+    OFFSET(IO_CQRING_OFFSETS_HEAD_OFFSET, struct io_cqring_offsets, head);
+    OFFSET(IO_CQRING_OFFSETS_TAIL_OFFSET, struct io_cqring_offsets, tail);
+    OFFSET(IO_CQRING_OFFSETS_RING_MASK_OFFSET, struct io_cqring_offsets, ring_mask);
+    OFFSET(IO_CQRING_OFFSETS_RING_ENTRIES_OFFSET, struct io_cqring_offsets, ring_entries);
+    OFFSET(IO_CQRING_OFFSETS_OVERFLOW_OFFSET, struct io_cqring_offsets, overflow);
+    OFFSET(IO_CQRING_OFFSETS_CQES_OFFSET, struct io_cqring_offsets, cqes);
+    OFFSET(IO_CQRING_OFFSETS_FLAGS_OFFSET, struct io_cqring_offsets, flags);
+    OFFSET(IO_CQRING_OFFSETS_RESV1_OFFSET, struct io_cqring_offsets, resv1);
+    OFFSET(IO_CQRING_OFFSETS_RESV2_OFFSET, struct io_cqring_offsets, resv2);
+
+    LAYOUT(IO_URING_PARAMS, struct io_uring_params);
+    OFFSET(IO_URING_PARAMS_SQ_ENTRIES_OFFSET, struct io_uring_params, sq_entries);
+    OFFSET(IO_URING_PARAMS_CQ_ENTRIES_OFFSET, struct io_uring_params, cq_entries);
+    OFFSET(IO_URING_PARAMS_FLAGS_OFFSET, struct io_uring_params, flags);
+    OFFSET(IO_URING_PARAMS_SQ_THREAD_CPU_OFFSET, struct io_uring_params, sq_thread_cpu);
+    OFFSET(IO_URING_PARAMS_SQ_THREAD_IDLE_OFFSET, struct io_uring_params, sq_thread_idle);
+    OFFSET(IO_URING_PARAMS_FEATURES_OFFSET, struct io_uring_params, features);
+    OFFSET(IO_URING_PARAMS_WQ_FD_OFFSET, struct io_uring_params, wq_fd);
+    OFFSET(IO_URING_PARAMS_RESV_OFFSET, struct io_uring_params, resv);
+    OFFSET(IO_URING_PARAMS_SQ_OFF_OFFSET, struct io_uring_params, sq_off);
+    OFFSET(IO_URING_PARAMS_CQ_OFF_OFFSET, struct io_uring_params, cq_off);
+
+    LAYOUT(IO_URING_SQE, struct io_uring_sqe);
+    OFFSET(IO_URING_SQE_OPCODE_OFFSET, struct io_uring_sqe, opcode);
+    OFFSET(IO_URING_SQE_FLAGS_OFFSET, struct io_uring_sqe, flags);
+    OFFSET(IO_URING_SQE_IOPRIO_OFFSET, struct io_uring_sqe, ioprio);
+    OFFSET(IO_URING_SQE_FD_OFFSET, struct io_uring_sqe, fd);
+    OFFSET(IO_URING_SQE_OFF_OFFSET, struct io_uring_sqe, off);
+    OFFSET(IO_URING_SQE_ADDR_OFFSET, struct io_uring_sqe, addr);
+    OFFSET(IO_URING_SQE_LEN_OFFSET, struct io_uring_sqe, len);
+    OFFSET(IO_URING_SQE_OP_FLAGS_OFFSET, struct io_uring_sqe, rw_flags);
+    OFFSET(IO_URING_SQE_USER_DATA_OFFSET, struct io_uring_sqe, user_data);
+    OFFSET(IO_URING_SQE_BUF_INDEX_OFFSET, struct io_uring_sqe, buf_index);
+    OFFSET(IO_URING_SQE_PERSONALITY_OFFSET, struct io_uring_sqe, personality);
+    OFFSET(IO_URING_SQE_SPLICE_FD_IN_OFFSET, struct io_uring_sqe, splice_fd_in);
+    OFFSET(IO_URING_SQE_ADDR3_OFFSET, struct io_uring_sqe, addr3);
+    OFFSET(IO_URING_SQE___PAD2_OFFSET, struct io_uring_sqe, __pad2);
+
+    LAYOUT(IO_URING_CQE, struct io_uring_cqe);
+    OFFSET(IO_URING_CQE_USER_DATA_OFFSET, struct io_uring_cqe, user_data);
+    OFFSET(IO_URING_CQE_RES_OFFSET, struct io_uring_cqe, res);
+    OFFSET(IO_URING_CQE_FLAGS_OFFSET, struct io_uring_cqe, flags);
+    OFFSET(IO_URING_CQE_BIG_CQE_OFFSET, struct io_uring_cqe, big_cqe);
+
+    LAYOUT(IO_URING_PROBE_OP, struct io_uring_probe_op);
+    OFFSET(IO_URING_PROBE_OP_OP_OFFSET, struct io_uring_probe_op, op);
+    OFFSET(IO_URING_PROBE_OP_RESV_OFFSET, struct io_uring_probe_op, resv);
+    OFFSET(IO_URING_PROBE_OP_FLAGS_OFFSET, struct io_uring_probe_op, flags);
+    OFFSET(IO_URING_PROBE_OP_RESV2_OFFSET, struct io_uring_probe_op, resv2);
+
+    LAYOUT(IO_URING_PROBE, struct io_uring_probe);
+    OFFSET(IO_URING_PROBE_LAST_OP_OFFSET, struct io_uring_probe, last_op);
+    OFFSET(IO_URING_PROBE_OPS_LEN_OFFSET, struct io_uring_probe, ops_len);
+    OFFSET(IO_URING_PROBE_RESV_OFFSET, struct io_uring_probe, resv);
+    OFFSET(IO_URING_PROBE_RESV2_OFFSET, struct io_uring_probe, resv2);
+    OFFSET(IO_URING_PROBE_OPS_OFFSET, struct io_uring_probe, ops);
+
+    LAYOUT(KERNEL_TIMESPEC, struct __kernel_timespec);
+    OFFSET(KERNEL_TIMESPEC_TV_SEC_OFFSET, struct __kernel_timespec, tv_sec);
+    OFFSET(KERNEL_TIMESPEC_TV_NSEC_OFFSET, struct __kernel_timespec, tv_nsec);
+
+    LAYOUT(IO_URING_GETEVENTS_ARG, struct io_uring_getevents_arg);
+    OFFSET(IO_URING_GETEVENTS_ARG_SIGMASK_OFFSET, struct io_uring_getevents_arg, sigmask);
+    OFFSET(IO_URING_GETEVENTS_ARG_SIGMASK_SZ_OFFSET, struct io_uring_getevents_arg, sigmask_sz);
+    OFFSET(IO_URING_GETEVENTS_ARG_PAD_OFFSET, struct io_uring_getevents_arg, pad);
+    OFFSET(IO_URING_GETEVENTS_ARG_TS_OFFSET, struct io_uring_getevents_arg, ts);
+
+    /* Mman */
+    CONSTANT(PROT_READ);
+    CONSTANT(PROT_WRITE);
+    CONSTANT(MAP_SHARED);
+    CONSTANT(MAP_POPULATE);
+    /* ((void *) -1): Java holds the address it compares mmap's result with. */
+    printf("MAP_FAILED %lld\n", (long long) (intptr_t) MAP_FAILED);
 
     return ferror(stdout) ? 1 : 0;
 }

@@ -52,6 +52,10 @@ jextract \
   \
   --include-function eventfd \
   \
+  --include-function syscall \
+  --include-function mmap \
+  --include-function munmap \
+  \
   --include-struct sockaddr \
   --include-struct sockaddr_in \
   --include-struct in_addr \
@@ -63,6 +67,16 @@ jextract \
   --include-struct epoll_event \
   --include-union epoll_data \
   --include-typedef epoll_data_t \
+  --include-struct io_sqring_offsets \
+  --include-struct io_cqring_offsets \
+  --include-struct io_uring_params \
+  --include-struct io_uring_sqe \
+  --include-struct io_uring_cqe \
+  --include-struct io_uring_probe_op \
+  --include-struct io_uring_probe \
+  --include-struct __kernel_timespec \
+  --include-struct io_uring_getevents_arg \
+  --include-typedef off_t \
   --include-typedef in_port_t \
   --include-typedef in_addr_t \
   --include-typedef sa_family_t \
@@ -108,6 +122,47 @@ jextract \
   --include-constant EPOLL_CLOEXEC \
   \
   --include-constant EFD_CLOEXEC --include-constant EFD_NONBLOCK --include-constant EFD_SEMAPHORE \
+  \
+  --include-constant SYS_io_uring_setup --include-constant SYS_io_uring_enter \
+  --include-constant SYS_io_uring_register \
+  --include-constant IORING_SETUP_IOPOLL --include-constant IORING_SETUP_SQPOLL \
+  --include-constant IORING_SETUP_CQSIZE --include-constant IORING_SETUP_CLAMP \
+  --include-constant IORING_SETUP_SUBMIT_ALL --include-constant IORING_SETUP_COOP_TASKRUN \
+  --include-constant IORING_SETUP_TASKRUN_FLAG --include-constant IORING_SETUP_SINGLE_ISSUER \
+  --include-constant IORING_SETUP_DEFER_TASKRUN \
+  --include-constant IORING_FEAT_SINGLE_MMAP --include-constant IORING_FEAT_NODROP \
+  --include-constant IORING_FEAT_SUBMIT_STABLE --include-constant IORING_FEAT_FAST_POLL \
+  --include-constant IORING_FEAT_EXT_ARG --include-constant IORING_FEAT_NATIVE_WORKERS \
+  --include-constant IORING_FEAT_CQE_SKIP --include-constant IORING_FEAT_LINKED_FILE \
+  --include-constant IORING_ENTER_GETEVENTS --include-constant IORING_ENTER_SQ_WAKEUP \
+  --include-constant IORING_ENTER_SQ_WAIT --include-constant IORING_ENTER_EXT_ARG \
+  --include-constant IORING_SQ_NEED_WAKEUP --include-constant IORING_SQ_CQ_OVERFLOW \
+  --include-constant IORING_SQ_TASKRUN \
+  --include-constant IORING_OFF_SQ_RING --include-constant IORING_OFF_CQ_RING \
+  --include-constant IORING_OFF_SQES \
+  --include-constant IORING_OP_NOP --include-constant IORING_OP_READV --include-constant IORING_OP_WRITEV \
+  --include-constant IORING_OP_POLL_ADD --include-constant IORING_OP_SENDMSG --include-constant IORING_OP_RECVMSG \
+  --include-constant IORING_OP_TIMEOUT --include-constant IORING_OP_TIMEOUT_REMOVE --include-constant IORING_OP_ACCEPT \
+  --include-constant IORING_OP_ASYNC_CANCEL --include-constant IORING_OP_LINK_TIMEOUT --include-constant IORING_OP_CONNECT \
+  --include-constant IORING_OP_CLOSE --include-constant IORING_OP_READ --include-constant IORING_OP_WRITE \
+  --include-constant IORING_OP_SEND --include-constant IORING_OP_RECV --include-constant IORING_OP_SHUTDOWN \
+  --include-constant IORING_OP_MSG_RING --include-constant IORING_OP_PROVIDE_BUFFERS \
+  --include-constant IORING_OP_SEND_ZC --include-constant IORING_OP_LAST \
+  --include-constant IOSQE_FIXED_FILE --include-constant IOSQE_IO_DRAIN --include-constant IOSQE_IO_LINK \
+  --include-constant IOSQE_IO_HARDLINK --include-constant IOSQE_ASYNC --include-constant IOSQE_BUFFER_SELECT \
+  --include-constant IOSQE_CQE_SKIP_SUCCESS \
+  --include-constant IORING_CQE_F_BUFFER --include-constant IORING_CQE_F_MORE \
+  --include-constant IORING_CQE_F_SOCK_NONEMPTY --include-constant IORING_CQE_F_NOTIF \
+  --include-constant IORING_ACCEPT_MULTISHOT \
+  --include-constant IORING_ASYNC_CANCEL_ALL --include-constant IORING_ASYNC_CANCEL_FD \
+  --include-constant IORING_ASYNC_CANCEL_ANY \
+  --include-constant IORING_RECVSEND_POLL_FIRST --include-constant IORING_RECV_MULTISHOT \
+  --include-constant IORING_TIMEOUT_ABS \
+  --include-constant IORING_REGISTER_PROBE --include-constant IORING_REGISTER_RING_FDS \
+  --include-constant IO_URING_OP_SUPPORTED --include-constant IORING_MSG_DATA \
+  \
+  --include-constant PROT_READ --include-constant PROT_WRITE \
+  --include-constant MAP_SHARED --include-constant MAP_POPULATE --include-constant MAP_FAILED \
   \
   "$here/netloop_linux.h"
 

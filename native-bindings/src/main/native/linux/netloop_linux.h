@@ -9,7 +9,7 @@
 #ifndef NETLOOP_LINUX_H
 #define NETLOOP_LINUX_H
 
-/* accept4, IOV_MAX, MSG_NOSIGNAL and friends are GNU/XSI extensions. */
+/* accept4, IOV_MAX, MSG_NOSIGNAL, MAP_POPULATE, syscall and friends are GNU/XSI extensions. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -18,12 +18,15 @@
 #include <limits.h>         /* Sockets: IOV_MAX */
 #include <stddef.h>
 #include <string.h>         /* Errno: strerror_r */
-#include <unistd.h>         /* Sockets: read, write, close */
+#include <unistd.h>         /* Sockets: read, write, close; IoUring: syscall */
 #include <netinet/in.h>     /* Sockets: sockaddr_in, sockaddr_in6, IPPROTO_*, IPV6_V6ONLY */
 #include <netinet/tcp.h>    /* Sockets: TCP_NODELAY */
+#include <linux/io_uring.h> /* IoUring: structs and constants (the kernel's UAPI header) */
 #include <sys/epoll.h>      /* Epoll */
 #include <sys/eventfd.h>    /* EventFd */
+#include <sys/mman.h>       /* Mman */
 #include <sys/socket.h>     /* Sockets */
+#include <sys/syscall.h>    /* IoUring: SYS_io_uring_* (= __NR_io_uring_*) */
 #include <sys/uio.h>        /* Sockets: iovec, readv, writev */
 
 /*
@@ -64,6 +67,18 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  * EventFd:
  *   int eventfd(unsigned int initval, int flags);
  *
+ * IoUring (glibc has no wrappers: each is syscall(SYS_io_uring_*, ...), every variadic
+ * argument passed as a long or a pointer):
+ *   long syscall(long number, ...);
+ *   int  io_uring_setup(u32 entries, struct io_uring_params *p);
+ *   int  io_uring_enter(unsigned int fd, unsigned int to_submit, unsigned int min_complete,
+ *                       unsigned int flags, const void *arg, size_t argsz);
+ *   int  io_uring_register(unsigned int fd, unsigned int opcode, void *arg, unsigned int nr_args);
+ *
+ * Mman:
+ *   void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+ *   int   munmap(void *addr, size_t length);
+ *
  * Errno:
  *   int __xpg_strerror_r(int errnum, char *buf, size_t buflen);   (declared above)
  *
@@ -79,8 +94,26 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *   struct linger { int l_onoff; int l_linger; };
  *   typedef union epoll_data { void *ptr; int fd; uint32_t u32; uint64_t u64; } epoll_data_t;
  *   struct epoll_event { uint32_t events; epoll_data_t data; } __EPOLL_PACKED;  (packed on x86_64)
+ *   struct io_sqring_offsets { __u32 head, tail, ring_mask, ring_entries, flags, dropped, array,
+ *                              resv1; __u64 resv2; };                       (40 bytes)
+ *   struct io_cqring_offsets { __u32 head, tail, ring_mask, ring_entries, overflow, cqes, flags,
+ *                              resv1; __u64 resv2; };                       (40 bytes)
+ *   struct io_uring_params { __u32 sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle,
+ *                            features, wq_fd, resv[3]; struct io_sqring_offsets sq_off;
+ *                            struct io_cqring_offsets cq_off; };           (120 bytes)
+ *   struct io_uring_sqe { __u8 opcode; __u8 flags; __u16 ioprio; __s32 fd; union { off ... };
+ *                         union { addr ... }; __u32 len; union { rw_flags ... }; __u64 user_data;
+ *                         union { buf_index ... }; __u16 personality; union { splice_fd_in ... };
+ *                         union { struct { __u64 addr3; __u64 __pad2[1]; }; __u8 cmd[0]; }; };
+ *                                                                          (64 bytes)
+ *   struct io_uring_cqe { __u64 user_data; __s32 res; __u32 flags; __u64 big_cqe[]; };  (16 bytes)
+ *   struct io_uring_probe_op { __u8 op; __u8 resv; __u16 flags; __u32 resv2; };
+ *   struct io_uring_probe { __u8 last_op; __u8 ops_len; __u16 resv; __u32 resv2[3];
+ *                           struct io_uring_probe_op ops[]; };
+ *   struct __kernel_timespec { __kernel_time64_t tv_sec; long long tv_nsec; };
+ *   struct io_uring_getevents_arg { __u64 sigmask; __u32 sigmask_sz; __u32 pad; __u64 ts; };
  *
- * Typedefs: in_port_t, in_addr_t, sa_family_t, socklen_t, epoll_data_t.
+ * Typedefs: in_port_t, in_addr_t, sa_family_t, socklen_t, epoll_data_t, off_t.
  *
  * Constants:
  *   Errno:   EPERM ENOENT EINTR EBADF EAGAIN EWOULDBLOCK ENOMEM EACCES EFAULT EBUSY EEXIST EINVAL
@@ -95,6 +128,29 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *   Epoll:   EPOLLIN EPOLLPRI EPOLLOUT EPOLLERR EPOLLHUP EPOLLRDHUP EPOLLET EPOLLONESHOT
  *            EPOLLEXCLUSIVE EPOLL_CTL_ADD EPOLL_CTL_DEL EPOLL_CTL_MOD EPOLL_CLOEXEC
  *   EventFd: EFD_CLOEXEC EFD_NONBLOCK EFD_SEMAPHORE
+ *   IoUring: SYS_io_uring_setup SYS_io_uring_enter SYS_io_uring_register
+ *            IORING_SETUP_IOPOLL IORING_SETUP_SQPOLL IORING_SETUP_CQSIZE IORING_SETUP_CLAMP
+ *            IORING_SETUP_SUBMIT_ALL IORING_SETUP_COOP_TASKRUN IORING_SETUP_TASKRUN_FLAG
+ *            IORING_SETUP_SINGLE_ISSUER IORING_SETUP_DEFER_TASKRUN
+ *            IORING_FEAT_SINGLE_MMAP IORING_FEAT_NODROP IORING_FEAT_SUBMIT_STABLE
+ *            IORING_FEAT_FAST_POLL IORING_FEAT_EXT_ARG IORING_FEAT_NATIVE_WORKERS
+ *            IORING_FEAT_CQE_SKIP IORING_FEAT_LINKED_FILE
+ *            IORING_ENTER_GETEVENTS IORING_ENTER_SQ_WAKEUP IORING_ENTER_SQ_WAIT IORING_ENTER_EXT_ARG
+ *            IORING_SQ_NEED_WAKEUP IORING_SQ_CQ_OVERFLOW IORING_SQ_TASKRUN
+ *            IORING_OFF_SQ_RING IORING_OFF_CQ_RING IORING_OFF_SQES
+ *            IORING_OP_NOP IORING_OP_READV IORING_OP_WRITEV IORING_OP_POLL_ADD IORING_OP_SENDMSG
+ *            IORING_OP_RECVMSG IORING_OP_TIMEOUT IORING_OP_TIMEOUT_REMOVE IORING_OP_ACCEPT
+ *            IORING_OP_ASYNC_CANCEL IORING_OP_LINK_TIMEOUT IORING_OP_CONNECT IORING_OP_CLOSE
+ *            IORING_OP_READ IORING_OP_WRITE IORING_OP_SEND IORING_OP_RECV IORING_OP_SHUTDOWN
+ *            IORING_OP_MSG_RING IORING_OP_PROVIDE_BUFFERS IORING_OP_SEND_ZC IORING_OP_LAST
+ *            IOSQE_FIXED_FILE IOSQE_IO_DRAIN IOSQE_IO_LINK IOSQE_IO_HARDLINK IOSQE_ASYNC
+ *            IOSQE_BUFFER_SELECT IOSQE_CQE_SKIP_SUCCESS
+ *            IORING_CQE_F_BUFFER IORING_CQE_F_MORE IORING_CQE_F_SOCK_NONEMPTY IORING_CQE_F_NOTIF
+ *            IORING_ACCEPT_MULTISHOT IORING_ASYNC_CANCEL_ALL IORING_ASYNC_CANCEL_FD
+ *            IORING_ASYNC_CANCEL_ANY IORING_RECVSEND_POLL_FIRST IORING_RECV_MULTISHOT
+ *            IORING_TIMEOUT_ABS IORING_REGISTER_PROBE IORING_REGISTER_RING_FDS
+ *            IO_URING_OP_SUPPORTED IORING_MSG_DATA
+ *   Mman:    PROT_READ PROT_WRITE MAP_SHARED MAP_POPULATE MAP_FAILED
  */
 
 #endif /* NETLOOP_LINUX_H */

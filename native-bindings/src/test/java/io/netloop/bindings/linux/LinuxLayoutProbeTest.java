@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class LinuxLayoutProbeTest {
 
-    private static final List<Class<?>> BINDINGS = List.of(Errno.class, Sockets.class, Epoll.class, EventFd.class);
+    private static final List<Class<?>> BINDINGS = List.of(Errno.class, Sockets.class, Epoll.class, EventFd.class, IoUring.class, Mman.class);
 
     private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
 
