@@ -11,6 +11,7 @@ module io.netloop {
     exports io.netloop.internal.readiness to io.netloop.linux, io.netloop.windows;
     exports io.netloop.internal.buffer to io.netloop.linux, io.netloop.windows;
     exports io.netloop.internal.loop to io.netloop.linux, io.netloop.windows;
+    exports io.netloop.internal.completion to io.netloop.linux, io.netloop.windows;
 
     uses io.netloop.spi.Backend;
 }

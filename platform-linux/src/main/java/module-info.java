@@ -11,5 +11,6 @@ module io.netloop.linux {
 
     provides io.netloop.spi.Backend with
             io.netloop.linux.internal.EpollLevelTriggeredBackend,
-            io.netloop.linux.internal.EpollEdgeTriggeredBackend;
+            io.netloop.linux.internal.EpollEdgeTriggeredBackend,
+            io.netloop.linux.internal.IoUringBackend;
 }

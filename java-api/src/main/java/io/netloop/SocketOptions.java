@@ -32,6 +32,7 @@ public final class SocketOptions {
     private final int writeBufferHighWaterMark;
     private final Duration idleTimeout;
     private final Duration connectTimeout;
+    private final int postedAccepts;
 
     private SocketOptions(Builder b) {
         this.tcpNoDelay = b.tcpNoDelay;
@@ -45,6 +46,7 @@ public final class SocketOptions {
         this.writeBufferHighWaterMark = b.high;
         this.idleTimeout = b.idleTimeout;
         this.connectTimeout = b.connectTimeout;
+        this.postedAccepts = b.postedAccepts;
     }
 
     /** The defaults, as stated on each {@link Builder} method. */
@@ -70,6 +72,7 @@ public final class SocketOptions {
         b.high = writeBufferHighWaterMark;
         b.idleTimeout = idleTimeout;
         b.connectTimeout = connectTimeout;
+        b.postedAccepts = postedAccepts;
         return b;
     }
 
@@ -89,6 +92,9 @@ public final class SocketOptions {
     /** How long {@code connect} waits before failing with {@link java.net.SocketTimeoutException}; zero for the system's own limit. */
     public Duration connectTimeout() { return connectTimeout; }
 
+    /** Accepts a completion backend keeps posted per listening socket; see {@link Builder#postedAccepts}. */
+    public int postedAccepts() { return postedAccepts; }
+
     @Override
     public String toString() {
         return "SocketOptions[tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
@@ -96,7 +102,7 @@ public final class SocketOptions {
                 + ", sendBufferSize=" + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize
                 + ", backlog=" + backlog + ", writeBufferWaterMarks=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + ", idleTimeout=" + idleTimeout
-                + ", connectTimeout=" + connectTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", postedAccepts=" + postedAccepts + "]";
     }
 
     /** Builds {@link SocketOptions}; every setter states its default. */
@@ -112,6 +118,7 @@ public final class SocketOptions {
         private int high = 64 * 1024;
         private Duration idleTimeout = Duration.ZERO;
         private Duration connectTimeout = Duration.ofSeconds(30);
+        private int postedAccepts = 8;
 
         private Builder() {
         }
@@ -164,6 +171,18 @@ public final class SocketOptions {
 
         /** Connect timeout; default 30 seconds; zero leaves it to the system. */
         public Builder connectTimeout(Duration timeout) { this.connectTimeout = nonNegative(timeout, "connectTimeout"); return this; }
+
+        /**
+         * Accepts a completion backend (io_uring, IOCP) keeps posted on each listening socket, so
+         * that connections arriving together are accepted without waiting for a new submission;
+         * default 8. Where io_uring supports multishot accept, one accept serves all. Readiness
+         * backends accept as the socket is ready and ignore this.
+         */
+        public Builder postedAccepts(int count) {
+            if (count < 1 || count > 1024) throw new IllegalArgumentException("postedAccepts must be 1 to 1024, was " + count);
+            this.postedAccepts = count;
+            return this;
+        }
 
         public SocketOptions build() {
             return new SocketOptions(this);

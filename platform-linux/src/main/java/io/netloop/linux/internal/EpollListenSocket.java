@@ -24,9 +24,9 @@ final class EpollListenSocket extends EpollSocket implements ListenSocket {
                     Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
             if (child >= 0) {
                 try {
-                    poller.applyConnectionOptions(child, options);
+                    poller.sockets.applyConnectionOptions(child, options);
                 } catch (IOException e) {
-                    poller.closeDescriptor(child);
+                    poller.sockets.close(child);
                     throw e;
                 }
                 return new EpollStreamSocket(poller, child);

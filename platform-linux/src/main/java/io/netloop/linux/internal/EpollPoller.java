@@ -1,6 +1,5 @@
 package io.netloop.linux.internal;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netloop.SocketOptions;
@@ -32,14 +31,12 @@ final class EpollPoller implements ReadinessPoller {
     private final boolean edgeTriggered;
     /** Loop-thread scratch memory for every call this poller and its sockets make; closed with the poller. */
     private final Arena arena = Arena.ofConfined();
+    final SocketCalls sockets;
     final MemorySegment errno;
     final MemorySegment iovecs;
-    final MemorySegment linger;
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
     private final MemorySegment sockaddr;
-    private final MemorySegment socklen;
-    private final MemorySegment intValue;
     private final MemorySegment eventfdValue;
     /** The wakeup's memory, written by any thread; closed with the poller once no wakeup is in flight. */
     private final Arena wakeArena = Arena.ofShared();
@@ -56,14 +53,12 @@ final class EpollPoller implements ReadinessPoller {
 
     EpollPoller(boolean edgeTriggered) throws IOException {
         this.edgeTriggered = edgeTriggered;
-        this.errno = Errno.allocateState(arena);
+        this.sockets = new SocketCalls(arena);
+        this.errno = sockets.errno;
         this.iovecs = arena.allocate(Sockets.IOVEC.byteSize() * StreamSocket.MAX_GATHER, Sockets.IOVEC.byteAlignment());
-        this.linger = arena.allocate(Sockets.LINGER);
         this.events = arena.allocate(Epoll.EPOLL_EVENT.byteSize() * MAX_EVENTS, 8);
         this.ctlEvent = arena.allocate(Epoll.EPOLL_EVENT.byteSize(), 8);
         this.sockaddr = arena.allocate(Sockets.SOCKADDR_STORAGE);
-        this.socklen = arena.allocate(JAVA_INT);
-        this.intValue = arena.allocate(JAVA_INT);
         this.eventfdValue = arena.allocate(JAVA_LONG);
         this.wakeValue = wakeArena.allocate(JAVA_LONG);
         this.wakeValue.set(JAVA_LONG, 0, 1L);
@@ -236,34 +231,15 @@ final class EpollPoller implements ReadinessPoller {
 
     @Override
     public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        int fd = newSocket(local);
-        try {
-            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, options.reuseAddress() ? 1 : 0);
-            if (reusePort) {
-                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
-            }
-            if (options.receiveBufferSize() > 0) {
-                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
-            }
-            int len = SockAddrs.encode(local, sockaddr);
-            if (Sockets.bind(errno, fd, sockaddr, len) < 0) {
-                throw LinuxErrors.exception("bind", Errno.errno(errno));
-            }
-            if (Sockets.listen(errno, fd, options.backlog()) < 0) {
-                throw LinuxErrors.exception("listen", Errno.errno(errno));
-            }
-            return new EpollListenSocket(this, fd, socketName(fd, false));
-        } catch (IOException | RuntimeException e) {
-            closeDescriptor(fd);
-            throw e;
-        }
+        int fd = sockets.listen(local, options, reusePort, Sockets.SOCK_NONBLOCK);
+        return new EpollListenSocket(this, fd, sockets.socketName(fd, false));
     }
 
     @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        int fd = newSocket(remote);
+        int fd = sockets.newSocket(remote, Sockets.SOCK_NONBLOCK);
         try {
-            applyConnectionOptions(fd, options);
+            sockets.applyConnectionOptions(fd, options);
             int len = SockAddrs.encode(remote, sockaddr);
             if (Sockets.connect(errno, fd, sockaddr, len) < 0) {
                 int e = Errno.errno(errno);
@@ -274,7 +250,7 @@ final class EpollPoller implements ReadinessPoller {
             }
             return new EpollStreamSocket(this, fd);
         } catch (IOException | RuntimeException e) {
-            closeDescriptor(fd);
+            sockets.close(fd);
             throw e;
         }
     }
@@ -283,53 +259,5 @@ final class EpollPoller implements ReadinessPoller {
     @Override
     public StreamSocket adopt(StreamSocket accepted) {
         return new EpollStreamSocket(this, ((EpollStreamSocket) accepted).fd);
-    }
-
-    private int newSocket(InetSocketAddress address) throws IOException {
-        int fd = Sockets.socket(errno, SockAddrs.family(address), Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw LinuxErrors.exception("socket", Errno.errno(errno));
-        }
-        return fd;
-    }
-
-    void applyConnectionOptions(int fd, SocketOptions options) throws IOException {
-        setIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
-        if (options.keepAlive()) {
-            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, 1);
-        }
-        if (options.sendBufferSize() > 0) {
-            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
-        }
-        if (options.receiveBufferSize() > 0) {
-            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
-        }
-    }
-
-    private void setIntOption(int fd, int level, int name, int value) throws IOException {
-        intValue.set(JAVA_INT, 0, value);
-        if (Sockets.setsockopt(errno, fd, level, name, intValue, 4) < 0) {
-            throw LinuxErrors.exception("setsockopt", Errno.errno(errno));
-        }
-    }
-
-    int getIntOption(int fd, int level, int name) throws IOException {
-        socklen.set(JAVA_INT, 0, 4);
-        if (Sockets.getsockopt(errno, fd, level, name, intValue, socklen) < 0) {
-            throw LinuxErrors.exception("getsockopt", Errno.errno(errno));
-        }
-        return intValue.get(JAVA_INT, 0);
-    }
-
-    /** The socket's own ({@code peer == false}) or its peer's address; {@code null} when it has none (not connected). */
-    InetSocketAddress socketName(int fd, boolean peer) {
-        socklen.set(JAVA_INT, 0, (int) sockaddr.byteSize());
-        int rc = peer ? Sockets.getpeername(errno, fd, sockaddr, socklen) : Sockets.getsockname(errno, fd, sockaddr, socklen);
-        return rc < 0 ? null : SockAddrs.decode(sockaddr);
-    }
-
-    /** Closes a descriptor; on Linux it is released even if close reports an error, so it is never retried. */
-    void closeDescriptor(int fd) {
-        Sockets.close(errno, fd);
     }
 }

@@ -18,7 +18,7 @@ abstract class EpollSocket implements PollableSocket {
     public void close() {
         if (!closed) {
             closed = true;
-            poller.closeDescriptor(fd);
+            poller.sockets.close(fd);
         }
     }
 }

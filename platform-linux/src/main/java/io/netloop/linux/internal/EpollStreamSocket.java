@@ -1,6 +1,5 @@
 package io.netloop.linux.internal;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netloop.bindings.linux.Errno;
@@ -71,7 +70,7 @@ final class EpollStreamSocket extends EpollSocket implements StreamSocket {
 
     @Override
     public boolean finishConnect() throws IOException {
-        int error = poller.getIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+        int error = poller.sockets.getIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
         if (error != 0) {
             throw LinuxErrors.exception("connect", error);
         }
@@ -81,24 +80,19 @@ final class EpollStreamSocket extends EpollSocket implements StreamSocket {
 
     @Override
     public void shutdownOutput() throws IOException {
-        if (Sockets.shutdown(poller.errno, fd, Sockets.SHUT_WR) < 0) {
-            throw LinuxErrors.exception("shutdown", Errno.errno(poller.errno));
-        }
+        poller.sockets.shutdownOutput(fd);
     }
 
     @Override
     public void abort() {
-        MemorySegment linger = poller.linger;
-        linger.set(JAVA_INT, Sockets.LINGER_L_ONOFF_OFFSET, 1);
-        linger.set(JAVA_INT, Sockets.LINGER_L_LINGER_OFFSET, 0);
-        Sockets.setsockopt(poller.errno, fd, Sockets.SOL_SOCKET, Sockets.SO_LINGER, linger, (int) Sockets.LINGER.byteSize());
+        poller.sockets.resetOnClose(fd);
         close();
     }
 
     @Override
     public IOException pendingError() {
         try {
-            int error = poller.getIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+            int error = poller.sockets.getIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
             return error == 0 ? null : LinuxErrors.exception("read", error);
         } catch (IOException e) {
             return e;
@@ -107,11 +101,11 @@ final class EpollStreamSocket extends EpollSocket implements StreamSocket {
 
     @Override
     public InetSocketAddress localAddress() {
-        return poller.socketName(fd, false);
+        return poller.sockets.socketName(fd, false);
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return poller.socketName(fd, true);
+        return poller.sockets.socketName(fd, true);
     }
 }

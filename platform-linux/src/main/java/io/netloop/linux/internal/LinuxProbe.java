@@ -20,18 +20,45 @@ final class LinuxProbe {
         return Holder.EPOLL;
     }
 
+    static Availability ioUring() {
+        return IoUringHolder.PROBE.availability;
+    }
+
+    /** Only after {@link #ioUring()} said available. */
+    static IoUringFeatures ioUringFeatures() {
+        return IoUringHolder.PROBE.features;
+    }
+
     private static final class Holder {
         static final Availability EPOLL = probeEpoll();
     }
 
-    private static Availability probeEpoll() {
+    private static final class IoUringHolder {
+        static final IoUringProbe PROBE = IoUringProbe.run();
+    }
+
+    /** Why a Linux backend cannot run on this OS or CPU at all, or {@code null} when it may. */
+    static Availability platformUnavailable(String what) {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return Availability.unavailable("epoll needs Linux; this is " + os);
+            return Availability.unavailable(what + " needs Linux; this is " + os);
         }
         String arch = System.getProperty("os.arch", "");
         if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
             return Availability.unavailable("the Linux bindings are proven for x86_64 and aarch64 only; this CPU is " + arch);
+        }
+        return null;
+    }
+
+    static Availability nativeAccessDenied(IllegalCallerException e) {
+        return Availability.unavailable("native access is denied; run with --enable-native-access=io.netloop.bindings "
+                + "(module path) or --enable-native-access=ALL-UNNAMED (class path)", e);
+    }
+
+    private static Availability probeEpoll() {
+        Availability platform = platformUnavailable("epoll");
+        if (platform != null) {
+            return platform;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Errno.allocateState(arena);
@@ -43,8 +70,7 @@ final class LinuxProbe {
             Sockets.close(errno, epfd);
             return Availability.available();
         } catch (IllegalCallerException e) {
-            return Availability.unavailable("native access is denied; run with --enable-native-access=io.netloop.bindings "
-                    + "(module path) or --enable-native-access=ALL-UNNAMED (class path)", e);
+            return nativeAccessDenied(e);
         } catch (Throwable t) {
             return Availability.unavailable("the Linux bindings failed to link: " + t, t);
         }

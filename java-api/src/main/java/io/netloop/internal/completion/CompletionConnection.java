@@ -1,0 +1,399 @@
+package io.netloop.internal.completion;
+
+import io.netloop.Connection;
+import io.netloop.ConnectionHandler;
+import io.netloop.SocketOptions;
+import io.netloop.internal.buffer.ReadBuffer;
+import io.netloop.internal.loop.ConnectionBase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A connection on a completion backend. At most one receive and one send are posted at a time; a
+ * send names the head chunks of the write queue, which are consumed only when it completes.
+ *
+ * <p>Closing: the connection turns {@link #CLOSED} at once (no more callbacks but {@code onClose}),
+ * cancels what it has posted, and once every completion is back closes the socket as an operation;
+ * that completion runs {@code onClose}. Until then the write queue, the receive buffer and the
+ * operations stay lent to the kernel.
+ */
+final class CompletionConnection extends ConnectionBase implements Operation.Owner {
+    private final CompletionDriver driver;
+    private final CompletionPort port;
+    private final long socket;
+
+    // Loop thread only.
+    private Operation receiving;
+    private Operation sending;
+    private Operation connecting;
+    /** Operations of this connection the kernel holds. */
+    private int posted;
+    private boolean readPaused;
+    private boolean inputShutdown;
+    private boolean outputShutdown;
+    private boolean closeRequested;
+    private boolean inDirtyList;
+    /** Data that completed while reading was paused, delivered on resume; {@code heldEnd}: end of input did. */
+    private ReadBuffer held;
+    private int heldLength;
+    private boolean heldEnd;
+    private boolean socketClosing;
+    private boolean reportClose;
+    private Throwable closeCause;
+
+    CompletionConnection(CompletionDriver driver, long socket, ConnectionHandler handler, SocketOptions options,
+                         CompletableFuture<Connection> connectResult) {
+        super(driver.loop, driver.chunks, handler, options, connectResult);
+        this.driver = driver;
+        this.port = driver.port;
+        this.socket = socket;
+    }
+
+    // ---- opening ----
+
+    void startAccepted() {
+        opened(port.localAddress(socket), port.remoteAddress(socket));
+        if (state == OPEN) {
+            postReceive();
+        }
+    }
+
+    void startConnecting(InetSocketAddress remote) {
+        Operation op = driver.take(Operation.CONNECT, this);
+        try {
+            port.connect(op, socket, remote);
+        } catch (IOException e) {
+            driver.give(op);
+            failConnect(e);
+            return;
+        }
+        connecting = op;
+        started(op);
+        startConnectTimer();
+    }
+
+    private void connectCompleted(long result) {
+        if (state != CONNECTING) {
+            return; // timed out or closed meanwhile; the failure was reported then
+        }
+        if (result < 0) {
+            failConnect(port.exception("connect", (int) -result));
+            return;
+        }
+        try {
+            port.connected(socket);
+        } catch (IOException e) {
+            failConnect(e);
+            return;
+        }
+        state = OPEN;
+        opened(port.localAddress(socket), port.remoteAddress(socket));
+        if (state == OPEN) {
+            postReceive();
+            markDirty(); // anything written in onOpen
+        }
+    }
+
+    private void failConnect(IOException e) {
+        if (state == CLOSED) {
+            return;
+        }
+        state = CLOSED;
+        CompletableFuture<Connection> r = takeConnectResult();
+        stopWrites();
+        closedUnopened();
+        tearDown();
+        r.completeExceptionally(e);
+    }
+
+    // ---- completions ----
+
+    @Override
+    public void completed(Operation op, long result, boolean more) {
+        posted--;
+        switch (op.kind) {
+            case Operation.CONNECT -> {
+                connecting = null;
+                connectCompleted(result);
+            }
+            case Operation.RECEIVE -> {
+                receiving = null;
+                receiveCompleted(op, result);
+            }
+            case Operation.SEND -> {
+                sending = null;
+                sendCompleted(result);
+            }
+            case Operation.CLOSE -> {
+                closeCompleted();
+                return;
+            }
+            default -> throw new IllegalStateException("a connection got the completion of " + op);
+        }
+        if (state == CLOSED) {
+            continueClosing();
+        }
+    }
+
+    // ---- reading ----
+
+    private void postReceive() {
+        if (receiving != null || state != OPEN || readPaused || inputShutdown || closeRequested || held != null) {
+            return;
+        }
+        Operation op = driver.take(Operation.RECEIVE, this);
+        op.buffer = driver.takeBuffer();
+        try {
+            port.receive(op, socket, op.buffer);
+        } catch (IOException e) {
+            driver.give(op);
+            abortNow(e);
+            return;
+        }
+        receiving = op;
+        started(op);
+    }
+
+    private void receiveCompleted(Operation op, long result) {
+        if (state != OPEN || closeRequested) {
+            return; // closing: what arrived is dropped, as a readiness backend would leave it unread
+        }
+        if (result < 0) {
+            abortNow(port.exception("read", (int) -result));
+            return;
+        }
+        if (result == 0) {
+            if (readPaused) {
+                heldEnd = true;
+            } else {
+                inputEnded();
+            }
+            return;
+        }
+        touch();
+        if (readPaused) {
+            held = op.buffer; // kept past the operation's return to the pool
+            heldLength = (int) result;
+            op.buffer = null;
+            return;
+        }
+        deliver(op.buffer, (int) result);
+        postReceive();
+    }
+
+    private void deliver(ReadBuffer buffer, int length) {
+        try {
+            handler.onData(this, buffer.userView(length));
+        } catch (Throwable t) {
+            abortNow(t);
+        }
+    }
+
+    private void inputEnded() {
+        inputShutdown = true;
+        try {
+            handler.onInputClosed(this);
+        } catch (Throwable t) {
+            abortNow(t);
+            return;
+        }
+        if (state == OPEN && outputShutdown) {
+            closeNow(null, false);
+        }
+    }
+
+    @Override
+    protected void pauseNow() {
+        if (state == OPEN) {
+            readPaused = true; // a receive already posted completes into held data
+        }
+    }
+
+    @Override
+    protected void resumeNow() {
+        if (state != OPEN || !readPaused) {
+            return;
+        }
+        readPaused = false;
+        if (held != null) {
+            ReadBuffer b = held;
+            held = null;
+            deliver(b, heldLength);
+            driver.giveBuffer(b);
+            if (state != OPEN || readPaused) {
+                return;
+            }
+        }
+        if (heldEnd) {
+            heldEnd = false;
+            inputEnded();
+            return;
+        }
+        postReceive();
+        driver.markDirty(this); // resumed from another callback: send what it wrote
+    }
+
+    // ---- writing ----
+
+    @Override
+    protected void markDirty() {
+        if (!inDirtyList && state == OPEN) {
+            inDirtyList = true;
+            driver.markDirty(this);
+        }
+    }
+
+    void flushDirty() {
+        inDirtyList = false;
+        flush();
+    }
+
+    private void flush() {
+        if (state != OPEN || sending != null) {
+            return;
+        }
+        boolean empty;
+        boolean shutdownNow;
+        IOException failure = null;
+        synchronized (queue) {
+            empty = queue.isEmpty();
+            shutdownNow = empty && shutdownOutputRequested() && !outputShutdown;
+            if (!empty) {
+                Operation op = driver.take(Operation.SEND, this);
+                try {
+                    port.send(op, socket, queue, Math.min(queue.chunkCount(), port.maxGather()));
+                    sending = op;
+                    started(op);
+                } catch (IOException e) {
+                    driver.give(op);
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            abortNow(failure);
+            return;
+        }
+        if (empty) {
+            if (shutdownNow) {
+                shutdownOutputNow();
+            }
+            if (closeRequested && state == OPEN) {
+                closeNow(null, false);
+            }
+        }
+    }
+
+    private void sendCompleted(long result) {
+        if (state != OPEN) {
+            return; // closing: the queue is discarded once nothing refers to its chunks
+        }
+        if (result < 0) {
+            abortNow(port.exception("write", (int) -result));
+            return;
+        }
+        synchronized (queue) {
+            queue.consume(result);
+            checkLowWaterMark();
+        }
+        touch();
+        flush();
+        syncWritability();
+    }
+
+    private void shutdownOutputNow() {
+        outputShutdown = true;
+        try {
+            port.shutdownOutput(socket);
+        } catch (IOException e) {
+            abortNow(e);
+            return;
+        }
+        if (inputShutdown) {
+            closeNow(null, false);
+        }
+    }
+
+    // ---- closing ----
+
+    @Override
+    protected void closeGracefully() {
+        if (state == CLOSED || closeRequested) {
+            return;
+        }
+        if (state == CONNECTING) {
+            failConnect(new ClosedChannelException());
+            return;
+        }
+        closeRequested = true;
+        stopWrites();
+        closing();
+        flush(); // closes now if nothing is queued or being sent; else when the last send completes
+    }
+
+    @Override
+    protected void abortNow(Throwable cause) {
+        if (state == CONNECTING) {
+            failConnect(cause instanceof IOException io ? io : new ClosedChannelException());
+            return;
+        }
+        closeNow(cause, true);
+    }
+
+    private void closeNow(Throwable cause, boolean abortive) {
+        if (state == CLOSED) {
+            return;
+        }
+        state = CLOSED;
+        closing();
+        stopWrites();
+        reportClose = true;
+        closeCause = cause;
+        if (abortive) {
+            port.resetOnClose(socket);
+        }
+        tearDown();
+    }
+
+    /** Cancels what is posted; {@link #continueClosing()} finishes once it is all back. */
+    private void tearDown() {
+        driver.cancel(receiving);
+        driver.cancel(sending);
+        driver.cancel(connecting);
+        if (held != null) {
+            driver.giveBuffer(held);
+            held = null;
+        }
+        continueClosing();
+    }
+
+    private void continueClosing() {
+        if (posted > 0 || socketClosing) {
+            return;
+        }
+        socketClosing = true;
+        discardOutput(); // no send names the chunks any more
+        Operation op = driver.take(Operation.CLOSE, this);
+        port.close(op, socket);
+        started(op);
+    }
+
+    private void closeCompleted() {
+        driver.removed(this);
+        if (reportClose) {
+            notifyClosed(closeCause);
+        }
+    }
+
+    private void started(Operation op) {
+        posted++;
+        driver.posted(op);
+    }
+
+    @Override
+    public String toString() {
+        return super.toString();
+    }
+}

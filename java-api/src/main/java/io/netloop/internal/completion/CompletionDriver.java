@@ -1,0 +1,349 @@
+package io.netloop.internal.completion;
+
+import io.netloop.Connection;
+import io.netloop.ConnectionHandler;
+import io.netloop.SocketOptions;
+import io.netloop.internal.buffer.ChunkPool;
+import io.netloop.internal.buffer.ReadBuffer;
+import io.netloop.internal.loop.EventLoopImpl;
+import io.netloop.spi.DriverContext;
+import io.netloop.spi.IoDriver;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The completion core: one loop's connections, acceptors and pooled operations on top of any
+ * {@link CompletionPort}. Every completion backend (io_uring, IOCP) is this class plus a port.
+ *
+ * <p>Buffers are lent, not shared: each posted receive holds its own buffer and each posted send
+ * names the chunks of its connection's write queue, until the completion comes back. A closing
+ * connection cancels what it has posted and is only gone, and its buffers only reused, once every
+ * completion has been reaped.
+ */
+public final class CompletionDriver implements IoDriver, CompletionPort.Completions {
+    private static final Logger log = LoggerFactory.getLogger(CompletionDriver.class);
+
+    /** Native memory pooled for write queues; see the readiness core for why this size. */
+    private static final long MAX_POOLED_WRITE_BYTES = 64L * 1024 * 1024;
+    /** Receive buffers kept for reuse; past this, returned buffers are freed. */
+    private static final long MAX_POOLED_RECEIVE_BYTES = 64L * 1024 * 1024;
+    /** How long closing the loop waits for the kernel to hand back what it still holds. */
+    private static final long DRAIN_NANOS = 2_000_000_000L;
+
+    final DriverContext context;
+    final EventLoopImpl loop;
+    final CompletionPort port;
+    final ChunkPool chunks = new ChunkPool(MAX_POOLED_WRITE_BYTES);
+    private final int receiveSize;
+    private final int maxPooledReceiveBuffers;
+    /** Every operation's memory; confined to the loop thread and lives as long as the driver. */
+    private final Arena arena = Arena.ofConfined();
+    private Operation[] operations = new Operation[64];
+    private int operationCount;
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Operation>[] free = new ArrayDeque[Operation.KINDS];
+    private final ArrayDeque<ReadBuffer> freeBuffers = new ArrayDeque<>();
+    private int lentBuffers;
+    private int posted;
+    private final Set<CompletionConnection> connections = new HashSet<>();
+    private final Set<CompletionAcceptor> acceptors = new HashSet<>();
+    private final ArrayDeque<CompletionConnection> dirty = new ArrayDeque<>();
+    private boolean closing;
+    private boolean leaked;
+
+    public CompletionDriver(DriverContext context, CompletionPort port) {
+        this.context = context;
+        this.loop = (EventLoopImpl) context.loop();
+        this.port = port;
+        this.receiveSize = context.readBufferSize();
+        this.maxPooledReceiveBuffers = (int) Math.max(1, MAX_POOLED_RECEIVE_BYTES / receiveSize);
+        for (int k = 0; k < Operation.KINDS; k++) {
+            free[k] = new ArrayDeque<>();
+        }
+    }
+
+    // ---- the loop ----
+
+    @Override
+    public void poll(long timeoutNanos) throws IOException {
+        if (!dirty.isEmpty()) {
+            flushDirty();
+        }
+        port.poll(timeoutNanos, this);
+        flushDirty();
+    }
+
+    @Override
+    public void complete(long tag, long result, int flags) {
+        int index = Operation.indexOf(tag);
+        Operation op = index >= 0 && index < operationCount ? operations[index] : null;
+        if (op == null || op.tag() != tag || op.owner == null) {
+            // Every posted operation is held until its last completion, so this is a port bug.
+            log.error("a completion for {} matches no posted operation (result {}); ignored", Long.toHexString(tag), result);
+            return;
+        }
+        boolean more = (flags & MORE) != 0;
+        Operation.Owner owner = op.owner;
+        if (!more) {
+            posted--;
+        }
+        try {
+            owner.completed(op, result, more);
+        } finally {
+            if (!more) {
+                give(op);
+            }
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        port.wakeup();
+    }
+
+    @Override
+    public void afterTasks() {
+        flushDirty();
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return true;
+    }
+
+    // ---- operations and buffers ----
+
+    /** Takes a pooled operation for {@code owner}; the port must start it or it must be given back. */
+    Operation take(int kind, Operation.Owner owner) {
+        Operation op = free[kind].poll();
+        if (op == null) {
+            if (operationCount == operations.length) {
+                operations = Arrays.copyOf(operations, operationCount * 2);
+            }
+            long size = port.memorySize(kind);
+            op = new Operation(kind, operationCount, size == 0 ? java.lang.foreign.MemorySegment.NULL : arena.allocate(size, 16));
+            operations[operationCount++] = op;
+        }
+        op.generation++;
+        op.owner = owner;
+        op.cancelRequested = false;
+        op.socket = 0;
+        return op;
+    }
+
+    /** The port has started {@code op}: it belongs to the kernel until its last completion. */
+    void posted(Operation op) {
+        posted++;
+    }
+
+    /** Back to the pool: never started, or its last completion is reaped. */
+    void give(Operation op) {
+        if (op.buffer != null) {
+            giveBuffer(op.buffer);
+            op.buffer = null;
+        }
+        op.owner = null;
+        free[op.kind].add(op);
+    }
+
+    void cancel(Operation op) {
+        if (op != null && !op.cancelRequested) {
+            op.cancelRequested = true;
+            port.cancel(op);
+        }
+    }
+
+    ReadBuffer takeBuffer() {
+        lentBuffers++;
+        ReadBuffer b = freeBuffers.poll();
+        return b != null ? b : new ReadBuffer(receiveSize);
+    }
+
+    void giveBuffer(ReadBuffer b) {
+        lentBuffers--;
+        if (freeBuffers.size() < maxPooledReceiveBuffers && !closing) {
+            freeBuffers.push(b); // most recently used first: still warm in the cache
+        } else {
+            b.close();
+        }
+    }
+
+    /** Receive buffers lent out now (for tests of buffer ownership). */
+    public int lentReceiveBuffers() {
+        return lentBuffers;
+    }
+
+    /** Operations the kernel holds now. */
+    public int postedOperations() {
+        return posted;
+    }
+
+    // ---- connections ----
+
+    @Override
+    public ListenHandle listen(InetSocketAddress local, SocketOptions options, boolean perLoop,
+                               Supplier<? extends ConnectionHandler> handlers) throws IOException {
+        assert loop.inEventLoop();
+        long socket = port.listen(local, options, perLoop);
+        CompletionAcceptor acceptor = new CompletionAcceptor(this, socket, options, perLoop, handlers);
+        acceptors.add(acceptor);
+        acceptor.start();
+        return acceptor;
+    }
+
+    @Override
+    public void connect(InetSocketAddress remote, SocketOptions options, ConnectionHandler handler,
+                        CompletableFuture<Connection> result) {
+        assert loop.inEventLoop();
+        if (closing) {
+            result.completeExceptionally(new ClosedChannelException());
+            return;
+        }
+        long socket;
+        try {
+            socket = port.open(remote, options);
+        } catch (IOException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        CompletionConnection c = new CompletionConnection(this, socket, handler, options, result);
+        connections.add(c);
+        c.startConnecting(remote);
+    }
+
+    /** Loop thread: takes over a socket accepted by this or another loop's acceptor. */
+    void adopt(long socket, Supplier<? extends ConnectionHandler> handlers, SocketOptions options) {
+        if (closing) {
+            port.closeNow(socket);
+            return;
+        }
+        try {
+            port.adopt(socket);
+        } catch (IOException e) {
+            port.closeNow(socket);
+            log.debug("dropping an accepted connection this loop could not take over", e);
+            return;
+        }
+        ConnectionHandler handler;
+        try {
+            handler = handlers.get();
+        } catch (RuntimeException | Error e) {
+            port.closeNow(socket);
+            throw e;
+        }
+        CompletionConnection c = new CompletionConnection(this, socket, handler, options, null);
+        connections.add(c);
+        c.startAccepted();
+    }
+
+    void markDirty(CompletionConnection c) {
+        dirty.add(c);
+    }
+
+    private void flushDirty() {
+        CompletionConnection c;
+        while ((c = dirty.poll()) != null) {
+            c.flushDirty();
+        }
+    }
+
+    /** The connection's socket is closed and none of its operations is posted any more. */
+    void removed(CompletionConnection c) {
+        connections.remove(c);
+        // A freed descriptor is the moment a listener paused by EMFILE may accept again.
+        for (CompletionAcceptor a : acceptors) {
+            a.descriptorFreed();
+        }
+    }
+
+    void removed(CompletionAcceptor a) {
+        acceptors.remove(a);
+    }
+
+    @Override
+    public void closeConnections(boolean abort) {
+        closing = true;
+        for (CompletionAcceptor a : new ArrayList<>(acceptors)) {
+            a.close();
+        }
+        for (CompletionConnection c : new ArrayList<>(connections)) {
+            if (abort) {
+                c.abortNow(null);
+            } else {
+                c.closeGracefully();
+            }
+        }
+        flushDirty();
+        if (abort) {
+            drain();
+        }
+    }
+
+    /** Reaps until the kernel has handed back every operation, or the drain time is up. */
+    private void drain() {
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (posted > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                port.poll(10_000_000L, this);
+            } catch (IOException | RuntimeException e) {
+                log.warn("{}: reaping completions while closing failed", loop, e);
+                return;
+            }
+            flushDirty();
+        }
+    }
+
+    /** Connections and listeners not yet fully closed: closing ones count until their last completion is reaped. */
+    @Override
+    public int connectionCount() {
+        return connections.size() + acceptors.size();
+    }
+
+    @Override
+    public long outstandingNativeBytes() {
+        long bytes = chunks.lentBytes() + (long) lentBuffers * receiveSize;
+        for (int i = 0; i < operationCount; i++) {
+            if (operations[i].owner != null) {
+                bytes += operations[i].memory.byteSize();
+            }
+        }
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        if (posted > 0) {
+            drain();
+        }
+        if (posted > 0) {
+            // The kernel may still write into these buffers: keep them (and the port's rings) mapped
+            // for the life of the process rather than risk it writing into reused memory.
+            leaked = true;
+            log.warn("{}: {} operations were still held by the kernel when the loop closed; their memory is kept", loop, posted);
+            return;
+        }
+        port.close();
+        for (ReadBuffer b : freeBuffers) {
+            b.close();
+        }
+        freeBuffers.clear();
+        chunks.close();
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "CompletionDriver[" + loop + ", " + posted + " posted" + (leaked ? ", leaked" : "") + "]";
+    }
+}

@@ -1,0 +1,110 @@
+package io.netloop.internal.completion;
+
+import io.netloop.SocketOptions;
+import io.netloop.internal.buffer.ReadBuffer;
+import io.netloop.internal.buffer.WriteQueue;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * What a completion backend supplies to the completion core: one loop's submission and completion
+ * machinery (an io_uring instance, an I/O completion port) and the few synchronous socket calls
+ * around it. Sockets are the platform's handles (a descriptor, a {@code SOCKET}) as {@code long}s.
+ *
+ * <p>Every method runs on the loop thread except {@link #wakeup()}. An operation method either
+ * starts the operation, which then completes exactly once through {@link #poll} (or, for a
+ * multishot accept, until a completion without {@link Completions#MORE}), or throws and starts
+ * nothing. Errors arrive as negated codes that {@link #isCancelled} and {@link #exception} interpret.
+ */
+public interface CompletionPort {
+
+    /** Bytes of native memory one operation of this {@linkplain Operation#kind() kind} needs in {@link Operation#memory}. */
+    long memorySize(int kind);
+
+    // ---- sockets, synchronous ----
+
+    /** A bound, listening socket. */
+    long listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException;
+
+    /** A new socket ready to {@link #connect} to {@code remote}, with {@code options} applied. */
+    long open(InetSocketAddress remote, SocketOptions options) throws IOException;
+
+    /**
+     * On the accepting loop: the socket a completed accept produced ({@code result} is the accept's
+     * result), with {@code options} applied. The port closes it itself if this throws.
+     */
+    long accepted(Operation accept, long result, long listener, SocketOptions options) throws IOException;
+
+    /** On the loop that will own {@code socket} (perhaps not the one that accepted it): binds it to this port. */
+    void adopt(long socket) throws IOException;
+
+    /** After a successful connect completion: finishes the socket's setup. */
+    void connected(long socket) throws IOException;
+
+    InetSocketAddress localAddress(long socket);
+
+    /** The peer's address, or {@code null} when not connected. */
+    InetSocketAddress remoteAddress(long socket);
+
+    void shutdownOutput(long socket) throws IOException;
+
+    /** The next close resets the connection ({@code SO_LINGER} 0). Never throws. */
+    void resetOnClose(long socket);
+
+    /** Frees the listening port at once; posted accepts then complete with an error or cancelled. Never throws. */
+    void stopListening(long listener);
+
+    /** Closes a socket no operation refers to, synchronously. Never throws. */
+    void closeNow(long socket);
+
+    // ---- operations ----
+
+    /** Posts an accept on {@code listener}; returns whether it is multishot (keeps completing). */
+    boolean accept(Operation op, long listener) throws IOException;
+
+    void connect(Operation op, long socket, InetSocketAddress remote) throws IOException;
+
+    /** Receives into {@code buffer} ({@link Operation#buffer()}), at most its capacity. */
+    void receive(Operation op, long socket, ReadBuffer buffer) throws IOException;
+
+    /** Sends the first {@code chunks} chunks of {@code queue} in one gathering operation; called under the queue's lock. */
+    void send(Operation op, long socket, WriteQueue queue, int chunks) throws IOException;
+
+    /** Closes {@code socket} as an operation; its completion says the socket is gone. Never throws. */
+    void close(Operation op, long socket);
+
+    /** Asks the kernel to cancel a posted operation, which then completes (cancelled, or normally if too late). */
+    void cancel(Operation op);
+
+    /** Most chunks one {@link #send} gathers. */
+    int maxGather();
+
+    // ---- the loop ----
+
+    /**
+     * Submits what was posted, waits at most {@code timeoutNanos} (0: do not wait; negative: until
+     * woken) for completions, and hands each to {@code sink}.
+     */
+    void poll(long timeoutNanos, Completions sink) throws IOException;
+
+    /** Any thread: makes the current or next blocking {@link #poll} return promptly. */
+    void wakeup();
+
+    /** Whether the error code of a completion means it was cancelled. */
+    boolean isCancelled(int error);
+
+    /** The exception for {@code operation} failing with this error code (from a completion or a call). */
+    IOException exception(String operation, int error);
+
+    /** Releases the port. Called when nothing is posted any more, or with what still is reported as leaked. */
+    void close();
+
+    /** Where a port delivers completions. */
+    interface Completions {
+        /** The operation stays posted and will complete again. */
+        int MORE = 1;
+
+        /** An operation completed: {@code tag} is its {@link Operation#tag()}. */
+        void complete(long tag, long result, int flags);
+    }
+}

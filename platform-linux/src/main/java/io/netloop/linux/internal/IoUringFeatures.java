@@ -1,0 +1,12 @@
+package io.netloop.linux.internal;
+
+/**
+ * What the running kernel's io_uring offers beyond the minimum the backend requires, found once by
+ * {@link LinuxProbe#ioUring()}.
+ *
+ * @param multishotAccept one accept keeps completing for every connection (Linux 5.19)
+ * @param skipSuccessfulCqe cancel requests post no completion when they succeed ({@code IORING_FEAT_CQE_SKIP}, 5.17)
+ * @param description the features and setup flags, for the log and for users who ask
+ */
+record IoUringFeatures(boolean multishotAccept, boolean skipSuccessfulCqe, String description) {
+}

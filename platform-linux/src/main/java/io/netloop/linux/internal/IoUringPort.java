@@ -1,0 +1,348 @@
+package io.netloop.linux.internal;
+
+import static io.netloop.bindings.linux.IoUring.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.linux.Errno;
+import io.netloop.bindings.linux.EventFd;
+import io.netloop.bindings.linux.Sockets;
+import io.netloop.internal.buffer.Chunk;
+import io.netloop.internal.buffer.ReadBuffer;
+import io.netloop.internal.buffer.WriteQueue;
+import io.netloop.internal.completion.CompletionPort;
+import io.netloop.internal.completion.Operation;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The completion core's port on one io_uring instance. Sockets are blocking descriptors: io_uring
+ * tries each operation without blocking and otherwise arms its own internal poll
+ * ({@code IORING_FEAT_FAST_POLL}), which a non-blocking descriptor would turn into {@code EAGAIN}
+ * results instead. Other threads wake the loop by writing an eventfd that always has a read posted.
+ */
+final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
+    private static final Logger log = LoggerFactory.getLogger(IoUringPort.class);
+
+    private static final int SQ_ENTRIES = 4096;
+    private static final int CQ_ENTRIES = 16384;
+    private static final int MAX_GATHER = 256;
+    private static final long IOV_SIZE = Sockets.IOVEC.byteSize();
+    /** User data of the eventfd read; operation tags have a generation of at least 1 in their high half. */
+    private static final long WAKE_TAG = -1L;
+    /** User data of cancel requests, whose own results are not needed: the cancelled operation reports. */
+    private static final long CANCEL_TAG = -2L;
+
+    private final IoUringFeatures features;
+    /** Loop-thread memory: socket-call scratch, the ring's wait arguments, the eventfd read's buffer. Lives as long as the port. */
+    private final Arena arena = Arena.ofConfined();
+    private final SocketCalls sockets;
+    private final IoUringRing ring;
+    private final int eventFd;
+    /** The eventfd read's 8 bytes; the kernel writes them whenever the loop is woken. */
+    private final MemorySegment wakeBuffer;
+    private boolean wakePosted;
+    /** The wakeup's memory, written by any thread; closed with the port once no wakeup is in flight. */
+    private final Arena wakeArena = Arena.ofShared();
+    private final MemorySegment wakeValue;
+    private final MemorySegment wakeErrno;
+    private final AtomicInteger wakersInFlight = new AtomicInteger();
+    private volatile boolean closed;
+    private Completions sink;
+
+    IoUringPort(IoUringFeatures features) throws IOException {
+        this.features = features;
+        this.sockets = new SocketCalls(arena);
+        this.wakeBuffer = arena.allocate(JAVA_LONG);
+        this.wakeValue = wakeArena.allocate(JAVA_LONG);
+        this.wakeValue.set(JAVA_LONG, 0, 1L);
+        this.wakeErrno = Errno.allocateState(wakeArena);
+        try {
+            this.ring = new IoUringRing(arena, SQ_ENTRIES, CQ_ENTRIES);
+        } catch (IOException e) {
+            closeArenas();
+            throw e;
+        }
+        int ev = EventFd.eventfd(sockets.errno, 0, EventFd.EFD_CLOEXEC);
+        if (ev < 0) {
+            IOException e = LinuxErrors.exception("eventfd", Errno.errno(sockets.errno));
+            ring.close();
+            closeArenas();
+            throw e;
+        }
+        this.eventFd = ev;
+    }
+
+    /** The {@code IORING_SETUP_*} flags this kernel accepted. */
+    int setupFlags() {
+        return ring.setupFlags;
+    }
+
+    @Override
+    public long memorySize(int kind) {
+        return switch (kind) {
+            case Operation.CONNECT -> Sockets.SOCKADDR_STORAGE.byteSize();
+            case Operation.SEND -> IOV_SIZE * MAX_GATHER;
+            default -> 0;
+        };
+    }
+
+    @Override
+    public int maxGather() {
+        return MAX_GATHER;
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public long listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        return sockets.listen(local, options, reusePort, 0);
+    }
+
+    @Override
+    public long open(InetSocketAddress remote, SocketOptions options) throws IOException {
+        int fd = sockets.newSocket(remote, 0);
+        try {
+            sockets.applyConnectionOptions(fd, options);
+        } catch (IOException e) {
+            sockets.close(fd);
+            throw e;
+        }
+        return fd;
+    }
+
+    @Override
+    public long accepted(Operation accept, long result, long listener, SocketOptions options) throws IOException {
+        int fd = (int) result;
+        try {
+            sockets.applyConnectionOptions(fd, options);
+        } catch (IOException e) {
+            sockets.close(fd);
+            throw e;
+        }
+        return fd;
+    }
+
+    @Override
+    public void adopt(long socket) {
+        // A descriptor serves any ring of the process.
+    }
+
+    @Override
+    public void connected(long socket) {
+        // Nothing to finish: a completed connect leaves a connected socket.
+    }
+
+    @Override
+    public InetSocketAddress localAddress(long socket) {
+        return sockets.socketName((int) socket, false);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress(long socket) {
+        return sockets.socketName((int) socket, true);
+    }
+
+    @Override
+    public void shutdownOutput(long socket) throws IOException {
+        sockets.shutdownOutput((int) socket);
+    }
+
+    @Override
+    public void resetOnClose(long socket) {
+        sockets.resetOnClose((int) socket);
+    }
+
+    @Override
+    public void stopListening(long listener) {
+        // On Linux, shutting a listening socket down unhashes it at once (the port is free again)
+        // and completes accepts waiting on it; its descriptor is closed once they are reaped.
+        Sockets.shutdown(sockets.errno, (int) listener, Sockets.SHUT_RDWR);
+    }
+
+    @Override
+    public void closeNow(long socket) {
+        sockets.close((int) socket);
+    }
+
+    // ---- operations ----
+
+    @Override
+    public boolean accept(Operation op, long listener) throws IOException {
+        long at = ring.next(IORING_OP_ACCEPT, (int) listener, op.tag());
+        ring.sqes.set(JAVA_INT, at + IO_URING_SQE_OP_FLAGS_OFFSET, Sockets.SOCK_CLOEXEC);
+        if (features.multishotAccept()) {
+            ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_IOPRIO_OFFSET, (short) IORING_ACCEPT_MULTISHOT);
+        }
+        return features.multishotAccept();
+    }
+
+    @Override
+    public void connect(Operation op, long socket, InetSocketAddress remote) throws IOException {
+        int len = SockAddrs.encode(remote, op.memory);
+        long at = ring.next(IORING_OP_CONNECT, (int) socket, op.tag());
+        ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, op.memory.address());
+        ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_OFF_OFFSET, len); // addr2: the address length
+    }
+
+    @Override
+    public void receive(Operation op, long socket, ReadBuffer buffer) throws IOException {
+        long at = ring.next(IORING_OP_RECV, (int) socket, op.tag());
+        ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, buffer.segment().address());
+        ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, buffer.capacity());
+    }
+
+    @Override
+    public void send(Operation op, long socket, WriteQueue queue, int chunks) throws IOException {
+        if (chunks == 1) {
+            Chunk c = queue.chunk(0);
+            long at = ring.next(IORING_OP_SEND, (int) socket, op.tag());
+            ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, c.segment().address() + c.readIndex());
+            ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, c.readable());
+            ring.sqes.set(JAVA_INT, at + IO_URING_SQE_OP_FLAGS_OFFSET, Sockets.MSG_NOSIGNAL);
+            return;
+        }
+        MemorySegment iov = op.memory;
+        for (int i = 0; i < chunks; i++) {
+            Chunk c = queue.chunk(i);
+            long base = i * IOV_SIZE;
+            iov.set(JAVA_LONG, base + Sockets.IOVEC_IOV_BASE_OFFSET, c.segment().address() + c.readIndex());
+            iov.set(JAVA_LONG, base + Sockets.IOVEC_IOV_LEN_OFFSET, c.readable());
+        }
+        // writev rather than sendmsg: no msghdr to lay out, and the JVM ignores the SIGPIPE that
+        // MSG_NOSIGNAL would otherwise suppress.
+        long at = ring.next(IORING_OP_WRITEV, (int) socket, op.tag());
+        ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, iov.address());
+        ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, chunks);
+    }
+
+    @Override
+    public void close(Operation op, long socket) {
+        try {
+            ring.next(IORING_OP_CLOSE, (int) socket, op.tag());
+        } catch (IOException e) {
+            // The submission queue could not be flushed: close now, and complete the operation by a NOP.
+            log.debug("submitting a close failed; closing synchronously", e);
+            sockets.close((int) socket);
+            try {
+                ring.next(IORING_OP_NOP, -1, op.tag());
+            } catch (IOException again) {
+                throw new IllegalStateException("io_uring ring unusable", again);
+            }
+        }
+    }
+
+    @Override
+    public void cancel(Operation op) {
+        try {
+            long at = ring.next(IORING_OP_ASYNC_CANCEL, -1, CANCEL_TAG);
+            ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, op.tag());
+            if (features.skipSuccessfulCqe()) {
+                ring.sqes.set(JAVA_BYTE, at + IO_URING_SQE_FLAGS_OFFSET, (byte) IOSQE_CQE_SKIP_SUCCESS);
+            }
+        } catch (IOException e) {
+            log.warn("cancelling {} failed; it completes when its socket does", op, e);
+        }
+    }
+
+    // ---- the loop ----
+
+    @Override
+    public void poll(long timeoutNanos, Completions sink) throws IOException {
+        if (!wakePosted && !closed) {
+            postWakeRead();
+        }
+        this.sink = sink;
+        ring.submitAndWait(timeoutNanos);
+        ring.reap(this);
+    }
+
+    private void postWakeRead() throws IOException {
+        long at = ring.next(IORING_OP_READ, eventFd, WAKE_TAG);
+        ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, wakeBuffer.address());
+        ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, 8);
+        wakePosted = true;
+    }
+
+    @Override
+    public void completed(long userData, int res, int flags) {
+        if (userData == WAKE_TAG) {
+            wakePosted = false; // posted again before the next wait
+            return;
+        }
+        if (userData == CANCEL_TAG) {
+            return;
+        }
+        sink.complete(userData, res, (flags & IORING_CQE_F_MORE) != 0 ? Completions.MORE : 0);
+    }
+
+    @Override
+    public void wakeup() {
+        wakersInFlight.incrementAndGet();
+        try {
+            if (!closed) {
+                Sockets.write(wakeErrno, eventFd, wakeValue, 8);
+            }
+        } finally {
+            wakersInFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    public boolean isCancelled(int error) {
+        return error == Errno.ECANCELED;
+    }
+
+    @Override
+    public IOException exception(String operation, int error) {
+        return LinuxErrors.exception(operation, error);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        while (wakersInFlight.get() != 0) {
+            Thread.onSpinWait();
+        }
+        // The eventfd read is the one operation the core does not track: take it back before the
+        // buffer it names is freed.
+        if (wakePosted) {
+            try {
+                long at = ring.next(IORING_OP_ASYNC_CANCEL, -1, CANCEL_TAG);
+                ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, WAKE_TAG);
+                long deadline = System.nanoTime() + 1_000_000_000L;
+                while (wakePosted && System.nanoTime() - deadline < 0) {
+                    ring.submitAndWait(10_000_000L);
+                    ring.reap((userData, res, flags) -> {
+                        if (userData == WAKE_TAG) {
+                            wakePosted = false;
+                        }
+                    });
+                }
+            } catch (IOException e) {
+                log.warn("cancelling the wakeup read failed", e);
+            }
+        }
+        ring.close();
+        sockets.close(eventFd);
+        if (wakePosted) {
+            log.warn("the wakeup read was still posted when the ring closed; its 8 bytes are kept");
+            wakeArena.close();
+            return;
+        }
+        closeArenas();
+    }
+
+    private void closeArenas() {
+        arena.close();
+        wakeArena.close();
+    }
+}

@@ -1,0 +1,119 @@
+package io.netloop.linux.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.linux.Errno;
+import io.netloop.bindings.linux.Sockets;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+/**
+ * The synchronous socket calls every Linux backend makes (create, options, bind and listen, names,
+ * shutdown, reset, close), with one loop's scratch memory. Loop thread only.
+ */
+final class SocketCalls {
+    /** Scratch memory for one call at a time; owned by the caller's arena, lives as long as the backend's loop. */
+    final MemorySegment errno;
+    private final MemorySegment sockaddr;
+    private final MemorySegment socklen;
+    private final MemorySegment intValue;
+    private final MemorySegment linger;
+
+    SocketCalls(Arena arena) {
+        this.errno = Errno.allocateState(arena);
+        this.sockaddr = arena.allocate(Sockets.SOCKADDR_STORAGE);
+        this.socklen = arena.allocate(JAVA_INT);
+        this.intValue = arena.allocate(JAVA_INT);
+        this.linger = arena.allocate(Sockets.LINGER);
+    }
+
+    /** A TCP socket of {@code address}'s family, with extra {@code type} flags ({@code SOCK_NONBLOCK}). */
+    int newSocket(InetSocketAddress address, int typeFlags) throws IOException {
+        int fd = Sockets.socket(errno, SockAddrs.family(address), Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC | typeFlags, 0);
+        if (fd < 0) {
+            throw LinuxErrors.exception("socket", Errno.errno(errno));
+        }
+        return fd;
+    }
+
+    /** A bound, listening socket; closed again if any step fails. */
+    int listen(InetSocketAddress local, SocketOptions options, boolean reusePort, int typeFlags) throws IOException {
+        int fd = newSocket(local, typeFlags);
+        try {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, options.reuseAddress() ? 1 : 0);
+            if (reusePort) {
+                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+            }
+            if (options.receiveBufferSize() > 0) {
+                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
+            }
+            int len = SockAddrs.encode(local, sockaddr);
+            if (Sockets.bind(errno, fd, sockaddr, len) < 0) {
+                throw LinuxErrors.exception("bind", Errno.errno(errno));
+            }
+            if (Sockets.listen(errno, fd, options.backlog()) < 0) {
+                throw LinuxErrors.exception("listen", Errno.errno(errno));
+            }
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
+    void applyConnectionOptions(int fd, SocketOptions options) throws IOException {
+        setIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
+        if (options.keepAlive()) {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, 1);
+        }
+        if (options.sendBufferSize() > 0) {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
+        }
+        if (options.receiveBufferSize() > 0) {
+            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
+        }
+    }
+
+    void setIntOption(int fd, int level, int name, int value) throws IOException {
+        intValue.set(JAVA_INT, 0, value);
+        if (Sockets.setsockopt(errno, fd, level, name, intValue, 4) < 0) {
+            throw LinuxErrors.exception("setsockopt", Errno.errno(errno));
+        }
+    }
+
+    int getIntOption(int fd, int level, int name) throws IOException {
+        socklen.set(JAVA_INT, 0, 4);
+        if (Sockets.getsockopt(errno, fd, level, name, intValue, socklen) < 0) {
+            throw LinuxErrors.exception("getsockopt", Errno.errno(errno));
+        }
+        return intValue.get(JAVA_INT, 0);
+    }
+
+    /** The socket's own ({@code peer == false}) or its peer's address; {@code null} when it has none (not connected). */
+    InetSocketAddress socketName(int fd, boolean peer) {
+        socklen.set(JAVA_INT, 0, (int) sockaddr.byteSize());
+        int rc = peer ? Sockets.getpeername(errno, fd, sockaddr, socklen) : Sockets.getsockname(errno, fd, sockaddr, socklen);
+        return rc < 0 ? null : SockAddrs.decode(sockaddr);
+    }
+
+    void shutdownOutput(int fd) throws IOException {
+        if (Sockets.shutdown(errno, fd, Sockets.SHUT_WR) < 0) {
+            throw LinuxErrors.exception("shutdown", Errno.errno(errno));
+        }
+    }
+
+    /** The next close sends a reset ({@code SO_LINGER} on with 0 seconds). Best effort: never throws. */
+    void resetOnClose(int fd) {
+        linger.set(JAVA_INT, Sockets.LINGER_L_ONOFF_OFFSET, 1);
+        linger.set(JAVA_INT, Sockets.LINGER_L_LINGER_OFFSET, 0);
+        Sockets.setsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_LINGER, linger, (int) Sockets.LINGER.byteSize());
+    }
+
+    /** Closes a descriptor; on Linux it is released even if close reports an error, so it is never retried. */
+    void close(int fd) {
+        Sockets.close(errno, fd);
+    }
+}
