@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netloop.Backends;
 import io.netloop.Connection;
 import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Data arrives whole and in order: echo in every size, many connections, many writers, bursts, and mixed backends. */
@@ -334,23 +336,36 @@ public interface EchoConformance extends ConformanceContext {
         sink.assertContractHeld();
     }
 
-    @Test
-    default void client_against_nio_server() throws IOException {
-        EventLoopGroup nioServer = newGroup("nio", 1);
+    /**
+     * Backends pair up across the wire: this backend's client against a server on every backend
+     * of this platform (itself included), and back. A pair whose peer is unavailable is skipped.
+     */
+    @ParameterizedTest(name = "{displayName}, server on {0}")
+    @MethodSource("io.netloop.conformance.EchoConformance#peerBackends")
+    default void client_against_server_on_each_backend(String peer) throws IOException {
+        assumeTrue(Backends.isAvailable(peer), () -> peer + " unavailable: " + Backends.unavailabilityCause(peer).orElse("?"));
+        EventLoopGroup peerServer = newGroup(peer, 1);
         EventLoopGroup client = newGroup(1);
-        Listener listener = nioServer.listen(Loopback.anyPort(), EchoHandler::new);
+        Listener listener = peerServer.listen(Loopback.anyPort(), EchoHandler::new);
         EchoSupport.roundTrip(client, listener.localAddress(), Payloads.random(1024 * 1024, 14));
     }
 
-    @Test
-    default void nio_client_against_this_server() throws IOException {
+    @ParameterizedTest(name = "{displayName}, client on {0}")
+    @MethodSource("io.netloop.conformance.EchoConformance#peerBackends")
+    default void server_against_client_on_each_backend(String peer) throws IOException {
+        assumeTrue(Backends.isAvailable(peer), () -> peer + " unavailable: " + Backends.unavailabilityCause(peer).orElse("?"));
         EventLoopGroup server = newGroup(1);
-        EventLoopGroup nioClient = newGroup("nio", 1);
+        EventLoopGroup peerClient = newGroup(peer, 1);
         ServerHandlers<EchoHandler> echoes = new ServerHandlers<>(EchoHandler::new);
         Listener listener = server.listen(Loopback.anyPort(), echoes);
-        EchoSupport.roundTrip(nioClient, listener.localAddress(), Payloads.random(1024 * 1024, 15));
+        EchoSupport.roundTrip(peerClient, listener.localAddress(), Payloads.random(1024 * 1024, 15));
         assertNull(echoes.awaitFirst().awaitClose());
         echoes.awaitFirst().assertContractHeld();
+    }
+
+    /** Every registered backend id, available here or not. */
+    static List<String> peerBackends() {
+        return Backends.ids();
     }
 
     private static Listener listenQuietly(EventLoopGroup group, InetSocketAddress address, ServerHandlers<?> handlers) {
