@@ -46,9 +46,9 @@ public final class BenchmarkRunner {
     static final Mode FULL = new Mode("full", 3, 2, 5, 19_000, new int[] {1, 100, 1000});
 
     /** Servers by name, and whether they answer STATS (the Java ones). */
-    static final List<String> ECHO_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-nio",
+    static final List<String> ECHO_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio",
             "netty-epoll", "netty-nio", "jdk-selector", "c-epoll");
-    static final List<String> FANOUT_SERVERS = List.of("netloop-epoll-et", "netty-epoll", "chat-sample", "c-epoll");
+    static final List<String> FANOUT_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netty-epoll", "chat-sample", "c-epoll");
 
     private BenchmarkRunner(Mode mode, Path out, List<String> onlyScenarios, List<String> onlyServers) throws IOException {
         this.mode = mode;

@@ -69,14 +69,15 @@ final class Report {
             String scenario = rows.get(0).scenario();
             Result netty = find(rows, "netty-epoll");
             Result c = find(rows, "c-epoll");
+            Result epollLt = find(rows, "netloop-epoll-lt");
             b.append("\n## ").append(scenario).append(", ").append(rows.get(0).connections()).append(" connection(s) — ")
                     .append(unit(scenario)).append("\n\n");
-            b.append("| server | ").append(unit(scenario).split(" ")[0]).append(" | vs netty-epoll | vs c-epoll | p50 µs | p99 µs | alloc B/msg | GC | server CPU % | loadgen CPU % |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            b.append("| server | ").append(unit(scenario).split(" ")[0]).append(" | vs netty-epoll | vs c-epoll | vs netloop-epoll-lt | p50 µs | p99 µs | alloc B/msg | GC | server CPU % | loadgen CPU % |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Result r : rows) {
                 b.append("| ").append(r.server()).append(" | ").append(fmt(metric(r))).append(" | ")
                         .append(ratio(r, netty)).append(" | ").append(ratio(r, c)).append(" | ")
-                        .append(fmt(r.p50Us())).append(" | ").append(fmt(r.p99Us())).append(" | ")
+                        .append(ratio(r, epollLt)).append(" | ").append(fmt(r.p50Us())).append(" | ").append(fmt(r.p99Us())).append(" | ")
                         .append(fmt(r.allocBytesPerMsg())).append(" | ").append(fmt(r.gcCount())).append(" | ")
                         .append(fmt(r.serverCpuPercent())).append(" | ").append(fmt(r.loadgenCpuPercent())).append(" |\n");
             }

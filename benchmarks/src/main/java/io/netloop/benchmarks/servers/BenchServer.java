@@ -15,7 +15,7 @@ import java.util.Locale;
  * <pre>
  * BenchServer --impl IMPL --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive]
  *
- *   IMPL: netloop-epoll-et | netloop-epoll-lt | netloop-nio | netty-epoll | netty-nio | jdk-selector
+ *   IMPL: netloop-epoll-et | netloop-epoll-lt | netloop-io_uring | netloop-nio | netty-epoll | netty-nio | jdk-selector
  * </pre>
  *
  * <p>Binds 127.0.0.1:P (0 picks a free port), prints {@code READY <port>} once listening, then reads
@@ -36,7 +36,7 @@ import java.util.Locale;
  */
 public final class BenchServer {
     static final List<String> IMPLS = List.of(
-            "netloop-epoll-et", "netloop-epoll-lt", "netloop-nio", "netty-epoll", "netty-nio", "jdk-selector", "chat-sample");
+            "netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio", "netty-epoll", "netty-nio", "jdk-selector", "chat-sample");
     private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final String USAGE = "usage: BenchServer --impl " + String.join("|", IMPLS)
             + " --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive]";
@@ -103,6 +103,7 @@ public final class BenchServer {
         return switch (impl) {
             case "netloop-epoll-et" -> NetloopServer.start("epoll-et", mode, port, threads);
             case "netloop-epoll-lt" -> NetloopServer.start("epoll-lt", mode, port, threads);
+            case "netloop-io_uring" -> NetloopServer.start("io_uring", mode, port, threads);
             case "netloop-nio" -> NetloopServer.start("nio", mode, port, threads);
             case "netty-epoll" -> NettyServer.start(true, mode, port, threads, nettyAllocator);
             case "netty-nio" -> NettyServer.start(false, mode, port, threads, nettyAllocator);

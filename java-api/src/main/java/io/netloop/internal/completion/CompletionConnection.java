@@ -20,6 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * operations stay lent to the kernel.
  */
 final class CompletionConnection extends ConnectionBase implements Operation.Owner {
+    /** Short reads in a row after which the next receive takes a buffer one size class down. */
+    private static final int SHRINK_AFTER = 8;
+
     private final CompletionDriver driver;
     private final CompletionPort port;
     private final long socket;
@@ -39,6 +42,9 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     private ReadBuffer held;
     private int heldLength;
     private boolean heldEnd;
+    /** The receive buffer's size class: up at once when a read fills it, down after {@link #SHRINK_AFTER} reads that fit the class below. */
+    private int receiveClass;
+    private int shortReads;
     private boolean socketClosing;
     private boolean reportClose;
     private Throwable closeCause;
@@ -144,7 +150,7 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         Operation op = driver.take(Operation.RECEIVE, this);
-        op.buffer = driver.takeBuffer();
+        op.buffer = driver.takeBuffer(receiveClass);
         try {
             port.receive(op, socket, op.buffer);
         } catch (IOException e) {
@@ -173,6 +179,7 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         touch();
+        adaptReceiveSize((int) result, op.buffer.capacity());
         if (readPaused) {
             held = op.buffer; // kept past the operation's return to the pool
             heldLength = (int) result;
@@ -181,6 +188,21 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         }
         deliver(op.buffer, (int) result);
         postReceive();
+    }
+
+    private void adaptReceiveSize(int read, int capacity) {
+        int[] sizes = driver.receiveSizes;
+        if (read == capacity && receiveClass < sizes.length - 1) {
+            receiveClass++;
+            shortReads = 0;
+        } else if (receiveClass > 0 && read <= sizes[receiveClass - 1]) {
+            if (++shortReads >= SHRINK_AFTER) {
+                receiveClass--;
+                shortReads = 0;
+            }
+        } else {
+            shortReads = 0;
+        }
     }
 
     private void deliver(ReadBuffer buffer, int length) {

@@ -36,8 +36,14 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
 
     /** Native memory pooled for write queues; see the readiness core for why this size. */
     private static final long MAX_POOLED_WRITE_BYTES = 64L * 1024 * 1024;
-    /** Receive buffers kept for reuse; past this, returned buffers are freed. */
-    private static final long MAX_POOLED_RECEIVE_BYTES = 64L * 1024 * 1024;
+    /** Receive buffers kept for reuse, per size class; past this, returned buffers are freed. */
+    private static final long MAX_POOLED_RECEIVE_BYTES = 32L * 1024 * 1024;
+    /**
+     * The smallest receive buffer. Every connection holds one for as long as a receive is posted,
+     * which is all the time, so an idle connection costs this much; one whose reads fill it moves
+     * up a size class (see {@link CompletionConnection}).
+     */
+    static final int SMALLEST_RECEIVE = 2048;
     /** How long closing the loop waits for the kernel to hand back what it still holds. */
     private static final long DRAIN_NANOS = 2_000_000_000L;
 
@@ -45,16 +51,18 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     final EventLoopImpl loop;
     final CompletionPort port;
     final ChunkPool chunks = new ChunkPool(MAX_POOLED_WRITE_BYTES);
-    private final int receiveSize;
-    private final int maxPooledReceiveBuffers;
+    /** Receive buffer sizes, smallest first, up to the group's read buffer size. */
+    final int[] receiveSizes;
     /** Every operation's memory; confined to the loop thread and lives as long as the driver. */
     private final Arena arena = Arena.ofConfined();
     private Operation[] operations = new Operation[64];
     private int operationCount;
     @SuppressWarnings("unchecked")
     private final ArrayDeque<Operation>[] free = new ArrayDeque[Operation.KINDS];
-    private final ArrayDeque<ReadBuffer> freeBuffers = new ArrayDeque<>();
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<ReadBuffer>[] freeBuffers;
     private int lentBuffers;
+    private long lentBufferBytes;
     private int posted;
     private final Set<CompletionConnection> connections = new HashSet<>();
     private final Set<CompletionAcceptor> acceptors = new HashSet<>();
@@ -66,8 +74,11 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         this.context = context;
         this.loop = (EventLoopImpl) context.loop();
         this.port = port;
-        this.receiveSize = context.readBufferSize();
-        this.maxPooledReceiveBuffers = (int) Math.max(1, MAX_POOLED_RECEIVE_BYTES / receiveSize);
+        this.receiveSizes = receiveSizes(context.readBufferSize());
+        this.freeBuffers = new ArrayDeque[receiveSizes.length];
+        for (int i = 0; i < receiveSizes.length; i++) {
+            freeBuffers[i] = new ArrayDeque<>();
+        }
         for (int k = 0; k < Operation.KINDS; k++) {
             free[k] = new ArrayDeque<>();
         }
@@ -164,16 +175,30 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         }
     }
 
-    ReadBuffer takeBuffer() {
+    /** 2 KiB, 16 KiB, then the read buffer size: each class eight times the last, as far as the read buffer size allows. */
+    private static int[] receiveSizes(int readBufferSize) {
+        int[] sizes = new int[8];
+        int n = 0;
+        for (int size = SMALLEST_RECEIVE; size < readBufferSize; size *= 8) {
+            sizes[n++] = size;
+        }
+        sizes[n++] = readBufferSize;
+        return Arrays.copyOf(sizes, n);
+    }
+
+    ReadBuffer takeBuffer(int sizeClass) {
         lentBuffers++;
-        ReadBuffer b = freeBuffers.poll();
-        return b != null ? b : new ReadBuffer(receiveSize);
+        lentBufferBytes += receiveSizes[sizeClass];
+        ReadBuffer b = freeBuffers[sizeClass].poll();
+        return b != null ? b : new ReadBuffer(receiveSizes[sizeClass]);
     }
 
     void giveBuffer(ReadBuffer b) {
         lentBuffers--;
-        if (freeBuffers.size() < maxPooledReceiveBuffers && !closing) {
-            freeBuffers.push(b); // most recently used first: still warm in the cache
+        lentBufferBytes -= b.capacity();
+        int sizeClass = Arrays.binarySearch(receiveSizes, b.capacity());
+        if (!closing && (long) freeBuffers[sizeClass].size() * b.capacity() < MAX_POOLED_RECEIVE_BYTES) {
+            freeBuffers[sizeClass].push(b); // most recently used first: still warm in the cache
         } else {
             b.close();
         }
@@ -312,7 +337,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
 
     @Override
     public long outstandingNativeBytes() {
-        long bytes = chunks.lentBytes() + (long) lentBuffers * receiveSize;
+        long bytes = chunks.lentBytes() + lentBufferBytes;
         for (int i = 0; i < operationCount; i++) {
             if (operations[i].owner != null) {
                 bytes += operations[i].memory.byteSize();
@@ -334,10 +359,12 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
             return;
         }
         port.close();
-        for (ReadBuffer b : freeBuffers) {
-            b.close();
+        for (ArrayDeque<ReadBuffer> pool : freeBuffers) {
+            for (ReadBuffer b : pool) {
+                b.close();
+            }
+            pool.clear();
         }
-        freeBuffers.clear();
         chunks.close();
         arena.close();
     }
