@@ -51,6 +51,6 @@ class ModuleGraphTest {
         for (Object backend : ServiceLoader.load(layer, spi)) {
             ids.add((String) spi.getMethod("id").invoke(backend));
         }
-        assertEquals(new TreeSet<>(List.of("epoll-et", "epoll-lt")), ids);
+        assertEquals(new TreeSet<>(List.of("epoll-et", "epoll-lt", "io_uring")), ids);
     }
 }

@@ -20,6 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Target(ElementType.METHOD)
 @ParameterizedTest(name = "{displayName} [{0}]")
 @ExtendWith(BackendInFailures.class)
-@ValueSource(strings = {"epoll-lt", "epoll-et", "nio"})
+@ValueSource(strings = {"epoll-lt", "epoll-et", "io_uring", "nio"})
 @interface EachBackend {
 }

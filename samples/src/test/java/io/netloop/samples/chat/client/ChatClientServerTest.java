@@ -69,7 +69,7 @@ class ChatClientServerTest {
     }
 
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"epoll-lt", "epoll-et", "nio"})
+    @ValueSource(strings = {"epoll-lt", "epoll-et", "io_uring", "nio"})
     void messageIsConfirmedByTheServersEcho(String backend) throws Exception {
         try (ChatServer server = server(backend, 0)) {
             Screen alice = new Screen();
@@ -93,7 +93,7 @@ class ChatClientServerTest {
     }
 
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"epoll-lt", "epoll-et", "nio"})
+    @ValueSource(strings = {"epoll-lt", "epoll-et", "io_uring", "nio"})
     void reconnectsWhenTheServerDropsTheConnection(String backend) throws Exception {
         Screen alice = new Screen();
         ChatServer first = server(backend, 0);
