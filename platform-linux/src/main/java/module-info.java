@@ -1,5 +1,6 @@
 /**
- * netloop's Linux backends: {@code epoll-lt} and {@code epoll-et} on the readiness core.
+ * netloop's Linux backends: {@code epoll-lt} and {@code epoll-et} on the readiness core, and
+ * {@code io_uring} on the completion core.
  * Exports {@link io.netloop.linux.Epoll}, a thin raw facility for users who want epoll itself.
  */
 module io.netloop.linux {

@@ -27,6 +27,9 @@
  * </ul>
  *
  * <p>Two shared cores implement {@code IoDriver} so that backends stay thin: the readiness core
- * (epoll, NIO's {@code Selector}, WSAEventSelect) and, later, the completion core (io_uring, IOCP).
+ * (epoll, NIO's {@code Selector}, WSAEventSelect) on a poller, and the completion core (io_uring,
+ * IOCP) on a completion port. In the completion core, an operation lends the kernel its buffers
+ * and a closing connection cancels what it has posted; the connection, its buffers and the
+ * operations are reclaimed only when the last completion has been reaped.
  */
 package io.netloop.spi;
