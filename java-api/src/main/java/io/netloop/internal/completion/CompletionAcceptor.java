@@ -1,15 +1,14 @@
 package io.netloop.internal.completion;
 
 import io.netloop.ConnectionHandler;
+import io.netloop.ConnectionResetException;
 import io.netloop.SocketOptions;
-import io.netloop.Timer;
+import io.netloop.internal.loop.AcceptPause;
 import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
-import io.netloop.spi.IoErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,13 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps accepts posted on one listening socket ({@link SocketOptions#postedAccepts()} of them, or
- * one multishot accept) and hands each accepted socket to a loop. When descriptors run out it
- * stops posting and resumes when a connection of its loop closes or after a short pause.
+ * one multishot accept) and hands each accepted socket to a loop. When accepting fails it stops
+ * posting for an {@link AcceptPause}.
  * Closing frees the port at once, cancels the posted accepts, and closes the socket once they are back.
  */
 final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner {
     private static final Logger log = LoggerFactory.getLogger(CompletionAcceptor.class);
-    private static final Duration PAUSE = Duration.ofMillis(100);
 
     private final CompletionDriver driver;
     private final CompletionPort port;
@@ -39,8 +37,7 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
     private boolean multishot;
     private boolean closed;
     private boolean socketClosing;
-    private boolean paused;
-    private Timer resumeTimer;
+    private final AcceptPause pause;
 
     CompletionAcceptor(CompletionDriver driver, long socket, SocketOptions options, boolean perLoop,
                        Supplier<? extends ConnectionHandler> handlers) {
@@ -51,6 +48,7 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
         this.perLoop = perLoop;
         this.handlers = handlers;
         this.localAddress = port.localAddress(socket);
+        this.pause = new AcceptPause(driver.loop, localAddress, this::postAccepts);
     }
 
     void start() {
@@ -58,13 +56,13 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
     }
 
     private void postAccepts() {
-        while (!closed && !paused && posted.size() < (multishot ? 1 : options.postedAccepts())) {
+        while (!closed && !pause.isPaused() && posted.size() < (multishot ? 1 : options.postedAccepts())) {
             Operation op = driver.take(Operation.ACCEPT, this);
             try {
                 multishot = port.accept(op, socket);
             } catch (IOException e) {
                 driver.give(op);
-                pause(e);
+                pause.pause(e);
                 return;
             }
             posted.add(op);
@@ -99,8 +97,8 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
         } else if (!closed) {
             int error = (int) -result;
             IOException e = port.exception("accept", error);
-            if (!(e instanceof io.netloop.ConnectionResetException)) { // a peer that gave up while queued is not our failure
-                pause(e);
+            if (!(e instanceof ConnectionResetException)) { // a peer that gave up while queued is not our failure
+                pause.pause(e);
             }
         }
         if (closed) {
@@ -132,36 +130,9 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
         }
     }
 
-    private void pause(IOException e) {
-        if (paused) {
-            return;
-        }
-        if (IoErrors.isResourceExhaustion(e)) {
-            log.warn("listener {} pauses accepting: {}", localAddress, e.getMessage());
-        } else {
-            log.warn("listener {} pauses accepting after an unexpected error", localAddress, e);
-        }
-        paused = true;
-        resumeTimer = driver.loop.schedule(this::unpause, PAUSE);
-    }
-
     /** A connection of this loop closed and freed a descriptor. */
     void descriptorFreed() {
-        if (paused) {
-            unpause();
-        }
-    }
-
-    private void unpause() {
-        if (!paused || closed) {
-            return;
-        }
-        paused = false;
-        if (resumeTimer != null) {
-            resumeTimer.cancel();
-            resumeTimer = null;
-        }
-        postAccepts();
+        pause.descriptorFreed();
     }
 
     @Override
@@ -175,9 +146,7 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
             return;
         }
         closed = true;
-        if (resumeTimer != null) {
-            resumeTimer.cancel();
-        }
+        pause.cancel();
         port.stopListening(socket);
         for (Operation op : posted) {
             driver.cancel(op);

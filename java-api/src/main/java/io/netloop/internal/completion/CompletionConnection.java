@@ -102,7 +102,8 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         }
     }
 
-    private void failConnect(IOException e) {
+    @Override
+    protected void failConnect(IOException e) {
         if (state == CLOSED) {
             return;
         }
@@ -254,7 +255,6 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         postReceive();
-        driver.markDirty(this); // resumed from another callback: send what it wrote
     }
 
     // ---- writing ----
@@ -356,15 +356,7 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     }
 
     @Override
-    protected void abortNow(Throwable cause) {
-        if (state == CONNECTING) {
-            failConnect(cause instanceof IOException io ? io : new ClosedChannelException());
-            return;
-        }
-        closeNow(cause, true);
-    }
-
-    private void closeNow(Throwable cause, boolean abortive) {
+    protected void closeNow(Throwable cause, boolean abortive) {
         if (state == CLOSED) {
             return;
         }
@@ -414,8 +406,4 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         driver.posted(op);
     }
 
-    @Override
-    public String toString() {
-        return super.toString();
-    }
 }

@@ -7,9 +7,11 @@ import io.netloop.SocketOptions;
 import io.netloop.Timer;
 import io.netloop.internal.buffer.ChunkPool;
 import io.netloop.internal.buffer.WriteQueue;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -85,12 +87,24 @@ public abstract class ConnectionBase implements Connection {
     /** Stops reading, sends what is queued, then closes. */
     protected abstract void closeGracefully();
 
-    /** Closes at once; a connection still connecting fails its connect with {@code cause} or a closed-channel error. */
-    protected abstract void abortNow(Throwable cause);
+    /** The connect attempt failed (or was abandoned): closes without {@code onClose} and fails the connect future. */
+    protected abstract void failConnect(IOException e);
+
+    /** Closes an open connection, resetting it when {@code abortive}; {@code onClose} gets {@code cause}. */
+    protected abstract void closeNow(Throwable cause, boolean abortive);
 
     protected abstract void pauseNow();
 
     protected abstract void resumeNow();
+
+    /** Closes at once; a connection still connecting fails its connect with {@code cause} or a closed-channel error. */
+    public final void abortNow(Throwable cause) {
+        if (state == CONNECTING) {
+            failConnect(cause instanceof IOException io ? io : new ClosedChannelException());
+        } else {
+            closeNow(cause, true);
+        }
+    }
 
     // ---- opening ----
 

@@ -3,14 +3,12 @@ package io.netloop.internal.readiness;
 import io.netloop.ConnectionHandler;
 import io.netloop.ConnectionResetException;
 import io.netloop.SocketOptions;
-import io.netloop.Timer;
+import io.netloop.internal.loop.AcceptPause;
 import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
-import io.netloop.spi.IoErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
 final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDriver.Resumable {
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
-    private static final Duration PAUSE = Duration.ofMillis(100);
 
     private final ReadinessDriver driver;
     private final ListenSocket socket;
@@ -32,9 +29,8 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
     private final boolean perLoop;
     private final Supplier<? extends ConnectionHandler> handlers;
     private final InetSocketAddress localAddress;
+    private final AcceptPause pause;
     private boolean closed;
-    private boolean paused;
-    private Timer resumeTimer;
 
     Acceptor(ReadinessDriver driver, ListenSocket socket, SocketOptions options, boolean perLoop,
              Supplier<? extends ConnectionHandler> handlers) {
@@ -44,6 +40,7 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
         this.perLoop = perLoop;
         this.handlers = handlers;
         this.localAddress = socket.localAddress();
+        this.pause = new AcceptPause(driver.loop, localAddress, this::resumeAccepting);
     }
 
     @Override
@@ -53,7 +50,7 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
 
     @Override
     public void resume() {
-        if (!closed && !paused) {
+        if (!closed && !pause.isPaused()) {
             acceptSome();
         }
     }
@@ -102,35 +99,22 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
     }
 
     private void pause(IOException e) {
-        if (IoErrors.isResourceExhaustion(e)) {
-            log.warn("listener {} pauses accepting: {}", localAddress, e.getMessage());
-        } else {
-            log.warn("listener {} pauses accepting after an unexpected error", localAddress, e);
-        }
-        paused = true;
+        pause.pause(e);
         try {
             driver.poller.setInterest(socket, 0);
         } catch (IOException ignored) {
-            // the resume timer below retries either way
+            // the pause's timer resumes either way
         }
-        resumeTimer = driver.loop.schedule(this::unpause, PAUSE);
     }
 
     /** A connection of this loop closed and freed a descriptor. */
     void descriptorFreed() {
-        if (paused) {
-            unpause();
-        }
+        pause.descriptorFreed();
     }
 
-    private void unpause() {
-        if (!paused || closed) {
+    private void resumeAccepting() {
+        if (closed) {
             return;
-        }
-        paused = false;
-        if (resumeTimer != null) {
-            resumeTimer.cancel();
-            resumeTimer = null;
         }
         try {
             driver.poller.setInterest(socket, ReadinessPoller.READ);
@@ -152,9 +136,7 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
             return;
         }
         closed = true;
-        if (resumeTimer != null) {
-            resumeTimer.cancel();
-        }
+        pause.cancel();
         driver.poller.deregister(socket);
         socket.close();
         driver.removed(this);

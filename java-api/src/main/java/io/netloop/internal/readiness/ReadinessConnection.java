@@ -77,7 +77,8 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
         opened(socket.localAddress(), socket.remoteAddress());
     }
 
-    private void failConnect(IOException e) {
+    @Override
+    protected void failConnect(IOException e) {
         if (state == CLOSED) {
             return;
         }
@@ -335,15 +336,7 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
     }
 
     @Override
-    protected void abortNow(Throwable cause) {
-        if (state == CONNECTING) {
-            failConnect(cause instanceof IOException io ? io : new ClosedChannelException());
-            return;
-        }
-        closeNow(cause, true);
-    }
-
-    private void closeNow(Throwable cause, boolean abortive) {
+    protected void closeNow(Throwable cause, boolean abortive) {
         if (state == CLOSED) {
             return;
         }

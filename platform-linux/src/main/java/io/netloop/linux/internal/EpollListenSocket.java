@@ -23,13 +23,7 @@ final class EpollListenSocket extends EpollSocket implements ListenSocket {
             int child = Sockets.accept4(poller.errno, fd, MemorySegment.NULL, MemorySegment.NULL,
                     Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
             if (child >= 0) {
-                try {
-                    poller.sockets.applyConnectionOptions(child, options);
-                } catch (IOException e) {
-                    poller.sockets.close(child);
-                    throw e;
-                }
-                return new EpollStreamSocket(poller, child);
+                return new EpollStreamSocket(poller, poller.sockets.configureOrClose(child, options));
             }
             int e = Errno.errno(poller.errno);
             if (e == Errno.EAGAIN) {

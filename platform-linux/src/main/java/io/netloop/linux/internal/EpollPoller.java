@@ -17,7 +17,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link ReadinessPoller} on one epoll instance, level- or edge-triggered, woken through an
@@ -38,15 +37,9 @@ final class EpollPoller implements ReadinessPoller {
     private final MemorySegment ctlEvent;
     private final MemorySegment sockaddr;
     private final MemorySegment eventfdValue;
-    /** The wakeup's memory, written by any thread; closed with the poller once no wakeup is in flight. */
-    private final Arena wakeArena = Arena.ofShared();
-    private final MemorySegment wakeValue;
-    private final MemorySegment wakeErrno;
-    private final AtomicInteger wakersInFlight = new AtomicInteger();
-    private volatile boolean closed;
 
     private final int epfd;
-    private final int eventFd;
+    private final EventFdWaker waker;
     private ReadyHandler[] handlers = new ReadyHandler[256];
     private int[] generations = new int[256];
     private int nextGeneration;
@@ -60,32 +53,30 @@ final class EpollPoller implements ReadinessPoller {
         this.ctlEvent = arena.allocate(Epoll.EPOLL_EVENT.byteSize(), 8);
         this.sockaddr = arena.allocate(Sockets.SOCKADDR_STORAGE);
         this.eventfdValue = arena.allocate(JAVA_LONG);
-        this.wakeValue = wakeArena.allocate(JAVA_LONG);
-        this.wakeValue.set(JAVA_LONG, 0, 1L);
-        this.wakeErrno = Errno.allocateState(wakeArena);
 
         int ep = Epoll.epoll_create1(errno, Epoll.EPOLL_CLOEXEC);
         if (ep < 0) {
             IOException e = LinuxErrors.exception("epoll_create1", Errno.errno(errno));
-            closeArenas();
+            arena.close();
             throw e;
         }
-        int ev = EventFd.eventfd(errno, 0, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC);
-        if (ev < 0) {
-            IOException e = LinuxErrors.exception("eventfd", Errno.errno(errno));
+        EventFdWaker w;
+        try {
+            w = new EventFdWaker(EventFd.EFD_NONBLOCK);
+        } catch (IOException e) {
             Sockets.close(errno, ep);
-            closeArenas();
+            arena.close();
             throw e;
         }
         this.epfd = ep;
-        this.eventFd = ev;
+        this.waker = w;
         // The wakeup descriptor stays level-triggered in both modes: it is drained on every wakeup.
         Epoll.set(ctlEvent, Epoll.EPOLLIN, WAKEUP_TOKEN);
-        if (Epoll.epoll_ctl(errno, epfd, Epoll.EPOLL_CTL_ADD, eventFd, ctlEvent) < 0) {
+        if (Epoll.epoll_ctl(errno, epfd, Epoll.EPOLL_CTL_ADD, w.fd, ctlEvent) < 0) {
             IOException e = LinuxErrors.exception("epoll_ctl", Errno.errno(errno));
-            Sockets.close(errno, ev);
+            w.close();
             Sockets.close(errno, ep);
-            closeArenas();
+            arena.close();
             throw e;
         }
     }
@@ -166,7 +157,7 @@ final class EpollPoller implements ReadinessPoller {
         for (int i = 0; i < n; i++) {
             long data = Epoll.data(events, i);
             if (data == WAKEUP_TOKEN) {
-                Sockets.read(errno, eventFd, eventfdValue, 8);
+                Sockets.read(errno, waker.fd, eventfdValue, 8);
                 continue;
             }
             int fd = (int) data;
@@ -199,32 +190,14 @@ final class EpollPoller implements ReadinessPoller {
 
     @Override
     public void wakeup() {
-        wakersInFlight.incrementAndGet();
-        try {
-            if (!closed) {
-                Sockets.write(wakeErrno, eventFd, wakeValue, 8);
-            }
-        } finally {
-            wakersInFlight.decrementAndGet();
-        }
+        waker.wakeup();
     }
 
     @Override
     public void close() {
-        closed = true;
-        // A waker that saw closed == false may still be writing: let it finish before the descriptor
-        // number can be reused by someone else.
-        while (wakersInFlight.get() != 0) {
-            Thread.onSpinWait();
-        }
-        Sockets.close(errno, eventFd);
+        waker.close();
         Sockets.close(errno, epfd);
-        closeArenas();
-    }
-
-    private void closeArenas() {
         arena.close();
-        wakeArena.close();
     }
 
     // ---- sockets ----

@@ -8,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netloop.SocketOptions;
 import io.netloop.bindings.linux.Errno;
-import io.netloop.bindings.linux.EventFd;
 import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.buffer.Chunk;
 import io.netloop.internal.buffer.ReadBuffer;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,39 +44,31 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     private final Arena arena = Arena.ofConfined();
     private final SocketCalls sockets;
     private final IoUringRing ring;
-    private final int eventFd;
+    /** Blocking, so that its posted read waits in the kernel rather than failing with EAGAIN. */
+    private final EventFdWaker waker;
     /** The eventfd read's 8 bytes; the kernel writes them whenever the loop is woken. */
     private final MemorySegment wakeBuffer;
     private boolean wakePosted;
-    /** The wakeup's memory, written by any thread; closed with the port once no wakeup is in flight. */
-    private final Arena wakeArena = Arena.ofShared();
-    private final MemorySegment wakeValue;
-    private final MemorySegment wakeErrno;
-    private final AtomicInteger wakersInFlight = new AtomicInteger();
-    private volatile boolean closed;
+    private boolean closed;
     private Completions sink;
 
     IoUringPort(IoUringFeatures features) throws IOException {
         this.features = features;
         this.sockets = new SocketCalls(arena);
         this.wakeBuffer = arena.allocate(JAVA_LONG);
-        this.wakeValue = wakeArena.allocate(JAVA_LONG);
-        this.wakeValue.set(JAVA_LONG, 0, 1L);
-        this.wakeErrno = Errno.allocateState(wakeArena);
         try {
             this.ring = new IoUringRing(arena, SQ_ENTRIES, CQ_ENTRIES);
         } catch (IOException e) {
-            closeArenas();
+            arena.close();
             throw e;
         }
-        int ev = EventFd.eventfd(sockets.errno, 0, EventFd.EFD_CLOEXEC);
-        if (ev < 0) {
-            IOException e = LinuxErrors.exception("eventfd", Errno.errno(sockets.errno));
+        try {
+            this.waker = new EventFdWaker(0);
+        } catch (IOException e) {
             ring.close();
-            closeArenas();
+            arena.close();
             throw e;
         }
-        this.eventFd = ev;
     }
 
     /** The {@code IORING_SETUP_*} flags this kernel accepted. */
@@ -109,26 +99,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
 
     @Override
     public long open(InetSocketAddress remote, SocketOptions options) throws IOException {
-        int fd = sockets.newSocket(remote, 0);
-        try {
-            sockets.applyConnectionOptions(fd, options);
-        } catch (IOException e) {
-            sockets.close(fd);
-            throw e;
-        }
-        return fd;
+        return sockets.configureOrClose(sockets.newSocket(remote, 0), options);
     }
 
     @Override
     public long accepted(Operation accept, long result, long listener, SocketOptions options) throws IOException {
-        int fd = (int) result;
-        try {
-            sockets.applyConnectionOptions(fd, options);
-        } catch (IOException e) {
-            sockets.close(fd);
-            throw e;
-        }
-        return fd;
+        return sockets.configureOrClose((int) result, options);
     }
 
     @Override
@@ -266,7 +242,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     private void postWakeRead() throws IOException {
-        long at = ring.next(IORING_OP_READ, eventFd, WAKE_TAG);
+        long at = ring.next(IORING_OP_READ, waker.fd, WAKE_TAG);
         ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, wakeBuffer.address());
         ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, 8);
         wakePosted = true;
@@ -286,14 +262,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
 
     @Override
     public void wakeup() {
-        wakersInFlight.incrementAndGet();
-        try {
-            if (!closed) {
-                Sockets.write(wakeErrno, eventFd, wakeValue, 8);
-            }
-        } finally {
-            wakersInFlight.decrementAndGet();
-        }
+        waker.wakeup();
     }
 
     @Override
@@ -309,9 +278,6 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     @Override
     public void close() {
         closed = true;
-        while (wakersInFlight.get() != 0) {
-            Thread.onSpinWait();
-        }
         // The eventfd read is the one operation the core does not track: take it back before the
         // buffer it names is freed.
         if (wakePosted) {
@@ -332,17 +298,11 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
             }
         }
         ring.close();
-        sockets.close(eventFd);
+        waker.close();
         if (wakePosted) {
             log.warn("the wakeup read was still posted when the ring closed; its 8 bytes are kept");
-            wakeArena.close();
             return;
         }
-        closeArenas();
-    }
-
-    private void closeArenas() {
         arena.close();
-        wakeArena.close();
     }
 }

@@ -77,6 +77,17 @@ final class SocketCalls {
         }
     }
 
+    /** Applies {@code options} to a new connection's socket, closing it if that fails. */
+    int configureOrClose(int fd, SocketOptions options) throws IOException {
+        try {
+            applyConnectionOptions(fd, options);
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
     void setIntOption(int fd, int level, int name, int value) throws IOException {
         intValue.set(JAVA_INT, 0, value);
         if (Sockets.setsockopt(errno, fd, level, name, intValue, 4) < 0) {
