@@ -1,13 +1,13 @@
 package io.netloop.bindings.linux;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
+import static io.netloop.bindings.linux.Linking.downcall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -155,13 +155,5 @@ public final class Epoll {
         } catch (Throwable t) {
             throw new AssertionError("a downcall threw a checked exception", t);
         }
-    }
-
-    @SuppressWarnings("restricted") // callers enable native access; see module-info
-    private static MethodHandle downcall(String name, FunctionDescriptor function) {
-        Linker linker = Linker.nativeLinker();
-        MemorySegment symbol = linker.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("symbol not found: " + name));
-        return linker.downcallHandle(symbol, function, Errno.CAPTURE);
     }
 }

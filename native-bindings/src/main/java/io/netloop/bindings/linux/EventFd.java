@@ -1,10 +1,10 @@
 package io.netloop.bindings.linux;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
+import static io.netloop.bindings.linux.Linking.downcall;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -40,13 +40,5 @@ public final class EventFd {
         } catch (Throwable t) {
             throw new AssertionError("a downcall threw a checked exception", t);
         }
-    }
-
-    @SuppressWarnings("restricted") // callers enable native access; see module-info
-    private static MethodHandle downcall(String name, FunctionDescriptor function) {
-        Linker linker = Linker.nativeLinker();
-        MemorySegment symbol = linker.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("symbol not found: " + name));
-        return linker.downcallHandle(symbol, function, Errno.CAPTURE);
     }
 }

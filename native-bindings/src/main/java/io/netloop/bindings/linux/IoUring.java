@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 
+import static io.netloop.bindings.linux.Linking.downcall;
+import static io.netloop.bindings.linux.Linking.offset;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -501,20 +503,13 @@ public final class IoUring {
         }
     }
 
-    private static long offset(MemoryLayout layout, String field) {
-        return layout.byteOffset(MemoryLayout.PathElement.groupElement(field));
-    }
 
     /**
      * Links {@code long syscall(long number, ...)} for one system call's arguments: {@code number}
      * is the one fixed parameter, and the rest are variadic, each passed as a full 64-bit
      * {@code long} or pointer (an {@code int} would leave the register's upper half unspecified).
      */
-    @SuppressWarnings("restricted") // callers enable native access; see module-info
     private static MethodHandle syscall(FunctionDescriptor function) {
-        Linker linker = Linker.nativeLinker();
-        MemorySegment symbol = linker.defaultLookup().find("syscall")
-                .orElseThrow(() -> new UnsatisfiedLinkError("symbol not found: syscall"));
-        return linker.downcallHandle(symbol, function, Errno.CAPTURE, Linker.Option.firstVariadicArg(1));
+        return downcall("syscall", function, Linker.Option.firstVariadicArg(1));
     }
 }

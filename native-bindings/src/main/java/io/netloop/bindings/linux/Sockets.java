@@ -1,7 +1,6 @@
 package io.netloop.bindings.linux;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -9,6 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
 
+import static io.netloop.bindings.linux.Linking.downcall;
+import static io.netloop.bindings.linux.Linking.offset;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -427,17 +428,5 @@ public final class Sockets {
         } catch (Throwable t) {
             throw new AssertionError("a downcall threw a checked exception", t);
         }
-    }
-
-    private static long offset(MemoryLayout layout, String field) {
-        return layout.byteOffset(MemoryLayout.PathElement.groupElement(field));
-    }
-
-    @SuppressWarnings("restricted") // callers enable native access; see module-info
-    private static MethodHandle downcall(String name, FunctionDescriptor function) {
-        Linker linker = Linker.nativeLinker();
-        MemorySegment symbol = linker.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("symbol not found: " + name));
-        return linker.downcallHandle(symbol, function, Errno.CAPTURE);
     }
 }
