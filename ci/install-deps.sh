@@ -3,6 +3,11 @@
 # Required (the script fails when it cannot install them):
 #   gcc             : the layout probe compiles a C program against the real system headers
 #   maven           : the build
+#   nodejs, npm     : .ci/run validates the CI workflow with @action-validator/cli from npm
+# Required in CI, installed with apt-get when root; elsewhere only named, because the one test
+# that needs them (WindowsLayoutProbeTest) skips with the reason without them:
+#   gcc-mingw-w64-x86-64 : x86_64-w64-mingw32-gcc, to compile the Windows layout probe
+#   wine, wine64         : to run it (wine64 runs x64 programs; wine32 and i386 multiarch are not needed)
 # Optional peers for the chat sample's tests, which skip with a reason when one is missing
 # (installed with apt-get when root; otherwise only named, so other systems keep working):
 #   netcat-openbsd  : plain-mode users through real `nc`
@@ -15,6 +20,17 @@ set -euo pipefail
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+
+# The Windows layout probe: cross-compiled, run under Wine. Debian's `wine` is the launcher
+# script; `wine64` the 64-bit loader it starts.
+# Only on x86_64 hosts: Wine runs x64 programs nowhere else, and there the test skips with the reason.
+windows_probe=()
+if [ "$(uname -m)" = x86_64 ]; then
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || windows_probe+=(gcc-mingw-w64-x86-64)
+  { command -v wine >/dev/null 2>&1 && { command -v wine64 >/dev/null 2>&1 || [ -x /usr/lib/wine/wine64 ]; }; } || windows_probe+=(wine wine64)
+fi
+# The workflow validator in .ci/run (ci/validate-workflows.sh: @action-validator/cli from npm).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 optional=()
 # The tests need the OpenBSD netcat (`nc HOST PORT`, no -q/-N needed); another nc may be on PATH.
@@ -38,13 +54,17 @@ if [ ${#missing[@]} -gt 0 ] && [ "$can_apt" = false ]; then
   echo "ci/install-deps.sh: please install: ${missing[*]}" >&2
   exit 1
 fi
+if [ ${#windows_probe[@]} -gt 0 ] && [ "$can_apt" = false ]; then
+  echo "ci/install-deps.sh: required in CI for the Windows layout probe (the test skips without them): ${windows_probe[*]}" >&2
+  windows_probe=()
+fi
 if [ ${#optional[@]} -gt 0 ] && [ "$can_apt" = false ]; then
   echo "ci/install-deps.sh: optional, for the chat sample's tests (they skip without them): ${optional[*]}" >&2
   optional=()
 fi
 
 # ${a[@]+"${a[@]}"}: an empty array under set -u, also on bash 3.2 (macOS).
-wanted=(${missing[@]+"${missing[@]}"} ${optional[@]+"${optional[@]}"})
+wanted=(${missing[@]+"${missing[@]}"} ${windows_probe[@]+"${windows_probe[@]}"} ${optional[@]+"${optional[@]}"})
 if [ ${#wanted[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -8,4 +8,5 @@
  */
 module io.netloop.bindings {
     exports io.netloop.bindings.linux;
+    exports io.netloop.bindings.windows;
 }

@@ -24,7 +24,7 @@ class ModuleDescriptorTest {
         ModuleDescriptor descriptor = modules.iterator().next().descriptor();
 
         assertEquals("io.netloop.bindings", descriptor.name());
-        assertEquals(Set.of("io.netloop.bindings.linux"),
+        assertEquals(Set.of("io.netloop.bindings.linux", "io.netloop.bindings.windows"),
                 descriptor.exports().stream()
                         .peek(export -> assertTrue(!export.isQualified(), export + " is qualified"))
                         .map(ModuleDescriptor.Exports::source)

@@ -1,0 +1,710 @@
+package io.netloop.bindings.windows;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
+
+import static io.netloop.bindings.windows.Linking.offset;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Winsock 2 ({@code ws2_32.dll}): {@code <winsock2.h>}, {@code <ws2tcpip.h>} and
+ * {@code <ws2def.h>}/{@code <ws2ipdef.h>}. Windows x64 only: {@code SOCKET} is a 64-bit
+ * {@code UINT_PTR} ({@code long}), {@code long}/{@code u_long}/{@code DWORD}/{@code BOOL} are
+ * 32 bits ({@code int}), handles and pointers are {@link MemorySegment}s.
+ *
+ * <p>Every function takes the caller's {@code callState} (see {@link WinErrors#allocateCallState})
+ * first and returns what C returns; after {@link #SOCKET_ERROR}, {@link #INVALID_SOCKET} or
+ * {@code FALSE}, {@link WinErrors#wsaLastError(MemorySegment)} reads the cause. Nothing here
+ * retries or throws for an error code. Pointer arguments must be native segments.
+ *
+ * <pre>{@code
+ * MemorySegment wsaData = arena.allocate(Ws2_32.WSADATA);
+ * int rc = Ws2_32.WSAStartup(callState, (short) 0x0202, wsaData);           // once per process
+ * MemorySegment addr = arena.allocate(Ws2_32.SOCKADDR_IN);
+ * addr.set(ValueLayout.JAVA_SHORT, Ws2_32.SOCKADDR_IN_SIN_FAMILY_OFFSET, (short) Ws2_32.AF_INET);
+ * addr.set(Ws2_32.IN_PORT_T, Ws2_32.SOCKADDR_IN_SIN_PORT_OFFSET, (short) 8080);   // host value; the layout is big-endian
+ * addr.set(Ws2_32.IN_ADDR_T, Ws2_32.SOCKADDR_IN_SIN_ADDR_OFFSET, 0x7f000001);     // 127.0.0.1
+ * rc = Ws2_32.bind(callState, s, addr, (int) Ws2_32.SOCKADDR_IN.byteSize());
+ * }</pre>
+ *
+ * <p>Reading the constants and layouts works on any OS; the functions are linked, all together,
+ * on the first call of any of them, which fails outside Windows.
+ */
+public final class Ws2_32 {
+
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 23;
+
+    public static final int SOCK_STREAM = 1;
+
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_IPV6 = 41;
+
+    public static final int SOL_SOCKET = 0xffff;
+    public static final int SO_REUSEADDR = 0x0004;
+    /** {@code ((int) (~SO_REUSEADDR))}: binding refuses a port any other socket holds. */
+    public static final int SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
+    public static final int SO_KEEPALIVE = 0x0008;
+    public static final int SO_LINGER = 0x0080;
+    public static final int SO_SNDBUF = 0x1001;
+    public static final int SO_RCVBUF = 0x1002;
+    public static final int SO_ERROR = 0x1007;
+    /** {@code <mswsock.h>}: after {@code AcceptEx}, set on the accepted socket with the listening socket as value. */
+    public static final int SO_UPDATE_ACCEPT_CONTEXT = 0x700b;
+    /** {@code <mswsock.h>}: after {@code ConnectEx}, set with no value so {@code getpeername}/{@code shutdown} work. */
+    public static final int SO_UPDATE_CONNECT_CONTEXT = 0x7010;
+    public static final int TCP_NODELAY = 0x0001;
+    public static final int IPV6_V6ONLY = 27;
+
+    public static final int SD_RECEIVE = 0;
+    public static final int SD_SEND = 1;
+    public static final int SD_BOTH = 2;
+
+    /** {@code <winsock2.h>}'s value: "the provider's maximum reasonable backlog". */
+    public static final int SOMAXCONN = 0x7fffffff;
+
+    public static final int WSA_FLAG_OVERLAPPED = 0x01;
+    public static final int WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
+
+    public static final int SOCKET_ERROR = -1;
+    /** {@code (SOCKET) (~0)}: what {@code WSASocketW} and {@code accept} return on failure. */
+    public static final long INVALID_SOCKET = -1L;
+
+    /** {@code _IOW('f', 126, u_long)}: {@code 0x8004667e}, negative as a Java {@code int}. */
+    public static final int FIONBIO = 0x8004667e;
+    /** {@code _WSAIORW(IOC_WS2, 6)}: {@code 0xc8000006}. */
+    public static final int SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc8000006;
+
+    public static final int FD_READ_BIT = 0;
+    public static final int FD_WRITE_BIT = 1;
+    public static final int FD_OOB_BIT = 2;
+    public static final int FD_ACCEPT_BIT = 3;
+    public static final int FD_CONNECT_BIT = 4;
+    public static final int FD_CLOSE_BIT = 5;
+    /** The length of {@link #WSANETWORKEVENTS}' {@code iErrorCode}, indexed by the {@code FD_*_BIT}s. */
+    public static final int FD_MAX_EVENTS = 10;
+    public static final int FD_READ = 1 << FD_READ_BIT;
+    public static final int FD_WRITE = 1 << FD_WRITE_BIT;
+    public static final int FD_OOB = 1 << FD_OOB_BIT;
+    public static final int FD_ACCEPT = 1 << FD_ACCEPT_BIT;
+    public static final int FD_CONNECT = 1 << FD_CONNECT_BIT;
+    public static final int FD_CLOSE = 1 << FD_CLOSE_BIT;
+
+    public static final int WSA_WAIT_EVENT_0 = 0;
+    /** {@code WAIT_TIMEOUT} (258), as {@code WSAWaitForMultipleEvents} returns it. */
+    public static final int WSA_WAIT_TIMEOUT = 258;
+    /** {@code WAIT_FAILED}, {@code 0xffffffff}. */
+    public static final int WSA_WAIT_FAILED = -1;
+    /** {@code INFINITE}, {@code 0xffffffff}. */
+    public static final int WSA_INFINITE = -1;
+    public static final int WSA_MAXIMUM_WAIT_EVENTS = 64;
+
+    public static final int MSG_PEEK = 0x2;
+
+    /**
+     * A port as a {@code sockaddr} holds it ({@code u_short}, in network byte order); named as in
+     * {@code io.netloop.bindings.linux.Sockets}, Windows has no {@code in_port_t}. Reading a port
+     * through this layout gives the host value (as a signed short; use {@link Short#toUnsignedInt}).
+     */
+    public static final ValueLayout.OfShort IN_PORT_T = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    /**
+     * An IPv4 address as a {@code sockaddr_in} holds it ({@code IN_ADDR}, in network byte order),
+     * so 127.0.0.1 reads as {@code 0x7f000001} through this layout.
+     */
+    public static final ValueLayout.OfInt IN_ADDR_T = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /**
+     * The x64 shape (the field order differs on x86):
+     * {@snippet lang=c :
+     * typedef struct WSAData {
+     *     WORD           wVersion;
+     *     WORD           wHighVersion;
+     *     unsigned short iMaxSockets;      // ignored from Winsock 2 on
+     *     unsigned short iMaxUdpDg;        // ignored from Winsock 2 on
+     *     char          *lpVendorInfo;     // ignored from Winsock 2 on
+     *     char           szDescription[WSADESCRIPTION_LEN + 1];    // 257
+     *     char           szSystemStatus[WSASYS_STATUS_LEN + 1];    // 129
+     * } WSADATA;                            // 408 bytes, align 8
+     * }
+     */
+    public static final StructLayout WSADATA = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("wVersion"),
+            JAVA_SHORT.withName("wHighVersion"),
+            JAVA_SHORT.withName("iMaxSockets"),
+            JAVA_SHORT.withName("iMaxUdpDg"),
+            ADDRESS.withName("lpVendorInfo"),
+            MemoryLayout.sequenceLayout(257, JAVA_BYTE).withName("szDescription"),
+            MemoryLayout.sequenceLayout(129, JAVA_BYTE).withName("szSystemStatus"),
+            MemoryLayout.paddingLayout(6)
+    ).withName("WSAData");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct _WSABUF {
+     *     ULONG len;
+     *     CHAR *buf;
+     * } WSABUF;
+     * }
+     */
+    public static final StructLayout WSABUF = MemoryLayout.structLayout(
+            JAVA_INT.withName("len"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("buf")
+    ).withName("_WSABUF");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct _WSANETWORKEVENTS {
+     *     long lNetworkEvents;               // FD_* that occurred
+     *     int  iErrorCode[FD_MAX_EVENTS];    // per FD_*_BIT, 0 or a WSAE* code
+     * } WSANETWORKEVENTS;
+     * }
+     */
+    public static final StructLayout WSANETWORKEVENTS = MemoryLayout.structLayout(
+            JAVA_INT.withName("lNetworkEvents"),
+            MemoryLayout.sequenceLayout(FD_MAX_EVENTS, JAVA_INT).withName("iErrorCode")
+    ).withName("_WSANETWORKEVENTS");
+
+    /**
+     * {@snippet lang=c :
+     * struct sockaddr_in {
+     *     short          sin_family;   // ADDRESS_FAMILY
+     *     u_short        sin_port;     // network byte order
+     *     struct in_addr sin_addr;     // IN_ADDR, a 4-byte union, network byte order
+     *     char           sin_zero[8];
+     * };
+     * }
+     */
+    public static final StructLayout SOCKADDR_IN = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sin_family"),
+            IN_PORT_T.withName("sin_port"),
+            IN_ADDR_T.withName("sin_addr"),
+            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sin_zero")
+    ).withName("sockaddr_in");
+
+    /**
+     * The scope is a union in the Windows headers; it is bound as its {@code u_long} member.
+     * {@snippet lang=c :
+     * struct sockaddr_in6 {
+     *     short           sin6_family;     // ADDRESS_FAMILY
+     *     u_short         sin6_port;       // network byte order
+     *     u_long          sin6_flowinfo;   // network byte order
+     *     struct in6_addr sin6_addr;       // 16 bytes, network byte order
+     *     union {
+     *         u_long   sin6_scope_id;      // host byte order
+     *         SCOPE_ID sin6_scope_struct;
+     *     };
+     * };
+     * }
+     */
+    public static final StructLayout SOCKADDR_IN6 = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sin6_family"),
+            IN_PORT_T.withName("sin6_port"),
+            JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN).withName("sin6_flowinfo"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("sin6_addr"),
+            JAVA_INT.withName("sin6_scope_id")
+    ).withName("sockaddr_in6");
+
+    /**
+     * Big enough and aligned enough for any address family; only {@code ss_family} is public.
+     * {@snippet lang=c :
+     * struct sockaddr_storage {
+     *     short   ss_family;
+     *     char    __ss_pad1[6];
+     *     __int64 __ss_align;
+     *     char    __ss_pad2[112];
+     * };                                   // 128 bytes, align 8
+     * }
+     */
+    public static final StructLayout SOCKADDR_STORAGE = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("ss_family"),
+            MemoryLayout.paddingLayout(126)
+    ).withByteAlignment(8).withName("sockaddr_storage");
+
+    /**
+     * Two {@code u_short}s on Windows (two {@code int}s on Linux): 4 bytes.
+     * {@snippet lang=c :
+     * struct linger {
+     *     u_short l_onoff;
+     *     u_short l_linger;   // seconds
+     * };
+     * }
+     */
+    public static final StructLayout LINGER = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("l_onoff"),
+            JAVA_SHORT.withName("l_linger")
+    ).withName("linger");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct _GUID {
+     *     unsigned long  Data1;    // 32 bits on Windows
+     *     unsigned short Data2;
+     *     unsigned short Data3;
+     *     unsigned char  Data4[8];
+     * } GUID;                      // 16 bytes, align 4
+     * }
+     */
+    public static final StructLayout GUID = MemoryLayout.structLayout(
+            JAVA_INT.withName("Data1"),
+            JAVA_SHORT.withName("Data2"),
+            JAVA_SHORT.withName("Data3"),
+            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("Data4")
+    ).withName("_GUID");
+
+    public static final long WSADATA_WVERSION_OFFSET = offset(WSADATA, "wVersion");
+    public static final long WSADATA_WHIGHVERSION_OFFSET = offset(WSADATA, "wHighVersion");
+    public static final long WSADATA_IMAXSOCKETS_OFFSET = offset(WSADATA, "iMaxSockets");
+    public static final long WSADATA_IMAXUDPDG_OFFSET = offset(WSADATA, "iMaxUdpDg");
+    public static final long WSADATA_LPVENDORINFO_OFFSET = offset(WSADATA, "lpVendorInfo");
+    public static final long WSADATA_SZDESCRIPTION_OFFSET = offset(WSADATA, "szDescription");
+    public static final long WSADATA_SZSYSTEMSTATUS_OFFSET = offset(WSADATA, "szSystemStatus");
+
+    public static final long WSABUF_LEN_OFFSET = offset(WSABUF, "len");
+    public static final long WSABUF_BUF_OFFSET = offset(WSABUF, "buf");
+
+    public static final long WSANETWORKEVENTS_LNETWORKEVENTS_OFFSET = offset(WSANETWORKEVENTS, "lNetworkEvents");
+    public static final long WSANETWORKEVENTS_IERRORCODE_OFFSET = offset(WSANETWORKEVENTS, "iErrorCode");
+
+    public static final long SOCKADDR_IN_SIN_FAMILY_OFFSET = offset(SOCKADDR_IN, "sin_family");
+    public static final long SOCKADDR_IN_SIN_PORT_OFFSET = offset(SOCKADDR_IN, "sin_port");
+    public static final long SOCKADDR_IN_SIN_ADDR_OFFSET = offset(SOCKADDR_IN, "sin_addr");
+    public static final long SOCKADDR_IN_SIN_ZERO_OFFSET = offset(SOCKADDR_IN, "sin_zero");
+
+    public static final long SOCKADDR_IN6_SIN6_FAMILY_OFFSET = offset(SOCKADDR_IN6, "sin6_family");
+    public static final long SOCKADDR_IN6_SIN6_PORT_OFFSET = offset(SOCKADDR_IN6, "sin6_port");
+    public static final long SOCKADDR_IN6_SIN6_FLOWINFO_OFFSET = offset(SOCKADDR_IN6, "sin6_flowinfo");
+    public static final long SOCKADDR_IN6_SIN6_ADDR_OFFSET = offset(SOCKADDR_IN6, "sin6_addr");
+    public static final long SOCKADDR_IN6_SIN6_SCOPE_ID_OFFSET = offset(SOCKADDR_IN6, "sin6_scope_id");
+
+    public static final long SOCKADDR_STORAGE_SS_FAMILY_OFFSET = offset(SOCKADDR_STORAGE, "ss_family");
+
+    public static final long LINGER_L_ONOFF_OFFSET = offset(LINGER, "l_onoff");
+    public static final long LINGER_L_LINGER_OFFSET = offset(LINGER, "l_linger");
+
+    public static final long GUID_DATA1_OFFSET = offset(GUID, "Data1");
+    public static final long GUID_DATA2_OFFSET = offset(GUID, "Data2");
+    public static final long GUID_DATA3_OFFSET = offset(GUID, "Data3");
+    public static final long GUID_DATA4_OFFSET = offset(GUID, "Data4");
+
+    /*
+     * The <mswsock.h> GUIDs that WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) takes, as the two
+     * little-endian 64-bit words of the 16 bytes of a GUID in memory (Data1..Data3, then Data4):
+     * _LO holds bytes 0-7, _HI bytes 8-15. Write one with writeGuid.
+     */
+
+    /** {@code WSAID_ACCEPTEX}, {@code {0xb5367df1,0xcbac,0x11cf,{0x95,0xca,0x00,0x80,0x5f,0x48,0xa1,0x92}}}: bytes 0-7. */
+    public static final long WSAID_ACCEPTEX_LO = 0x11cfcbacb5367df1L;
+    /** {@code WSAID_ACCEPTEX}: bytes 8-15. */
+    public static final long WSAID_ACCEPTEX_HI = 0x92a1485f8000ca95L;
+    /** {@code WSAID_CONNECTEX}, {@code {0x25a207b9,0xddf3,0x4660,{0x8e,0xe9,0x76,0xe5,0x8c,0x74,0x06,0x3e}}}: bytes 0-7. */
+    public static final long WSAID_CONNECTEX_LO = 0x4660ddf325a207b9L;
+    /** {@code WSAID_CONNECTEX}: bytes 8-15. */
+    public static final long WSAID_CONNECTEX_HI = 0x3e06748ce576e98eL;
+    /** {@code WSAID_GETACCEPTEXSOCKADDRS}, {@code {0xb5367df2,0xcbac,0x11cf,{0x95,0xca,0x00,0x80,0x5f,0x48,0xa1,0x92}}}: bytes 0-7. */
+    public static final long WSAID_GETACCEPTEXSOCKADDRS_LO = 0x11cfcbacb5367df2L;
+    /** {@code WSAID_GETACCEPTEXSOCKADDRS}: bytes 8-15. */
+    public static final long WSAID_GETACCEPTEXSOCKADDRS_HI = 0x92a1485f8000ca95L;
+
+    // A GUID is 4-aligned; its halves are read and written as unaligned little-endian longs.
+    private static final ValueLayout.OfLong GUID_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private Ws2_32() {
+    }
+
+    /**
+     * Writes the GUID given as its two words ({@code WSAID_*_LO}, {@code WSAID_*_HI}) into the
+     * first 16 bytes of {@code dst}, a {@link #GUID}:
+     * {@snippet :
+     * MemorySegment guid = arena.allocate(Ws2_32.GUID);
+     * Ws2_32.writeGuid(guid, Ws2_32.WSAID_ACCEPTEX_LO, Ws2_32.WSAID_ACCEPTEX_HI);
+     * }
+     */
+    public static void writeGuid(MemorySegment dst, long lo, long hi) {
+        dst.set(GUID_WORD, 0, lo);
+        dst.set(GUID_WORD, 8, hi);
+    }
+
+    /**
+     * {@code int WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData);}
+     * <p>Returns the error code itself (0 on success); it does not set {@code WSAGetLastError()}.
+     * Request version 2.2 as {@code (short) 0x0202}; {@code lpWSAData} is a {@link #WSADATA}.
+     */
+    public static int WSAStartup(MemorySegment callState, short wVersionRequested, MemorySegment lpWSAData) {
+        try {
+            return (int) Handles.WSASTARTUP.invokeExact(callState, wVersionRequested, lpWSAData);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int WSACleanup(void);} */
+    public static int WSACleanup(MemorySegment callState) {
+        try {
+            return (int) Handles.WSACLEANUP.invokeExact(callState);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code SOCKET WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo, GROUP g, DWORD dwFlags);}
+     * <p>{@code lpProtocolInfo} may be {@link MemorySegment#NULL}; returns {@link #INVALID_SOCKET} on failure.
+     */
+    public static long WSASocketW(MemorySegment callState, int af, int type, int protocol, MemorySegment lpProtocolInfo, int g, int dwFlags) {
+        try {
+            return (long) Handles.WSASOCKETW.invokeExact(callState, af, type, protocol, lpProtocolInfo, g, dwFlags);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int bind(SOCKET s, const struct sockaddr *name, int namelen);} */
+    public static int bind(MemorySegment callState, long s, MemorySegment name, int namelen) {
+        try {
+            return (int) Handles.BIND.invokeExact(callState, s, name, namelen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int listen(SOCKET s, int backlog);} */
+    public static int listen(MemorySegment callState, long s, int backlog) {
+        try {
+            return (int) Handles.LISTEN.invokeExact(callState, s, backlog);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code SOCKET accept(SOCKET s, struct sockaddr *addr, int *addrlen);}
+     * <p>{@code addr} and {@code addrlen} may both be {@link MemorySegment#NULL}. The new socket inherits the
+     * listening socket's properties, overlapped mode included.
+     */
+    public static long accept(MemorySegment callState, long s, MemorySegment addr, MemorySegment addrlen) {
+        try {
+            return (long) Handles.ACCEPT.invokeExact(callState, s, addr, addrlen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int connect(SOCKET s, const struct sockaddr *name, int namelen);} */
+    public static int connect(MemorySegment callState, long s, MemorySegment name, int namelen) {
+        try {
+            return (int) Handles.CONNECT.invokeExact(callState, s, name, namelen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int closesocket(SOCKET s);}
+     * <p>Cancels the socket's outstanding overlapped operations, which still complete (typically
+     * with {@code ERROR_OPERATION_ABORTED}) on the completion port: keep their OVERLAPPED alive until then.
+     */
+    public static int closesocket(MemorySegment callState, long s) {
+        try {
+            return (int) Handles.CLOSESOCKET.invokeExact(callState, s);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int shutdown(SOCKET s, int how);} */
+    public static int shutdown(MemorySegment callState, long s, int how) {
+        try {
+            return (int) Handles.SHUTDOWN.invokeExact(callState, s, how);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen);} */
+    public static int setsockopt(MemorySegment callState, long s, int level, int optname, MemorySegment optval, int optlen) {
+        try {
+            return (int) Handles.SETSOCKOPT.invokeExact(callState, s, level, optname, optval, optlen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen);} */
+    public static int getsockopt(MemorySegment callState, long s, int level, int optname, MemorySegment optval, MemorySegment optlen) {
+        try {
+            return (int) Handles.GETSOCKOPT.invokeExact(callState, s, level, optname, optval, optlen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int getsockname(SOCKET s, struct sockaddr *name, int *namelen);} */
+    public static int getsockname(MemorySegment callState, long s, MemorySegment name, MemorySegment namelen) {
+        try {
+            return (int) Handles.GETSOCKNAME.invokeExact(callState, s, name, namelen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int getpeername(SOCKET s, struct sockaddr *name, int *namelen);} */
+    public static int getpeername(MemorySegment callState, long s, MemorySegment name, MemorySegment namelen) {
+        try {
+            return (int) Handles.GETPEERNAME.invokeExact(callState, s, name, namelen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int ioctlsocket(SOCKET s, long cmd, u_long *argp);}
+     * <p>{@code long} and {@code u_long} are 32 bits on Windows. {@link #FIONBIO} with a non-zero
+     * {@code *argp} makes the socket non-blocking (it fails while a {@code WSAEventSelect} is active).
+     */
+    public static int ioctlsocket(MemorySegment callState, long s, int cmd, MemorySegment argp) {
+        try {
+            return (int) Handles.IOCTLSOCKET.invokeExact(callState, s, cmd, argp);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);}
+     * <p>With {@link #SIO_GET_EXTENSION_FUNCTION_POINTER}: {@code lpvInBuffer} holds a {@link #GUID}
+     * (see {@link #writeGuid}), {@code lpvOutBuffer} receives the function's address (8 bytes) for {@link MsWsock}.
+     */
+    public static int WSAIoctl(MemorySegment callState, long s, int dwIoControlCode, MemorySegment lpvInBuffer, int cbInBuffer, MemorySegment lpvOutBuffer, int cbOutBuffer, MemorySegment lpcbBytesReturned, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
+        try {
+            return (int) Handles.WSAIOCTL.invokeExact(callState, s, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);}
+     * <p>Overlapped: {@code SOCKET_ERROR} with {@code WSA_IO_PENDING} means started; the buffers, the
+     * {@code WSABUF} array's targets and the OVERLAPPED must stay alive until the completion is reaped.
+     */
+    public static int WSARecv(MemorySegment callState, long s, MemorySegment lpBuffers, int dwBufferCount, MemorySegment lpNumberOfBytesRecvd, MemorySegment lpFlags, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
+        try {
+            return (int) Handles.WSARECV.invokeExact(callState, s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpOverlapped, lpCompletionRoutine);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);} */
+    public static int WSASend(MemorySegment callState, long s, MemorySegment lpBuffers, int dwBufferCount, MemorySegment lpNumberOfBytesSent, int dwFlags, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
+        try {
+            return (int) Handles.WSASEND.invokeExact(callState, s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code BOOL WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait, LPDWORD lpdwFlags);}
+     * <p>After a completion reports failure, this translates the OVERLAPPED's NTSTATUS into the
+     * Winsock error that {@link WinErrors#wsaLastError} then reads.
+     */
+    public static int WSAGetOverlappedResult(MemorySegment callState, long s, MemorySegment lpOverlapped, MemorySegment lpcbTransfer, int fWait, MemorySegment lpdwFlags) {
+        try {
+            return (int) Handles.WSAGETOVERLAPPEDRESULT.invokeExact(callState, s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int recv(SOCKET s, char *buf, int len, int flags);} */
+    public static int recv(MemorySegment callState, long s, MemorySegment buf, int len, int flags) {
+        try {
+            return (int) Handles.RECV.invokeExact(callState, s, buf, len, flags);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code int send(SOCKET s, const char *buf, int len, int flags);} */
+    public static int send(MemorySegment callState, long s, MemorySegment buf, int len, int flags) {
+        try {
+            return (int) Handles.SEND.invokeExact(callState, s, buf, len, flags);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code WSAEVENT WSACreateEvent(void);}
+     * <p>A manual-reset event, initially non-signalled; {@link MemorySegment#NULL} ({@code WSA_INVALID_EVENT}) on failure.
+     */
+    public static MemorySegment WSACreateEvent(MemorySegment callState) {
+        try {
+            return (MemorySegment) Handles.WSACREATEEVENT.invokeExact(callState);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code BOOL WSACloseEvent(WSAEVENT hEvent);} */
+    public static int WSACloseEvent(MemorySegment callState, MemorySegment hEvent) {
+        try {
+            return (int) Handles.WSACLOSEEVENT.invokeExact(callState, hEvent);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code BOOL WSASetEvent(WSAEVENT hEvent);} */
+    public static int WSASetEvent(MemorySegment callState, MemorySegment hEvent) {
+        try {
+            return (int) Handles.WSASETEVENT.invokeExact(callState, hEvent);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code BOOL WSAResetEvent(WSAEVENT hEvent);} */
+    public static int WSAResetEvent(MemorySegment callState, MemorySegment hEvent) {
+        try {
+            return (int) Handles.WSARESETEVENT.invokeExact(callState, hEvent);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents);}
+     * <p>Also makes the socket non-blocking. {@code lNetworkEvents} is a mask of {@code FD_*}; 0 with a
+     * NULL event cancels the association.
+     */
+    public static int WSAEventSelect(MemorySegment callState, long s, MemorySegment hEventObject, int lNetworkEvents) {
+        try {
+            return (int) Handles.WSAEVENTSELECT.invokeExact(callState, s, hEventObject, lNetworkEvents);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code DWORD WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout, BOOL fAlertable);}
+     * <p>At most {@link #WSA_MAXIMUM_WAIT_EVENTS} events. Returns {@code WSA_WAIT_EVENT_0 + i},
+     * {@link #WSA_WAIT_TIMEOUT} or {@link #WSA_WAIT_FAILED}.
+     */
+    public static int WSAWaitForMultipleEvents(MemorySegment callState, int cEvents, MemorySegment lphEvents, int fWaitAll, int dwTimeout, int fAlertable) {
+        try {
+            return (int) Handles.WSAWAITFORMULTIPLEEVENTS.invokeExact(callState, cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents);}
+     * <p>Reads and clears the socket's recorded events into a {@link #WSANETWORKEVENTS}, and resets
+     * {@code hEventObject} when it is not {@link MemorySegment#NULL}.
+     */
+    public static int WSAEnumNetworkEvents(MemorySegment callState, long s, MemorySegment hEventObject, MemorySegment lpNetworkEvents) {
+        try {
+            return (int) Handles.WSAENUMNETWORKEVENTS.invokeExact(callState, s, hEventObject, lpNetworkEvents);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** Links every function on first use, so that reading the constants and layouts above links nothing. */
+    private static final class Handles {
+        private static final MethodHandle WSASTARTUP = Linking.ws2_32("WSAStartup", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+        private static final MethodHandle WSACLEANUP = Linking.ws2_32("WSACleanup", FunctionDescriptor.of(JAVA_INT));
+        private static final MethodHandle WSASOCKETW = Linking.ws2_32("WSASocketW", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        private static final MethodHandle BIND = Linking.ws2_32("bind", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT));
+        private static final MethodHandle LISTEN = Linking.ws2_32("listen", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        private static final MethodHandle ACCEPT = Linking.ws2_32("accept", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+        private static final MethodHandle CONNECT = Linking.ws2_32("connect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT));
+        private static final MethodHandle CLOSESOCKET = Linking.ws2_32("closesocket", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        private static final MethodHandle SHUTDOWN = Linking.ws2_32("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        private static final MethodHandle SETSOCKOPT = Linking.ws2_32("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        private static final MethodHandle GETSOCKOPT = Linking.ws2_32("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        private static final MethodHandle GETSOCKNAME = Linking.ws2_32("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        private static final MethodHandle GETPEERNAME = Linking.ws2_32("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        private static final MethodHandle IOCTLSOCKET = Linking.ws2_32("ioctlsocket", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+        private static final MethodHandle WSAIOCTL = Linking.ws2_32("WSAIoctl", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        private static final MethodHandle WSARECV = Linking.ws2_32("WSARecv", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        private static final MethodHandle WSASEND = Linking.ws2_32("WSASend", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        private static final MethodHandle WSAGETOVERLAPPEDRESULT = Linking.ws2_32("WSAGetOverlappedResult", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+        private static final MethodHandle RECV = Linking.ws2_32("recv", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
+        private static final MethodHandle SEND = Linking.ws2_32("send", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
+        private static final MethodHandle WSACREATEEVENT = Linking.ws2_32("WSACreateEvent", FunctionDescriptor.of(ADDRESS));
+        private static final MethodHandle WSACLOSEEVENT = Linking.ws2_32("WSACloseEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        private static final MethodHandle WSASETEVENT = Linking.ws2_32("WSASetEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        private static final MethodHandle WSARESETEVENT = Linking.ws2_32("WSAResetEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        private static final MethodHandle WSAEVENTSELECT = Linking.ws2_32("WSAEventSelect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT));
+        private static final MethodHandle WSAWAITFORMULTIPLEEVENTS = Linking.ws2_32("WSAWaitForMultipleEvents", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+        private static final MethodHandle WSAENUMNETWORKEVENTS = Linking.ws2_32("WSAEnumNetworkEvents", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+    }
+}

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Regenerates jextract's bindings for netloop_windows.h into a scratch directory, to compare
+# with the hand-written classes in src/main/java/io/netloop/bindings/windows (see ../../../../README.md).
+#
+# Runs on Windows x64 only, and cannot be run on our Linux build machines: jextract parses the
+# header with the host's libclang against the host's Windows SDK headers (it finds them where a
+# Visual Studio / Build Tools install put them; run it from a "Developer PowerShell" or
+# "x64 Native Tools" prompt so INCLUDE is set), and it bakes in the host's layouts. Use a POSIX
+# shell on Windows (Git Bash, MSYS2) with jextract 22 (https://jdk.java.net/jextract/); bash does
+# not find a .bat by its bare name, so point JEXTRACT at it:
+#
+#   JEXTRACT=/c/jextract-22/bin/jextract.bat src/main/native/windows/jextract.sh [output-dir]
+#                                                                     (default: target/jextract-windows)
+#
+# The WSAID_* GUIDs are brace initialisers, not constant expressions, so jextract cannot emit
+# them (the layout probe checks their bytes instead). Cast macros (INVALID_SOCKET,
+# INVALID_HANDLE_VALUE, FIONBIO) come out typed as C types them: compare their bits with ours.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-"$here/../../../../target/jextract-windows"}
+
+${JEXTRACT:-jextract} \
+  --target-package io.netloop.bindings.windows \
+  --header-class-name netloop_windows_h \
+  --output "$out" \
+  -D WIN32_LEAN_AND_MEAN \
+  -l ws2_32 -l kernel32 \
+  \
+  --include-function WSAStartup --include-function WSACleanup --include-function WSASocketW \
+  --include-function bind --include-function listen --include-function accept \
+  --include-function connect --include-function closesocket --include-function shutdown \
+  --include-function setsockopt --include-function getsockopt \
+  --include-function getsockname --include-function getpeername \
+  --include-function ioctlsocket --include-function WSAIoctl \
+  --include-function WSARecv --include-function WSASend --include-function WSAGetOverlappedResult \
+  --include-function recv --include-function send \
+  --include-function WSACreateEvent --include-function WSACloseEvent \
+  --include-function WSASetEvent --include-function WSAResetEvent \
+  --include-function WSAEventSelect --include-function WSAWaitForMultipleEvents \
+  --include-function WSAEnumNetworkEvents \
+  \
+  --include-typedef LPFN_ACCEPTEX --include-typedef LPFN_GETACCEPTEXSOCKADDRS \
+  --include-typedef LPFN_CONNECTEX \
+  \
+  --include-function CreateIoCompletionPort --include-function GetQueuedCompletionStatusEx \
+  --include-function PostQueuedCompletionStatus --include-function CancelIoEx \
+  --include-function CloseHandle --include-function SetFileCompletionNotificationModes \
+  --include-function GetHandleInformation --include-function SetHandleInformation \
+  --include-function FormatMessageW \
+  \
+  --include-struct WSAData --include-typedef WSADATA \
+  --include-struct _WSABUF --include-typedef WSABUF \
+  --include-struct _WSANETWORKEVENTS --include-typedef WSANETWORKEVENTS \
+  --include-struct sockaddr_in --include-struct sockaddr_in6 --include-struct sockaddr_storage \
+  --include-struct in_addr --include-struct in6_addr \
+  --include-struct linger \
+  --include-struct _GUID --include-typedef GUID \
+  --include-struct _OVERLAPPED --include-typedef OVERLAPPED \
+  --include-struct _OVERLAPPED_ENTRY --include-typedef OVERLAPPED_ENTRY \
+  --include-typedef SOCKET --include-typedef WSAEVENT --include-typedef HANDLE \
+  \
+  --include-constant WSAEINTR --include-constant WSAEBADF --include-constant WSAEACCES \
+  --include-constant WSAEFAULT --include-constant WSAEINVAL --include-constant WSAEMFILE \
+  --include-constant WSAEWOULDBLOCK --include-constant WSAEINPROGRESS --include-constant WSAEALREADY \
+  --include-constant WSAENOTSOCK --include-constant WSAEMSGSIZE --include-constant WSAEPROTOTYPE \
+  --include-constant WSAENOPROTOOPT --include-constant WSAEPROTONOSUPPORT \
+  --include-constant WSAEOPNOTSUPP --include-constant WSAEAFNOSUPPORT \
+  --include-constant WSAEADDRINUSE --include-constant WSAEADDRNOTAVAIL \
+  --include-constant WSAENETDOWN --include-constant WSAENETUNREACH --include-constant WSAENETRESET \
+  --include-constant WSAECONNABORTED --include-constant WSAECONNRESET --include-constant WSAENOBUFS \
+  --include-constant WSAEISCONN --include-constant WSAENOTCONN --include-constant WSAESHUTDOWN \
+  --include-constant WSAETIMEDOUT --include-constant WSAECONNREFUSED --include-constant WSAEHOSTUNREACH \
+  --include-constant WSANOTINITIALISED \
+  --include-constant WSA_IO_PENDING --include-constant WSA_OPERATION_ABORTED \
+  --include-constant WSA_INVALID_HANDLE \
+  --include-constant ERROR_INVALID_HANDLE --include-constant ERROR_NETNAME_DELETED \
+  --include-constant ERROR_OPERATION_ABORTED --include-constant ERROR_IO_PENDING \
+  --include-constant ERROR_NOT_FOUND --include-constant ERROR_CONNECTION_REFUSED \
+  --include-constant ERROR_CONNECTION_ABORTED --include-constant ERROR_PORT_UNREACHABLE \
+  --include-constant ERROR_SEM_TIMEOUT --include-constant WAIT_TIMEOUT \
+  \
+  --include-constant AF_INET --include-constant AF_INET6 --include-constant SOCK_STREAM \
+  --include-constant IPPROTO_TCP --include-constant IPPROTO_IPV6 \
+  --include-constant SOL_SOCKET --include-constant SO_REUSEADDR --include-constant SO_EXCLUSIVEADDRUSE \
+  --include-constant SO_KEEPALIVE --include-constant SO_LINGER --include-constant SO_SNDBUF \
+  --include-constant SO_RCVBUF --include-constant SO_ERROR \
+  --include-constant SO_UPDATE_ACCEPT_CONTEXT --include-constant SO_UPDATE_CONNECT_CONTEXT \
+  --include-constant TCP_NODELAY --include-constant IPV6_V6ONLY \
+  --include-constant SD_RECEIVE --include-constant SD_SEND --include-constant SD_BOTH \
+  --include-constant SOMAXCONN \
+  --include-constant WSA_FLAG_OVERLAPPED --include-constant WSA_FLAG_NO_HANDLE_INHERIT \
+  --include-constant SOCKET_ERROR --include-constant INVALID_SOCKET \
+  --include-constant FIONBIO --include-constant SIO_GET_EXTENSION_FUNCTION_POINTER \
+  --include-constant FD_READ --include-constant FD_WRITE --include-constant FD_OOB \
+  --include-constant FD_ACCEPT --include-constant FD_CONNECT --include-constant FD_CLOSE \
+  --include-constant FD_READ_BIT --include-constant FD_WRITE_BIT --include-constant FD_OOB_BIT \
+  --include-constant FD_ACCEPT_BIT --include-constant FD_CONNECT_BIT --include-constant FD_CLOSE_BIT \
+  --include-constant FD_MAX_EVENTS \
+  --include-constant WSA_WAIT_EVENT_0 --include-constant WSA_WAIT_TIMEOUT \
+  --include-constant WSA_WAIT_FAILED --include-constant WSA_INFINITE \
+  --include-constant WSA_MAXIMUM_WAIT_EVENTS --include-constant MSG_PEEK \
+  \
+  --include-constant INFINITE \
+  --include-constant FILE_SKIP_COMPLETION_PORT_ON_SUCCESS --include-constant FILE_SKIP_SET_EVENT_ON_HANDLE \
+  --include-constant HANDLE_FLAG_INHERIT \
+  --include-constant FORMAT_MESSAGE_FROM_SYSTEM --include-constant FORMAT_MESSAGE_IGNORE_INSERTS \
+  --include-constant INVALID_HANDLE_VALUE \
+  \
+  "$here/netloop_windows.h"
+
+echo "jextract wrote io.netloop.bindings.windows to $out"
