@@ -94,7 +94,10 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
                     handOff(accepted);
                 }
             }
-        } else if (!closed) {
+        } else {
+            port.acceptFailed(op);
+        }
+        if (result < 0 && !closed) {
             int error = (int) -result;
             IOException e = port.exception("accept", error);
             if (!(e instanceof ConnectionResetException)) { // a peer that gave up while queued is not our failure

@@ -35,6 +35,9 @@ public interface CompletionPort {
      */
     long accepted(Operation accept, long result, long listener, SocketOptions options) throws IOException;
 
+    /** An accept completed with an error (or cancelled): releases what the port prepared for it (IOCP's accept socket). */
+    void acceptFailed(Operation accept);
+
     /** On the loop that will own {@code socket} (perhaps not the one that accepted it): binds it to this port. */
     void adopt(long socket) throws IOException;
 

@@ -35,6 +35,9 @@ public final class Operation {
     /** A socket the port keeps with the operation while it is posted (IOCP's socket for AcceptEx); the port's to use. */
     public long socket;
 
+    /** The port's own object for this operation, made the first time the port sees it (views of {@link #memory}); kept across reuse. */
+    public Object portState;
+
     Operation(int kind, int index, MemorySegment memory) {
         this.kind = kind;
         this.index = index;

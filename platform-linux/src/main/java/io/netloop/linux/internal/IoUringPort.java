@@ -108,6 +108,11 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     @Override
+    public void acceptFailed(Operation accept) {
+        // io_uring creates the socket only when an accept succeeds.
+    }
+
+    @Override
     public void adopt(long socket) {
         // A descriptor serves any ring of the process.
     }

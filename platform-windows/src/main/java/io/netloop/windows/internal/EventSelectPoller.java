@@ -1,0 +1,305 @@
+package io.netloop.windows.internal;
+
+import static io.netloop.bindings.windows.Ws2_32.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.windows.WinErrors;
+import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.readiness.ListenSocket;
+import io.netloop.internal.readiness.PollableSocket;
+import io.netloop.internal.readiness.ReadinessPoller;
+import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.internal.readiness.StreamSocket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@link ReadinessPoller} on {@code WSAEventSelect}. Each registered socket has its own event
+ * object; {@code WSAWaitForMultipleEvents} takes at most 64 handles, so sockets are sharded over
+ * {@link EventSelectWaiter} threads of at most 63 sockets plus a wake event each, added as
+ * registrations grow. A waiter that sees events reads them with {@code WSAEnumNetworkEvents},
+ * queues the socket's registration here and unparks the loop thread, which dispatches on its own.
+ *
+ * <p>Winsock reports a network event once and re-enables it only by the matching call: FD_READ
+ * after a {@code recv}, FD_WRITE only after a send failed with WSAEWOULDBLOCK, FD_ACCEPT after an
+ * {@code accept}; FD_CLOSE comes once. Hence reads and writes here go on until they would block,
+ * and a registration remembers FD_CLOSE so that reads after it read to the end.
+ */
+final class EventSelectPoller implements ReadinessPoller {
+    static final int SOCKETS_PER_WAITER = WSA_MAXIMUM_WAIT_EVENTS - 1;
+    /** As many as the readiness core gathers per write. */
+    static final int MAX_GATHER = StreamSocket.MAX_GATHER;
+    private static final int MAX_DISPATCH = 1024;
+
+    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes. Lives as long as the poller. */
+    private final Arena arena = Arena.ofConfined();
+    final WinSocketCalls sockets;
+    final MemorySegment wsabufs;
+    final MemorySegment sent;
+    private final Thread loopThread = Thread.currentThread();
+    /** Registrations with events, queued by waiters for the loop. */
+    private final ConcurrentLinkedQueue<Registration> ready = new ConcurrentLinkedQueue<>();
+    private final List<EventSelectWaiter> waiters = new ArrayList<>();
+    private int waiterCount;
+
+    EventSelectPoller() {
+        this.sockets = new WinSocketCalls(arena);
+        this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
+        this.sent = arena.allocate(JAVA_INT);
+    }
+
+    @Override
+    public boolean edgeTriggered() {
+        return false; // Winsock re-posts FD_READ and FD_ACCEPT after each recv or accept while more is there
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return false;
+    }
+
+    /** One registration of one socket: its event object, its waiter, and the events seen but not yet dispatched. */
+    static final class Registration {
+        final EventSelectSocket socket;
+        final ReadyHandler handler;
+        final MemorySegment event;
+        EventSelectWaiter waiter;
+        /** FD_* bits from the waiter, taken by the loop. */
+        final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Error codes the waiter read with FD_CONNECT and FD_CLOSE. */
+        volatile int connectError;
+        volatile int closeError;
+        volatile boolean cancelled;
+        /** Loop thread: FD_CLOSE was seen; it will not come again. */
+        boolean closeSeen;
+
+        Registration(EventSelectSocket socket, ReadyHandler handler, MemorySegment event) {
+            this.socket = socket;
+            this.handler = handler;
+            this.event = event;
+        }
+    }
+
+    @Override
+    public void register(PollableSocket pollable, ReadyHandler handler, int interest) throws IOException {
+        EventSelectSocket socket = (EventSelectSocket) pollable;
+        MemorySegment event = WSACreateEvent(sockets.state);
+        if (event.address() == 0) {
+            throw sockets.lastError("WSACreateEvent");
+        }
+        Registration r = new Registration(socket, handler, event);
+        if (WSAEventSelect(sockets.state, socket.handle, event, mask(socket, interest)) == SOCKET_ERROR) {
+            IOException e = sockets.lastError("WSAEventSelect");
+            WSACloseEvent(sockets.state, event);
+            throw e;
+        }
+        EventSelectWaiter w = waiterWithRoom();
+        r.waiter = w;
+        w.assigned++;
+        socket.registration = r;
+        socket.lastWaiter = w;
+        w.add(r);
+    }
+
+    private EventSelectWaiter waiterWithRoom() throws IOException {
+        for (EventSelectWaiter w : waiters) {
+            if (w.assigned < SOCKETS_PER_WAITER) {
+                return w;
+            }
+        }
+        EventSelectWaiter w = new EventSelectWaiter(this, ++waiterCount);
+        waiters.add(w);
+        return w;
+    }
+
+    private static int mask(EventSelectSocket socket, int interest) {
+        int m = FD_CLOSE;
+        if ((interest & READ) != 0) {
+            m |= socket instanceof EventSelectListenSocket ? FD_ACCEPT : FD_READ;
+        }
+        if ((interest & WRITE) != 0) {
+            m |= FD_WRITE | FD_CONNECT;
+        }
+        return m;
+    }
+
+    @Override
+    public void setInterest(PollableSocket pollable, int interest) throws IOException {
+        EventSelectSocket socket = (EventSelectSocket) pollable;
+        Registration r = socket.registration;
+        if (r == null) {
+            return;
+        }
+        // Selecting again re-records a condition still true (data waiting, a pending accept,
+        // room to send), so nothing that happened while it was not selected is lost.
+        if (WSAEventSelect(sockets.state, socket.handle, r.event, mask(socket, interest)) == SOCKET_ERROR) {
+            throw sockets.lastError("WSAEventSelect");
+        }
+        if ((interest & READ) != 0 && r.closeSeen && r.queued.compareAndSet(false, true)) {
+            ready.add(r); // FD_CLOSE will not be reported again: read on to the end
+        }
+    }
+
+    @Override
+    public void deregister(PollableSocket pollable) {
+        EventSelectSocket socket = (EventSelectSocket) pollable;
+        Registration r = socket.registration;
+        if (r == null) {
+            return;
+        }
+        socket.registration = null;
+        r.cancelled = true;
+        WSAEventSelect(sockets.state, socket.handle, MemorySegment.NULL, 0);
+        r.waiter.assigned--;
+        r.waiter.remove(r); // the waiter closes the event once it no longer waits on it
+    }
+
+    /** Waiter thread: events arrived for {@code r}. */
+    void signalled(Registration r, int events, int connectError, int closeError) {
+        if (connectError != 0) {
+            r.connectError = connectError;
+        }
+        if (closeError != 0) {
+            r.closeError = closeError;
+        }
+        r.pending.getAndUpdate(p -> p | events);
+        if (r.queued.compareAndSet(false, true)) {
+            ready.add(r);
+            LockSupport.unpark(loopThread);
+        }
+    }
+
+    @Override
+    public void poll(long timeoutNanos) {
+        if (ready.isEmpty() && timeoutNanos != 0) {
+            // Waiters and wakeup() unpark this thread; a permit given before the park is not lost.
+            if (timeoutNanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, timeoutNanos);
+            }
+        }
+        // Bounded, so that sockets a waiter queues meanwhile wait for the next round.
+        Registration r;
+        for (int budget = MAX_DISPATCH; budget > 0 && (r = ready.poll()) != null; budget--) {
+            r.queued.set(false); // before taking the bits: events recorded after this queue it again
+            int ops = readyOps(r, r.pending.getAndSet(0));
+            if (!r.cancelled && ops != 0) {
+                r.handler.onReady(ops);
+            }
+        }
+        if (!ready.isEmpty()) {
+            LockSupport.unpark(loopThread); // the next poll must not wait
+        }
+    }
+
+    private static int readyOps(Registration r, int bits) {
+        int ops = 0;
+        if ((bits & (FD_READ | FD_ACCEPT | FD_OOB)) != 0) {
+            ops |= READ;
+        }
+        if ((bits & (FD_WRITE | FD_CONNECT)) != 0) {
+            ops |= WRITE;
+        }
+        if ((bits & FD_CONNECT) != 0 && r.connectError != 0) {
+            r.socket.connectError = r.connectError;
+            ops |= ERROR;
+        }
+        if ((bits & FD_CLOSE) != 0) {
+            r.closeSeen = true;
+            if (r.closeError != 0) {
+                r.socket.closeError = r.closeError;
+                ops |= ERROR | HANGUP;
+            }
+        }
+        if (r.closeSeen) {
+            ops |= READ | READ_HANGUP;
+        }
+        return ops;
+    }
+
+    @Override
+    public void wakeup() {
+        LockSupport.unpark(loopThread);
+    }
+
+    @Override
+    public void close() {
+        for (EventSelectWaiter w : waiters) {
+            w.stop();
+        }
+        for (EventSelectWaiter w : waiters) {
+            w.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        arena.close();
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        long s = sockets.listen(local, options);
+        try {
+            sockets.nonBlocking(s);
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        return new EventSelectListenSocket(this, s, sockets.socketName(s, false));
+    }
+
+    @Override
+    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.family(remote)), options);
+        try {
+            sockets.nonBlocking(s);
+            int len = WinSockAddrs.encode(remote, sockets.sockaddr);
+            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
+                int e = WinErrors.wsaLastError(sockets.state);
+                if (e != WinErrors.WSAEWOULDBLOCK) {
+                    throw WinSocketCalls.exception("connect", e);
+                }
+            }
+            return new EventSelectStreamSocket(this, s);
+        } catch (IOException | RuntimeException e) {
+            sockets.close(s);
+            throw e;
+        }
+    }
+
+    /** The socket is rebuilt around this loop's scratch memory. */
+    @Override
+    public StreamSocket adopt(StreamSocket accepted) {
+        return new EventSelectStreamSocket(this, ((EventSelectStreamSocket) accepted).handle);
+    }
+
+    /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
+    int fillBuffers(io.netloop.internal.buffer.WriteQueue queue, long skip) {
+        int count = 0;
+        int chunks = Math.min(queue.chunkCount(), MAX_GATHER);
+        for (int i = 0; i < chunks; i++) {
+            io.netloop.internal.buffer.Chunk c = queue.chunk(i);
+            int readable = c.readable();
+            if (skip >= readable) {
+                skip -= readable;
+                continue;
+            }
+            long at = count * WSABUF.byteSize();
+            wsabufs.set(JAVA_INT, at + WSABUF_LEN_OFFSET, (int) (readable - skip));
+            wsabufs.set(JAVA_LONG, at + WSABUF_BUF_OFFSET, c.segment().address() + c.readIndex() + skip);
+            skip = 0;
+            count++;
+        }
+        return count;
+    }
+}

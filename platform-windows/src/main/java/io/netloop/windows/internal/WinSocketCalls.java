@@ -1,0 +1,165 @@
+package io.netloop.windows.internal;
+
+import static io.netloop.bindings.windows.Ws2_32.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.windows.WinErrors;
+import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.spi.IoErrors;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+/**
+ * The synchronous Winsock calls both Windows backends make (create, options, bind and listen,
+ * names, shutdown, reset, close), with one loop's scratch memory. Loop thread only. Sockets are
+ * overlapped (usable with IOCP) and not inherited by child processes.
+ */
+final class WinSocketCalls {
+    /** Scratch memory for one call at a time; owned by the backend's loop arena. */
+    final MemorySegment state;
+    final MemorySegment sockaddr;
+    private final MemorySegment length;
+    private final MemorySegment intValue;
+    private final MemorySegment longValue;
+    private final MemorySegment linger;
+
+    WinSocketCalls(Arena arena) {
+        this.state = WinErrors.allocateCallState(arena);
+        this.sockaddr = arena.allocate(SOCKADDR_STORAGE);
+        this.length = arena.allocate(JAVA_INT);
+        this.intValue = arena.allocate(JAVA_INT);
+        this.longValue = arena.allocate(JAVA_LONG);
+        this.linger = arena.allocate(LINGER);
+    }
+
+    static IOException exception(String operation, int code) {
+        return IoErrors.exception(operation, code, WinErrors.name(code), WinErrors.message(code));
+    }
+
+    IOException lastError(String operation) {
+        return exception(operation, WinErrors.wsaLastError(state));
+    }
+
+    long newSocket(int family) throws IOException {
+        long s = WSASocketW(state, family, SOCK_STREAM, IPPROTO_TCP, MemorySegment.NULL, 0,
+                WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+        if (s == INVALID_SOCKET) {
+            throw lastError("socket");
+        }
+        return s;
+    }
+
+    /**
+     * A bound, listening socket, closed again if any step fails. {@code SO_EXCLUSIVEADDRUSE}: on
+     * Windows {@code SO_REUSEADDR} would let another socket bind the same port, and is not needed to
+     * rebind a port with connections in TIME_WAIT.
+     */
+    long listen(InetSocketAddress local, SocketOptions options) throws IOException {
+        long s = newSocket(WinSockAddrs.family(local));
+        try {
+            setIntOption(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+            if (options.receiveBufferSize() > 0) {
+                setIntOption(s, SOL_SOCKET, SO_RCVBUF, options.receiveBufferSize());
+            }
+            int len = WinSockAddrs.encode(local, sockaddr);
+            if (bind(state, s, sockaddr, len) == SOCKET_ERROR) {
+                throw lastError("bind");
+            }
+            if (Ws2_32.listen(state, s, Math.min(options.backlog(), SOMAXCONN)) == SOCKET_ERROR) {
+                throw lastError("listen");
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            close(s);
+            throw e;
+        }
+    }
+
+    /** Binds to the wildcard address of {@code family} and port 0: {@code ConnectEx} needs a bound socket. */
+    void bindAny(long s, int family) throws IOException {
+        int len = WinSockAddrs.encodeWildcard(family, sockaddr);
+        if (bind(state, s, sockaddr, len) == SOCKET_ERROR) {
+            throw lastError("bind");
+        }
+    }
+
+    /** Applies {@code options} to a new connection's socket, closing it if that fails. */
+    long configureOrClose(long s, SocketOptions options) throws IOException {
+        try {
+            setIntOption(s, IPPROTO_TCP, TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
+            if (options.keepAlive()) {
+                setIntOption(s, SOL_SOCKET, SO_KEEPALIVE, 1);
+            }
+            if (options.sendBufferSize() > 0) {
+                setIntOption(s, SOL_SOCKET, SO_SNDBUF, options.sendBufferSize());
+            }
+            if (options.receiveBufferSize() > 0) {
+                setIntOption(s, SOL_SOCKET, SO_RCVBUF, options.receiveBufferSize());
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            close(s);
+            throw e;
+        }
+    }
+
+    void setIntOption(long s, int level, int name, int value) throws IOException {
+        intValue.set(JAVA_INT, 0, value);
+        if (setsockopt(state, s, level, name, intValue, 4) == SOCKET_ERROR) {
+            throw lastError("setsockopt");
+        }
+    }
+
+    /** {@code SO_UPDATE_ACCEPT_CONTEXT} and the like take a {@code SOCKET} as their value. */
+    void setSocketOption(long s, int name, long value) throws IOException {
+        longValue.set(JAVA_LONG, 0, value);
+        if (setsockopt(state, s, SOL_SOCKET, name, value == 0 ? MemorySegment.NULL : longValue, value == 0 ? 0 : 8) == SOCKET_ERROR) {
+            throw lastError("setsockopt");
+        }
+    }
+
+    int getIntOption(long s, int level, int name) throws IOException {
+        length.set(JAVA_INT, 0, 4);
+        if (getsockopt(state, s, level, name, intValue, length) == SOCKET_ERROR) {
+            throw lastError("getsockopt");
+        }
+        return intValue.get(JAVA_INT, 0);
+    }
+
+    /** The socket's own ({@code peer == false}) or its peer's address; {@code null} when it has none. */
+    InetSocketAddress socketName(long s, boolean peer) {
+        length.set(JAVA_INT, 0, (int) sockaddr.byteSize());
+        int rc = peer ? getpeername(state, s, sockaddr, length) : getsockname(state, s, sockaddr, length);
+        return rc == SOCKET_ERROR ? null : WinSockAddrs.decode(sockaddr);
+    }
+
+    void nonBlocking(long s) throws IOException {
+        intValue.set(JAVA_INT, 0, 1);
+        if (ioctlsocket(state, s, FIONBIO, intValue) == SOCKET_ERROR) {
+            throw lastError("ioctlsocket");
+        }
+    }
+
+    void shutdownOutput(long s) throws IOException {
+        if (shutdown(state, s, SD_SEND) == SOCKET_ERROR) {
+            throw lastError("shutdown");
+        }
+    }
+
+    /** The next close resets the connection ({@code SO_LINGER} on, 0 seconds). Best effort. */
+    void resetOnClose(long s) {
+        linger.set(JAVA_SHORT, LINGER_L_ONOFF_OFFSET, (short) 1);
+        linger.set(JAVA_SHORT, LINGER_L_LINGER_OFFSET, (short) 0);
+        setsockopt(state, s, SOL_SOCKET, SO_LINGER, linger, (int) LINGER.byteSize());
+    }
+
+    /** Closes a socket; never throws. */
+    void close(long s) {
+        closesocket(state, s);
+    }
+}
