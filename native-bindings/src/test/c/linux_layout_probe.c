@@ -13,25 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/*
- * Java holds every constant in an int. Each must fit in 32 bits, and prints as the int with
- * the same bits: EPOLLET is 1u << 31 in C and Integer.MIN_VALUE in Java.
- */
-#define CONSTANT(name) do { \
-        _Static_assert((long long) (name) >= INT_MIN && (long long) (name) <= (long long) UINT_MAX, \
-                       #name " does not fit in 32 bits"); \
-        printf("%s %d\n", #name, (int) (name)); \
-    } while (0)
-
-/* A constant Java holds in a long (the io_uring mmap offsets), printed as its 64-bit value. */
-#define LONG_CONSTANT(name) printf("%s %lld\n", #name, (long long) (name))
-
-#define LAYOUT(name, type) do { \
-        printf("%s_SIZE %zu\n", #name, sizeof(type)); \
-        printf("%s_ALIGN %zu\n", #name, _Alignof(type)); \
-    } while (0)
-
-#define OFFSET(name, type, field) printf("%s %zu\n", #name, offsetof(type, field))
+#include "layout_probe.h"
 
 int main(void) {
     /* Errno */

@@ -21,25 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/*
- * Java holds every constant in an int. Each must fit in 32 bits, and prints as the int with
- * the same bits: FIONBIO is 0x8004667e in C and negative in Java.
- */
-#define CONSTANT(name) do { \
-        _Static_assert((long long) (name) >= INT_MIN && (long long) (name) <= (long long) UINT_MAX, \
-                       #name " does not fit in 32 bits"); \
-        printf("%s %d\n", #name, (int) (name)); \
-    } while (0)
-
-/* A constant Java holds in a long (INVALID_SOCKET, a UINT_PTR), printed as its 64-bit value. */
-#define LONG_CONSTANT(name) printf("%s %lld\n", #name, (long long) (name))
-
-#define LAYOUT(name, type) do { \
-        printf("%s_SIZE %zu\n", #name, sizeof(type)); \
-        printf("%s_ALIGN %zu\n", #name, _Alignof(type)); \
-    } while (0)
-
-#define OFFSET(name, type, field) printf("%s %zu\n", #name, offsetof(type, field))
+#include "layout_probe.h"
 
 /* Prints the GUID's 16 bytes, as they lie in memory, as two little-endian 64-bit words. */
 static void guid_words(const char *name, GUID guid) {
