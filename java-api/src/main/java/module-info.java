@@ -10,6 +10,7 @@ module io.netloop {
     exports io.netloop.spi;
     exports io.netloop.internal.readiness to io.netloop.linux, io.netloop.windows;
     exports io.netloop.internal.buffer to io.netloop.linux, io.netloop.windows;
+    exports io.netloop.internal.net to io.netloop.linux, io.netloop.windows;
     exports io.netloop.internal.loop to io.netloop.linux, io.netloop.windows, io.netloop.conformance;
     // The conformance kit reads the completion core's counters in its buffer-ownership suite.
     exports io.netloop.internal.completion to io.netloop.linux, io.netloop.windows, io.netloop.conformance;

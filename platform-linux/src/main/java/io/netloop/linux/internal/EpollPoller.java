@@ -213,7 +213,7 @@ final class EpollPoller implements ReadinessPoller {
         int fd = sockets.newSocket(remote, Sockets.SOCK_NONBLOCK);
         try {
             sockets.applyConnectionOptions(fd, options);
-            int len = SockAddrs.encode(remote, sockaddr);
+            int len = SockAddrs.CODEC.encode(remote, sockaddr);
             if (Sockets.connect(errno, fd, sockaddr, len) < 0) {
                 int e = Errno.errno(errno);
                 // EINTR on a non-blocking connect: the handshake goes on, as with EINPROGRESS.

@@ -168,7 +168,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
 
     @Override
     public void connect(Operation op, long socket, InetSocketAddress remote) throws IOException {
-        int len = SockAddrs.encode(remote, op.memory);
+        int len = SockAddrs.CODEC.encode(remote, op.memory);
         long at = ring.next(IORING_OP_CONNECT, (int) socket, op.tag());
         ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, op.memory.address());
         ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_OFF_OFFSET, len); // addr2: the address length

@@ -32,7 +32,7 @@ final class SocketCalls {
 
     /** A TCP socket of {@code address}'s family, with extra {@code type} flags ({@code SOCK_NONBLOCK}). */
     int newSocket(InetSocketAddress address, int typeFlags) throws IOException {
-        int fd = Sockets.socket(errno, SockAddrs.family(address), Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC | typeFlags, 0);
+        int fd = Sockets.socket(errno, SockAddrs.CODEC.family(address), Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC | typeFlags, 0);
         if (fd < 0) {
             throw LinuxErrors.exception("socket", Errno.errno(errno));
         }
@@ -50,7 +50,7 @@ final class SocketCalls {
             if (options.receiveBufferSize() > 0) {
                 setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
             }
-            int len = SockAddrs.encode(local, sockaddr);
+            int len = SockAddrs.CODEC.encode(local, sockaddr);
             if (Sockets.bind(errno, fd, sockaddr, len) < 0) {
                 throw LinuxErrors.exception("bind", Errno.errno(errno));
             }
@@ -107,7 +107,7 @@ final class SocketCalls {
     InetSocketAddress socketName(int fd, boolean peer) {
         socklen.set(JAVA_INT, 0, (int) sockaddr.byteSize());
         int rc = peer ? Sockets.getpeername(errno, fd, sockaddr, socklen) : Sockets.getsockname(errno, fd, sockaddr, socklen);
-        return rc < 0 ? null : SockAddrs.decode(sockaddr);
+        return rc < 0 ? null : SockAddrs.CODEC.decode(sockaddr);
     }
 
     void shutdownOutput(int fd) throws IOException {

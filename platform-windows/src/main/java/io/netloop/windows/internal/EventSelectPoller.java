@@ -260,10 +260,10 @@ final class EventSelectPoller implements ReadinessPoller {
 
     @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.family(remote)), options);
+        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
         try {
             sockets.nonBlocking(s);
-            int len = WinSockAddrs.encode(remote, sockets.sockaddr);
+            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
             if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
                 int e = WinErrors.wsaLastError(sockets.state);
                 if (e != WinErrors.WSAEWOULDBLOCK) {

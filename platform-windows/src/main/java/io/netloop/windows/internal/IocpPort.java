@@ -172,13 +172,13 @@ final class IocpPort implements CompletionPort {
             sockets.close(s);
             throw e;
         }
-        listenerFamilies.put(s, WinSockAddrs.family(local));
+        listenerFamilies.put(s, WinSockAddrs.CODEC.family(local));
         return s;
     }
 
     @Override
     public long open(InetSocketAddress remote, SocketOptions options) throws IOException {
-        int family = WinSockAddrs.family(remote);
+        int family = WinSockAddrs.CODEC.family(remote);
         long s = sockets.configureOrClose(sockets.newSocket(family), options);
         try {
             sockets.bindAny(s, family);
@@ -282,7 +282,7 @@ final class IocpPort implements CompletionPort {
     public void connect(Operation op, long socket, InetSocketAddress remote) throws IOException {
         prepare(op, socket);
         MemorySegment address = data(op);
-        int len = WinSockAddrs.encode(remote, address);
+        int len = WinSockAddrs.CODEC.encode(remote, address);
         boolean ok = MsWsock.ConnectEx(sockets.state, extensions.connectEx, socket, address, len,
                 MemorySegment.NULL, 0, MemorySegment.NULL, op.memory) != 0;
         checkStarted(!ok, "connect");

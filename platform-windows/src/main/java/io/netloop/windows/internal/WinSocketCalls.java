@@ -60,13 +60,13 @@ final class WinSocketCalls {
      * rebind a port with connections in TIME_WAIT.
      */
     long listen(InetSocketAddress local, SocketOptions options) throws IOException {
-        long s = newSocket(WinSockAddrs.family(local));
+        long s = newSocket(WinSockAddrs.CODEC.family(local));
         try {
             setIntOption(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
             if (options.receiveBufferSize() > 0) {
                 setIntOption(s, SOL_SOCKET, SO_RCVBUF, options.receiveBufferSize());
             }
-            int len = WinSockAddrs.encode(local, sockaddr);
+            int len = WinSockAddrs.CODEC.encode(local, sockaddr);
             if (bind(state, s, sockaddr, len) == SOCKET_ERROR) {
                 throw lastError("bind");
             }
@@ -82,7 +82,7 @@ final class WinSocketCalls {
 
     /** Binds to the wildcard address of {@code family} and port 0: {@code ConnectEx} needs a bound socket. */
     void bindAny(long s, int family) throws IOException {
-        int len = WinSockAddrs.encodeWildcard(family, sockaddr);
+        int len = WinSockAddrs.CODEC.encodeWildcard(family, sockaddr);
         if (bind(state, s, sockaddr, len) == SOCKET_ERROR) {
             throw lastError("bind");
         }
@@ -135,7 +135,7 @@ final class WinSocketCalls {
     InetSocketAddress socketName(long s, boolean peer) {
         length.set(JAVA_INT, 0, (int) sockaddr.byteSize());
         int rc = peer ? getpeername(state, s, sockaddr, length) : getsockname(state, s, sockaddr, length);
-        return rc == SOCKET_ERROR ? null : WinSockAddrs.decode(sockaddr);
+        return rc == SOCKET_ERROR ? null : WinSockAddrs.CODEC.decode(sockaddr);
     }
 
     void nonBlocking(long s) throws IOException {
