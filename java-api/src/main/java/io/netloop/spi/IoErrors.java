@@ -59,8 +59,23 @@ public final class IoErrors {
         return operation.startsWith("connect");
     }
 
+    /**
+     * The POSIX name a native name stands for: Winsock's {@code WSAExxx} drop their prefix, and the
+     * Win32 codes an overlapped socket operation can end with map to what they mean.
+     */
     private static String posixName(String symbolicName) {
-        return symbolicName.startsWith("WSAE") ? symbolicName.substring(3) : symbolicName;
+        if (symbolicName.startsWith("WSAE")) {
+            return symbolicName.substring(3);
+        }
+        return switch (symbolicName) {
+            case "ERROR_CONNECTION_REFUSED", "ERROR_PORT_UNREACHABLE" -> "ECONNREFUSED";
+            case "ERROR_CONNECTION_ABORTED" -> "ECONNABORTED";
+            case "ERROR_NETNAME_DELETED" -> "ECONNRESET";
+            case "ERROR_SEM_TIMEOUT" -> "ETIMEDOUT";
+            case "ERROR_NETWORK_UNREACHABLE" -> "ENETUNREACH";
+            case "ERROR_HOST_UNREACHABLE" -> "EHOSTUNREACH";
+            default -> symbolicName;
+        };
     }
 
     private static <T extends IOException> T withCause(T e, Throwable cause) {
