@@ -43,7 +43,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
      * which is all the time, so an idle connection costs this much; one whose reads fill it moves
      * up a size class (see {@link CompletionConnection}).
      */
-    static final int SMALLEST_RECEIVE = 2048;
+    static final int SMALLEST_RECEIVE = 512;
     /** How long closing the loop waits for the kernel to hand back what it still holds. */
     private static final long DRAIN_NANOS = 2_000_000_000L;
 
@@ -175,7 +175,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         }
     }
 
-    /** 2 KiB, 16 KiB, then the read buffer size: each class eight times the last, as far as the read buffer size allows. */
+    /** 512 B, 4 KiB, 32 KiB, then the read buffer size: each class eight times the last, as far as the read buffer size allows. */
     private static int[] receiveSizes(int readBufferSize) {
         int[] sizes = new int[8];
         int n = 0;
