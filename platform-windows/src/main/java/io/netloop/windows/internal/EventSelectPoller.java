@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.buffer.Chunk;
+import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -74,8 +78,8 @@ final class EventSelectPoller implements ReadinessPoller {
         final MemorySegment event;
         EventSelectWaiter waiter;
         /** FD_* bits from the waiter, taken by the loop. */
-        final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
-        final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicInteger pending = new AtomicInteger();
+        final AtomicBoolean queued = new AtomicBoolean();
         /** Error codes the waiter read with FD_CONNECT and FD_CLOSE. */
         volatile int connectError;
         volatile int closeError;
@@ -172,7 +176,7 @@ final class EventSelectPoller implements ReadinessPoller {
         if (closeError != 0) {
             r.closeError = closeError;
         }
-        r.pending.getAndUpdate(p -> p | events);
+        r.pending.getAndAccumulate(events, (a, b) -> a | b); // a non-capturing lambda: nothing allocated per event
         if (r.queued.compareAndSet(false, true)) {
             ready.add(r);
             LockSupport.unpark(loopThread);
@@ -284,11 +288,11 @@ final class EventSelectPoller implements ReadinessPoller {
     }
 
     /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
-    int fillBuffers(io.netloop.internal.buffer.WriteQueue queue, long skip) {
+    int fillBuffers(WriteQueue queue, long skip) {
         int count = 0;
         int chunks = Math.min(queue.chunkCount(), MAX_GATHER);
         for (int i = 0; i < chunks; i++) {
-            io.netloop.internal.buffer.Chunk c = queue.chunk(i);
+            Chunk c = queue.chunk(i);
             int readable = c.readable();
             if (skip >= readable) {
                 skip -= readable;

@@ -9,6 +9,7 @@ import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
 /** A connected non-blocking socket under WSAEventSelect. Loop thread only; uses its poller's scratch memory. */
@@ -49,7 +50,7 @@ final class EventSelectStreamSocket extends EventSelectSocket implements StreamS
                 return total;
             }
             int rc = Ws2_32.WSASend(calls.state, handle, poller.wsabufs, buffers, poller.sent, 0,
-                    java.lang.foreign.MemorySegment.NULL, java.lang.foreign.MemorySegment.NULL);
+                    MemorySegment.NULL, MemorySegment.NULL);
             if (rc == SOCKET_ERROR) {
                 int e = WinErrors.wsaLastError(calls.state);
                 if (e == WinErrors.WSAEWOULDBLOCK) {
