@@ -37,6 +37,8 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
     private boolean multishot;
     private boolean closed;
     private boolean socketClosing;
+    /** {@link CompletionPort#stopListening} closed the socket: closing ends when the accepts are back. */
+    private boolean socketClosed;
     private final AcceptPause pause;
 
     CompletionAcceptor(CompletionDriver driver, long socket, SocketOptions options, boolean perLoop,
@@ -150,7 +152,7 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
         }
         closed = true;
         pause.cancel();
-        port.stopListening(socket);
+        socketClosed = port.stopListening(socket);
         for (Operation op : posted) {
             driver.cancel(op);
         }
@@ -162,6 +164,10 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
             return;
         }
         socketClosing = true;
+        if (socketClosed) {
+            driver.removed(this);
+            return;
+        }
         Operation op = driver.take(Operation.CLOSE, this);
         port.close(op, socket);
         posted.add(op);

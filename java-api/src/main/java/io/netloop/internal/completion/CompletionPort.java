@@ -54,8 +54,14 @@ public interface CompletionPort {
     /** The next close resets the connection ({@code SO_LINGER} 0). Never throws. */
     void resetOnClose(long socket);
 
-    /** Frees the listening port at once; posted accepts then complete with an error or cancelled. Never throws. */
-    void stopListening(long listener);
+    /**
+     * Frees the listening port at once; posted accepts then complete with an error or cancelled.
+     * Never throws.
+     *
+     * @return whether that closed the socket too (no close operation may follow: its handle value
+     *         may already belong to another socket)
+     */
+    boolean stopListening(long listener);
 
     /** Closes a socket no operation refers to, synchronously. Never throws. */
     void closeNow(long socket);

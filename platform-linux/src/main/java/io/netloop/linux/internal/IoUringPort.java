@@ -143,10 +143,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     @Override
-    public void stopListening(long listener) {
+    public boolean stopListening(long listener) {
         // On Linux, shutting a listening socket down unhashes it at once (the port is free again)
-        // and completes accepts waiting on it; its descriptor is closed once they are reaped.
+        // and completes accepts waiting on it; its descriptor is closed once they are reaped, for
+        // a posted accept holds the file, not the descriptor number.
         Sockets.shutdown(sockets.errno, (int) listener, Sockets.SHUT_RDWR);
+        return false;
     }
 
     @Override

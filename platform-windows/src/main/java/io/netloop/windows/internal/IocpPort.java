@@ -27,9 +27,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -65,8 +63,6 @@ final class IocpPort implements CompletionPort {
     private final ExtensionFunctions extensions;
     /** Family of each listening socket, for the sockets AcceptEx needs made in advance. */
     private final Map<Long, Integer> listenerFamilies = new HashMap<>();
-    /** Listeners already closed by {@link #stopListening}; their close operation only completes. */
-    private final Set<Long> stoppedListeners = new HashSet<>();
     /** The wakeup's memory, written by any thread; closed once no wakeup is under way. */
     private final Arena wakeArena = Arena.ofShared();
     private final MemorySegment wakeState;
@@ -242,12 +238,12 @@ final class IocpPort implements CompletionPort {
     }
 
     @Override
-    public void stopListening(long listener) {
+    public boolean stopListening(long listener) {
         // Closing the socket frees the port at once and ends every posted AcceptEx with
         // ERROR_OPERATION_ABORTED; their OVERLAPPEDs stay the core's until those packets are dequeued.
-        stoppedListeners.add(listener);
         listenerFamilies.remove(listener);
         sockets.close(listener);
+        return true;
     }
 
     @Override
@@ -316,9 +312,7 @@ final class IocpPort implements CompletionPort {
     @Override
     public void close(Operation op, long socket) {
         prepare(op, socket);
-        if (!stoppedListeners.remove(socket)) {
-            sockets.close(socket);
-        }
+        sockets.close(socket);
         // closesocket is synchronous; the packet only tells the core, in order with the others.
         if (Kernel32.PostQueuedCompletionStatus(sockets.state, port, 0, 0, op.memory) == 0) {
             throw new IllegalStateException("PostQueuedCompletionStatus failed: "
