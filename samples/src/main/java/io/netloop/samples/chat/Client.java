@@ -164,26 +164,31 @@ final class Client implements ConnectionHandler {
                 : cause != null ? "Error: " + cause.getMessage() : "Connection closed");
     }
 
-    /** Loop thread, once: tells the others this user left, and frees its nickname and place. */
+    /**
+     * Loop thread, once: frees this user's place and nickname, then tells the others it left. In
+     * that order, because a peer on another loop may act on the news at once: its /who or NICK
+     * must already find this user gone.
+     */
     private void leaveHub(String reason) {
         if (!admitted || leftHub) {
             return;
         }
         leftHub = true;
         hub.left(this);
-        if (nick != null && registered) {
-            Wire.Line irc = Wire.Line.of(":" + prefix() + " QUIT :" + reason);
-            Wire.Line plain = Wire.Line.of("*** " + nick + " left (" + reason + ")");
-            for (Client peer : coMembers()) {
-                peer.send(peer.isIrc() ? irc : plain);
-            }
-        }
+        Set<Client> peers = coMembers();
         for (Channel ch : channels) {
             ch.members.remove(this);
             hub.removeIfEmpty(ch);
         }
         channels.clear();
         hub.release(nick, this);
+        if (nick != null && registered) {
+            Wire.Line irc = Wire.Line.of(":" + prefix() + " QUIT :" + reason);
+            Wire.Line plain = Wire.Line.of("*** " + nick + " left (" + reason + ")");
+            for (Client peer : peers) {
+                peer.send(peer.isIrc() ? irc : plain);
+            }
+        }
         log.debug("{} ({}) left: {}", nick, host, reason);
     }
 
@@ -677,11 +682,11 @@ final class Client implements ConnectionHandler {
 
     private void part(Channel ch, String reason) {
         Wire.Line irc = Wire.Line.of(":" + prefix() + " PART " + ch.name + " :" + reason);
-        ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " left (" + reason + ")") : null);
-        send(irc);
-        ch.members.remove(this);
+        ch.members.remove(this); // first, as in leaveHub: whoever hears of the part no longer finds us
         channels.remove(ch);
         hub.removeIfEmpty(ch);
+        ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " left (" + reason + ")") : null);
+        send(irc);
     }
 
     /** Sends {@code text} to a channel: IRC lines to IRC members, the plain rendering to plain ones. */
