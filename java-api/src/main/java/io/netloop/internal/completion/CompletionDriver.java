@@ -130,7 +130,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
 
     @Override
     public boolean supportsReusePort() {
-        return true;
+        return port.supportsReusePort();
     }
 
     // ---- operations and buffers ----

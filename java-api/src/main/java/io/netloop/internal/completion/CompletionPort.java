@@ -88,6 +88,13 @@ public interface CompletionPort {
     /** Most chunks one {@link #send} gathers. */
     int maxGather();
 
+    /**
+     * Whether {@link #listen} with {@code reusePort} opens one more socket on a port another
+     * listener of this process holds, the kernel spreading connections over them
+     * ({@code SO_REUSEPORT}). Where it cannot (Windows), one socket accepts for every loop.
+     */
+    boolean supportsReusePort();
+
     // ---- the loop ----
 
     /**

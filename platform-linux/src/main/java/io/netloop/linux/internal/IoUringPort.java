@@ -90,6 +90,11 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         return MAX_GATHER;
     }
 
+    @Override
+    public boolean supportsReusePort() {
+        return true;
+    }
+
     // ---- sockets ----
 
     @Override

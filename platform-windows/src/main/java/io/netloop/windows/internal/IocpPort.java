@@ -47,6 +47,8 @@ final class IocpPort implements CompletionPort {
     private static final int ACCEPT_ADDRESS_LENGTH = (int) Ws2_32.SOCKADDR_IN6.byteSize() + 16;
     /** Completion key of wakeup packets, which carry no OVERLAPPED. */
     private static final long WAKE_KEY = 1;
+    /** {@code <ntstatus.h>}: what a cancelled (CancelIoEx) or aborted (closesocket) operation ends with. */
+    private static final int STATUS_CANCELLED = 0xC0000120;
 
     /** Every address of the process, for reading a dequeued packet's OVERLAPPED without a new segment. */
     @SuppressWarnings("restricted")
@@ -126,6 +128,12 @@ final class IocpPort implements CompletionPort {
     @Override
     public int maxGather() {
         return MAX_GATHER;
+    }
+
+    /** Winsock has no SO_REUSEPORT, and the listener is SO_EXCLUSIVEADDRUSE: a second bind of its port fails. */
+    @Override
+    public boolean supportsReusePort() {
+        return false;
     }
 
     /** Zeroes the OVERLAPPED (required before each use) and records the tag and the issuing handle. */
@@ -348,24 +356,31 @@ final class IocpPort implements CompletionPort {
                 continue; // a wakeup
             }
             long tag = ALL.get(JAVA_LONG, overlapped + TAG_AT);
-            long status = ALL.get(JAVA_LONG, overlapped + OVERLAPPED_INTERNAL_OFFSET);
+            // Internal is a ULONG_PTR holding an NTSTATUS: only its low 32 bits are the status.
+            int status = ALL.get(JAVA_INT, overlapped + OVERLAPPED_INTERNAL_OFFSET);
             long result;
-            if (status == 0) {
+            if (status >= 0) { // NT_SUCCESS: success and informational codes
                 result = Integer.toUnsignedLong(entries.get(JAVA_INT, at + OVERLAPPED_ENTRY_DWNUMBEROFBYTESTRANSFERRED_OFFSET));
+            } else if (status == STATUS_CANCELLED) {
+                // Without asking Winsock, whose handle may be closed already (a listener's AcceptEx).
+                result = -WinErrors.ERROR_OPERATION_ABORTED;
             } else {
-                result = -errorOf(overlapped);
+                result = resultOf(overlapped);
             }
             sink.complete(tag, result, 0);
         }
     }
 
-    /** The Winsock error of a failed operation (its OVERLAPPED holds an NTSTATUS; Winsock translates it). */
-    private int errorOf(long overlapped) {
+    /**
+     * A failed operation's result: Winsock translates its NTSTATUS into the negated WSAE* code
+     * (WSAENOTSOCK when its socket is closed already); should Winsock call it a success, its bytes.
+     */
+    private long resultOf(long overlapped) {
         long handle = ALL.get(JAVA_LONG, overlapped + HANDLE_AT);
         if (Ws2_32.WSAGetOverlappedResult(sockets.state, handle, MemorySegment.ofAddress(overlapped), bytes, 0, flags) != 0) {
-            return WinErrors.WSAECONNRESET; // reported failed by the port yet fine now: treat as lost
+            return Integer.toUnsignedLong(bytes.get(JAVA_INT, 0));
         }
-        return WinErrors.wsaLastError(sockets.state);
+        return -WinErrors.wsaLastError(sockets.state);
     }
 
     @Override
