@@ -129,16 +129,18 @@ public final class ReadinessDriver implements IoDriver {
      */
     void adopt(StreamSocket accepted, boolean acceptedElsewhere, Supplier<? extends ConnectionHandler> handlers,
                SocketOptions options) {
-        if (closing) {
-            accepted.close();
-            return;
-        }
+        // Rebuilt on this loop's poller first, even to close it: the accepting loop's socket may use
+        // that loop's confined scratch memory (WSAEventSelect's call state), unusable on this thread.
         StreamSocket socket;
         try {
             socket = acceptedElsewhere ? poller.adopt(accepted) : accepted;
         } catch (IOException e) {
             accepted.close();
             log.debug("dropping an accepted connection this loop could not take over", e);
+            return;
+        }
+        if (closing) {
+            socket.close();
             return;
         }
         ConnectionHandler handler;
