@@ -128,6 +128,31 @@ public interface FlowControlConformance extends ConformanceContext {
         sink.assertContractHeld();
     }
 
+    @Test
+    default void one_write_larger_than_a_flush_gathers_is_delivered_whole() throws IOException {
+        // 80 MiB written at once: more than one flush sends on the readiness backends (16 gathering
+        // writes of 256 chunks of 16 KiB). Where the socket takes it all without ever blocking, as
+        // Winsock may, a flush stops at that cap with room left, and a poller that reports
+        // writability only after a send would block (WSAEventSelect's FD_WRITE) never wakes it.
+        byte[] payload = Payloads.random(80 * 1024 * 1024, 43);
+        EventLoopGroup server = newGroup(1);
+        ServerHandlers<RecordingHandler> handlers = new ServerHandlers<>(() -> new RecordingHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                super.onOpen(c);
+                c.write(payload);
+                c.close();
+            }
+        });
+        Listener listener = server.listen(Loopback.anyPort(), handlers);
+        BlockingPeer peer = closeAfterTest(BlockingPeer.connect(listener.localAddress(), 8 * 1024 * 1024));
+        BlockingPeer.ReadResult result = peer.readToEnd();
+        assertTrue(result.cleanEnd(), "clean end of input, not " + result.error());
+        Payloads.assertSameBytes(payload, result.data(), "80 MiB written at once");
+        assertNull(handlers.awaitFirst().awaitClose());
+        handlers.awaitFirst().assertContractHeld();
+    }
+
     /** Waits until the writer has made no progress for a while: it stopped because it is unwritable. */
     private static void awaitStalled(StreamingHandler streamer) {
         long[] last = {-1};

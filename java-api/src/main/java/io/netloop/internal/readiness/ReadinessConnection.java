@@ -39,6 +39,9 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
     private boolean wantWrite;
     private boolean inDirtyList;
     private boolean hangupWhilePaused;
+    /** Queued for {@link #resume()}: to read on (no new edge will come), to write on (a flush stopped at its cap). */
+    private boolean readAgain;
+    private boolean writeAgain;
 
     ReadinessConnection(ReadinessDriver driver, StreamSocket socket, ConnectionHandler handler,
                         SocketOptions options, CompletableFuture<Connection> connectResult) {
@@ -140,9 +143,35 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
 
     @Override
     public void resume() {
-        if (state == OPEN && !readPaused && !inputShutdown && !closeRequested) {
+        boolean read = readAgain;
+        boolean write = writeAgain;
+        readAgain = false;
+        writeAgain = false;
+        if (state != OPEN) {
+            return;
+        }
+        if (write && wantWrite) {
+            flush();
+            if (state != OPEN) {
+                return;
+            }
+        }
+        if (read && !readPaused && !inputShutdown && !closeRequested) {
             readSome(ReadinessPoller.READ);
-            flushDirty();
+        }
+        flushDirty();
+    }
+
+    /** Asks for a {@link #resume()} next round, once however often it is asked for. */
+    private void again(boolean read) {
+        boolean queued = readAgain || writeAgain;
+        if (read) {
+            readAgain = true;
+        } else {
+            writeAgain = true;
+        }
+        if (!queued) {
+            driver.again(this);
         }
     }
 
@@ -188,7 +217,7 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
             }
         }
         if (driver.edgeTriggered) {
-            driver.again(this); // no edge will come for what is already queued
+            again(true); // no edge will come for what is already queued
         }
     }
 
@@ -249,6 +278,7 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
         }
         boolean empty;
         boolean shutdownNow;
+        boolean blocked = false;
         IOException failure = null;
         synchronized (queue) {
             wantWrite = false;
@@ -266,7 +296,8 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
                     touch();
                 }
                 if (n < attempted) {
-                    break; // the socket's buffer is full: wait until it is writable
+                    blocked = true; // the socket's buffer is full: wait until it is writable
+                    break;
                 }
             }
             empty = queue.isEmpty();
@@ -280,6 +311,11 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
             return;
         }
         updateInterest();
+        if (!empty && !blocked) {
+            // Stopped at the cap with room left in the socket: a poller that signals writability
+            // only after a write would block (WSAEventSelect's FD_WRITE) would never wake us.
+            again(false);
+        }
         if (empty) {
             if (shutdownNow) {
                 doShutdownOutput();
@@ -383,7 +419,7 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
             updateInterest();
         }
         // Input that arrived while paused raised its edge already.
-        driver.again(this);
+        again(true);
     }
 
     // ---- helpers ----
