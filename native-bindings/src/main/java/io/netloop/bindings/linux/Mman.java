@@ -14,7 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * LP64 only: {@code size_t} and {@code off_t} are {@code long}.
  *
  * <p>{@link #mmap} returns the raw address as a zero-length segment; the caller checks it against
- * {@link #MAP_FAILED} and reinterprets it to the length it mapped:
+ * {@link #MAP_FAILED} and sizes it with {@link #mapped} (here, in the module granted native access,
+ * so that callers need no native access of their own):
  *
  * <pre>{@code
  * MemorySegment raw = Mman.mmap(errnoState, MemorySegment.NULL, size, Mman.PROT_READ | Mman.PROT_WRITE,
@@ -23,7 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *     int errno = Errno.errno(errnoState);
  *     ...
  * }
- * MemorySegment ring = raw.reinterpret(size);   // owned by the caller until munmap(errnoState, raw, size)
+ * MemorySegment ring = Mman.mapped(raw, size);   // owned by the caller until munmap(errnoState, raw, size)
  * }</pre>
  *
  * <p>The static initialiser links every function, so it fails outside Linux.
@@ -42,13 +43,19 @@ public final class Mman {
     private Mman() {
     }
 
+    /** The {@code length} bytes {@link #mmap} mapped at {@code raw}'s address, as one segment. */
+    @SuppressWarnings("restricted")
+    public static MemorySegment mapped(MemorySegment raw, long length) {
+        return raw.reinterpret(length);
+    }
+
     private static final MethodHandle MMAP = downcall("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
 
     /**
      * {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);}
      * <p>Returns a zero-length segment at the mapped address ({@link #MAP_FAILED} on failure);
-     * {@link MemorySegment#reinterpret(long)} it to {@code length}. {@code addr} may be
+     * {@link #mapped} sizes it to {@code length}. {@code addr} may be
      * {@link MemorySegment#NULL}.
      */
     public static MemorySegment mmap(MemorySegment errnoState, MemorySegment addr, long length, int prot, int flags, int fd, long offset) {

@@ -51,6 +51,21 @@ public final class Kernel32 {
     public static final long INVALID_HANDLE_VALUE = -1L;
 
     /**
+     * Every address of the process as one segment: for reading the OVERLAPPED a dequeued
+     * OVERLAPPED_ENTRY points to without making a segment per entry. Made here, in the module
+     * granted native access, so that its users need none of their own; on first use, so that
+     * loading this class needs none either.
+     */
+    public static MemorySegment addressSpace() {
+        return AddressSpace.ALL;
+    }
+
+    private static final class AddressSpace {
+        @SuppressWarnings("restricted")
+        static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    }
+
+    /**
      * The x64 shape; the kernel writes it until the operation's completion is dequeued, so it must
      * stay alive (and in place) until then.
      * {@snippet lang=c :

@@ -126,14 +126,13 @@ final class IoUringRing {
         waitArg.set(JAVA_LONG, IO_URING_GETEVENTS_ARG_TS_OFFSET, timespec.address());
     }
 
-    @SuppressWarnings("restricted")
     private MemorySegment map(long size, long offset) throws IOException {
         MemorySegment m = Mman.mmap(errno, MemorySegment.NULL, size, Mman.PROT_READ | Mman.PROT_WRITE,
                 Mman.MAP_SHARED | Mman.MAP_POPULATE, fd, offset);
         if (m.address() == Mman.MAP_FAILED) {
             throw LinuxErrors.exception("mmap", Errno.errno(errno));
         }
-        return m.reinterpret(size);
+        return Mman.mapped(m, size);
     }
 
     private void unmap(MemorySegment sq, MemorySegment cq, MemorySegment sqe) {

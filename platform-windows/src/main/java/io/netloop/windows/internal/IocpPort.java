@@ -51,8 +51,7 @@ final class IocpPort implements CompletionPort {
     private static final int STATUS_CANCELLED = 0xC0000120;
 
     /** Every address of the process, for reading a dequeued packet's OVERLAPPED without a new segment. */
-    @SuppressWarnings("restricted")
-    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final MemorySegment ALL = Kernel32.addressSpace();
 
     /** Loop-thread memory: call scratch, the dequeue array. Lives as long as the port. */
     private final Arena arena = Arena.ofConfined();
