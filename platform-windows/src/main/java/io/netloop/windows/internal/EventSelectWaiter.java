@@ -96,20 +96,22 @@ final class EventSelectWaiter implements Runnable {
                 if (stopping) {
                     break;
                 }
-                handles.setAtIndex(ADDRESS, 0, wake);
+                // The wait reports the lowest signalled index, so the wake event goes last: a burst
+                // of commands must not hold back socket events. Commands are applied every round
+                // anyway, so a wake that is not reported at once costs nothing but a later round.
                 for (int i = 0; i < count; i++) {
-                    handles.setAtIndex(ADDRESS, i + 1, registrations[i].event);
+                    handles.setAtIndex(ADDRESS, i, registrations[i].event);
                 }
+                handles.setAtIndex(ADDRESS, count, wake);
                 int rc = WSAWaitForMultipleEvents(state, count + 1, handles, 0, WSA_INFINITE, 0);
                 if (rc == WSA_WAIT_FAILED) {
                     log.warn("{}: WSAWaitForMultipleEvents failed: {}", thread.getName(), WinErrors.name(WinErrors.wsaLastError(state)));
                     sleepBriefly();
                     continue;
                 }
-                int first = rc - WSA_WAIT_EVENT_0;
-                if (first == 0) {
+                if (rc - WSA_WAIT_EVENT_0 == count) {
                     WSAResetEvent(state, wake);
-                    continue; // commands first; a signalled socket is seen again on the next wait
+                    continue;
                 }
                 readEvents(state, events);
             }
