@@ -153,8 +153,11 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
         closed = true;
         pause.cancel();
         socketClosed = port.stopListening(socket);
-        for (Operation op : posted) {
-            driver.cancel(op);
+        if (!socketClosed) {
+            // A closed socket aborted its accepts already, and its handle value may be another's now.
+            for (Operation op : posted) {
+                driver.cancel(op);
+            }
         }
         closeWhenIdle();
     }
