@@ -17,6 +17,7 @@ import io.netloop.SocketOptions;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -84,6 +85,20 @@ public interface EchoConformance extends ConformanceContext {
 
         assertInstanceOf(Inet6Address.class, c.localAddress().getAddress(), "client local address");
         assertEquals(listener.localAddress(), c.remoteAddress());
+    }
+
+    @Test
+    default void ipv6_wildcard_listener_accepts_ipv4_clients_too() throws IOException {
+        assumeTrue(Loopback.ipv6Available(), "IPv6 loopback not available");
+        // Dual-stack on every OS: Windows defaults IPv6 sockets to IPv6-only, Linux to what
+        // net.ipv6.bindv6only says. The clients still talk over loopback only.
+        EventLoopGroup server = newGroup(1);
+        EventLoopGroup client = newGroup(1);
+        Listener listener = server.listen(new InetSocketAddress(InetAddress.getByName("::"), 0), EchoHandler::new);
+        int port = listener.localAddress().getPort();
+
+        EchoSupport.roundTrip(client, new InetSocketAddress(Loopback.IPV4, port), Payloads.random(16 * 1024, 7));
+        EchoSupport.roundTrip(client, new InetSocketAddress(Loopback.IPV6, port), Payloads.random(16 * 1024, 8));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.netloop.bindings.linux.Sockets;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
@@ -49,6 +50,10 @@ final class SocketCalls {
             }
             if (options.receiveBufferSize() > 0) {
                 setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
+            }
+            if (local.getAddress() instanceof Inet6Address) {
+                // Dual-stack whatever net.ipv6.bindv6only says, as on Windows: [::] takes IPv4 clients too.
+                setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, 0);
             }
             int len = SockAddrs.CODEC.encode(local, sockaddr);
             if (Sockets.bind(errno, fd, sockaddr, len) < 0) {

@@ -12,6 +12,7 @@ import io.netloop.spi.IoErrors;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
@@ -63,6 +64,11 @@ final class WinSocketCalls {
         long s = newSocket(WinSockAddrs.CODEC.family(local));
         try {
             setIntOption(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+            if (local.getAddress() instanceof Inet6Address) {
+                // Windows makes IPv6 sockets IPv6-only by default, Linux does not: a listener on
+                // [::] takes IPv4 clients too on both.
+                setIntOption(s, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+            }
             if (options.receiveBufferSize() > 0) {
                 setIntOption(s, SOL_SOCKET, SO_RCVBUF, options.receiveBufferSize());
             }
