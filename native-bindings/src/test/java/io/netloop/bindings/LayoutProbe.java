@@ -12,6 +12,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,7 +183,12 @@ public final class LayoutProbe {
                 continue;
             }
             for (String name : names) {
-                Path candidate = Path.of(directory, name);
+                Path candidate;
+                try {
+                    candidate = Path.of(directory, name);
+                } catch (InvalidPathException notAPath) {
+                    continue; // PATH may hold entries this OS cannot name (quotes on Windows)
+                }
                 if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                     return candidate;
                 }
