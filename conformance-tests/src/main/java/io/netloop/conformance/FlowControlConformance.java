@@ -12,7 +12,9 @@ import io.netloop.Listener;
 import io.netloop.SocketOptions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Backpressure both ways: watermarks against a peer that does not read, and pausing our own reading. */
@@ -125,6 +127,34 @@ public interface FlowControlConformance extends ConformanceContext {
         assertEquals(-1, peer.read(), "the server closed after end of input");
         assertEquals(List.of(RecordingHandler.Event.OPEN, RecordingHandler.Event.DATA,
                 RecordingHandler.Event.INPUT_CLOSED, RecordingHandler.Event.CLOSE), sink.events());
+        sink.assertContractHeld();
+    }
+
+    @Test
+    default void reads_are_never_larger_than_the_read_buffer_size() throws IOException {
+        // An odd size, smaller than any of a completion backend's receive size classes: its
+        // buffers are cut from slabs at offsets that are no multiple of a power of two.
+        int readBufferSize = 100;
+        EventLoopGroup server = closeAfterTest(EventLoopGroup.builder().backend(backendId()).threads(1)
+                .daemon(true).readBufferSize(readBufferSize).build());
+        AtomicInteger largest = new AtomicInteger();
+        ServerHandlers<RecordingHandler> sinks = new ServerHandlers<>(() -> new RecordingHandler() {
+            @Override
+            public void onData(Connection c, ByteBuffer buffer) {
+                largest.accumulateAndGet(buffer.remaining(), Math::max);
+                super.onData(c, buffer);
+            }
+        });
+        Listener listener = server.listen(Loopback.anyPort(), sinks);
+        byte[] payload = Payloads.random(256 * 1024, 44);
+        BlockingPeer peer = closeAfterTest(BlockingPeer.connect(listener.localAddress()));
+        peer.write(payload);
+        peer.close();
+
+        RecordingHandler sink = sinks.awaitFirst();
+        sink.awaitInputClosed();
+        Payloads.assertSameBytes(payload, sink.bytes(), "256 KiB read " + readBufferSize + " bytes at most at a time");
+        assertTrue(largest.get() <= readBufferSize, "largest onData: " + largest.get() + " bytes");
         sink.assertContractHeld();
     }
 

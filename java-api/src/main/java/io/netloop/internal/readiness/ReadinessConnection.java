@@ -39,6 +39,8 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
     private boolean wantWrite;
     private boolean inDirtyList;
     private boolean hangupWhilePaused;
+    /** An event reported the peer's end of output or an error: reads go on to the end. */
+    private boolean hangupSeen;
     /** Queued for {@link #resume()}: to read on (no new edge will come), to write on (a flush stopped at its cap). */
     private boolean readAgain;
     private boolean writeAgain;
@@ -179,7 +181,10 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
         // After end of input is signalled no new edge comes, so read on to the end even when a read
         // comes back short. Otherwise a short read means the socket was empty at that moment, and
         // any later arrival raises a new event, in either trigger mode.
-        boolean readToEnd = (ops & (ReadinessPoller.READ_HANGUP | ReadinessPoller.HANGUP | ReadinessPoller.ERROR)) != 0;
+        // Remembered: when the reads it allows run out and the rest is read next round, the
+        // end is no less there, and no new event will say so.
+        hangupSeen |= (ops & (ReadinessPoller.READ_HANGUP | ReadinessPoller.HANGUP | ReadinessPoller.ERROR)) != 0;
+        boolean readToEnd = hangupSeen;
         int capacity = driver.readBuffer.capacity();
         for (int reads = 0; reads < MAX_READS_PER_EVENT; reads++) {
             int n;
