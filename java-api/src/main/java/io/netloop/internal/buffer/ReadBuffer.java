@@ -5,20 +5,30 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
- * A loop's receive buffer for readiness backends: every connection of the loop reads into it in
- * turn and the handler sees it for the length of one {@code onData} call. Confined to the loop
- * thread; lives until the loop's driver closes.
+ * Native memory the kernel reads into, and the read-only view a handler sees of it for the length
+ * of one {@code onData} call. A readiness loop has one that all its connections read into in turn;
+ * a completion loop lends one to each posted receive. Confined to the loop thread.
+ *
+ * <p>The views are made on first use, so a buffer that no data ever reached (an idle connection's
+ * posted receive) costs its memory and no more.
  */
 public final class ReadBuffer implements AutoCloseable {
-    private final Arena arena = Arena.ofConfined();
+    /** Null where the memory is a slice of someone else's (a slab): closing frees nothing then. */
+    private final Arena arena;
     private final MemorySegment segment;
-    private final ByteBuffer buffer;
-    private final ByteBuffer userView;
+    private ByteBuffer buffer;
+    private ByteBuffer userView;
 
+    /** A buffer with memory of its own, freed by {@link #close()}. */
     public ReadBuffer(int size) {
+        this.arena = Arena.ofConfined();
         this.segment = arena.allocate(size, 64);
-        this.buffer = segment.asByteBuffer();
-        this.userView = buffer.asReadOnlyBuffer();
+    }
+
+    /** A buffer over {@code memory}, which its creator owns and frees. */
+    public ReadBuffer(MemorySegment memory) {
+        this.arena = null;
+        this.segment = memory;
     }
 
     public MemorySegment segment() {
@@ -27,21 +37,34 @@ public final class ReadBuffer implements AutoCloseable {
 
     /** The writable view backends read into (NIO); position and limit are theirs to set. */
     public ByteBuffer buffer() {
+        if (buffer == null) {
+            buffer = segment.asByteBuffer();
+        }
         return buffer;
     }
 
     public int capacity() {
-        return buffer.capacity();
+        return (int) segment.byteSize();
+    }
+
+    /** Whether {@link #close()} frees the memory (false: a slice of a slab). */
+    public boolean ownsMemory() {
+        return arena != null;
     }
 
     /** The read-only view handed to handlers, set to the first {@code length} bytes. */
     public ByteBuffer userView(int length) {
+        if (userView == null) {
+            userView = segment.asReadOnly().asByteBuffer();
+        }
         userView.limit(length).position(0);
         return userView;
     }
 
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 }

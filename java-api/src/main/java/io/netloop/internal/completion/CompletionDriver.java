@@ -10,6 +10,7 @@ import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -44,6 +45,13 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
      * up a size class (see {@link CompletionConnection}).
      */
     static final int SMALLEST_RECEIVE = 512;
+    /**
+     * Receive buffers up to this size are carved from slabs of {@link #SLAB_BYTES} rather than
+     * allocated one by one: an idle connection then costs its buffer's bytes, without an arena and
+     * allocator overhead each. Slab memory lives as long as the loop and is reused, never freed.
+     */
+    private static final int SLAB_MAX_BUFFER = 4096;
+    private static final int SLAB_BYTES = 64 * 1024;
     /** How long closing the loop waits for the kernel to hand back what it still holds. */
     private static final long DRAIN_NANOS = 2_000_000_000L;
 
@@ -143,7 +151,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
                 operations = Arrays.copyOf(operations, operationCount * 2);
             }
             long size = port.memorySize(kind);
-            op = new Operation(kind, operationCount, size == 0 ? java.lang.foreign.MemorySegment.NULL : arena.allocate(size, 16));
+            op = new Operation(kind, operationCount, size == 0 ? MemorySegment.NULL : arena.allocate(size, 16));
             operations[operationCount++] = op;
         }
         op.generation++;
@@ -187,17 +195,28 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     }
 
     ReadBuffer takeBuffer(int sizeClass) {
+        int size = receiveSizes[sizeClass];
         lentBuffers++;
-        lentBufferBytes += receiveSizes[sizeClass];
+        lentBufferBytes += size;
         ReadBuffer b = freeBuffers[sizeClass].poll();
-        return b != null ? b : new ReadBuffer(receiveSizes[sizeClass]);
+        if (b != null) {
+            return b;
+        }
+        if (size > SLAB_MAX_BUFFER) {
+            return new ReadBuffer(size);
+        }
+        MemorySegment slab = arena.allocate(SLAB_BYTES, 64);
+        for (long at = size; at + size <= SLAB_BYTES; at += size) {
+            freeBuffers[sizeClass].add(new ReadBuffer(slab.asSlice(at, size)));
+        }
+        return new ReadBuffer(slab.asSlice(0, size));
     }
 
     void giveBuffer(ReadBuffer b) {
         lentBuffers--;
         lentBufferBytes -= b.capacity();
         int sizeClass = Arrays.binarySearch(receiveSizes, b.capacity());
-        if (!closing && (long) freeBuffers[sizeClass].size() * b.capacity() < MAX_POOLED_RECEIVE_BYTES) {
+        if (!b.ownsMemory() || !closing && (long) freeBuffers[sizeClass].size() * b.capacity() < MAX_POOLED_RECEIVE_BYTES) {
             freeBuffers[sizeClass].push(b); // most recently used first: still warm in the cache
         } else {
             b.close();
