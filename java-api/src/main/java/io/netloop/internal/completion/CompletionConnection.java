@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 final class CompletionConnection extends ConnectionBase implements Operation.Owner {
     /** Short reads in a row after which the next receive takes a buffer one size class down. */
     private static final int SHRINK_AFTER = 8;
+    /** Reads made at once after a receive that filled its buffer; as many as a readiness backend makes per event, less the receive. */
+    private static final int MAX_READS_NOW = 15;
 
     private final CompletionDriver driver;
     private final CompletionPort port;
@@ -188,7 +190,40 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         deliver(op.buffer, (int) result);
+        if (result == op.buffer.capacity()) {
+            readOn(op.buffer);
+        }
         postReceive();
+    }
+
+    /**
+     * A receive filled its buffer, so more is likely waiting: reads it now, without waiting, as a
+     * readiness backend would, up to {@link #MAX_READS_NOW} buffers. A stream then costs one
+     * completion round trip per that many buffers instead of per buffer.
+     */
+    private void readOn(ReadBuffer buffer) {
+        int capacity = buffer.capacity();
+        for (int i = 0; i < MAX_READS_NOW && state == OPEN && !readPaused && !closeRequested; i++) {
+            int n;
+            try {
+                n = port.receiveNow(socket, buffer);
+            } catch (IOException e) {
+                abortNow(e);
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (n < 0) {
+                inputEnded();
+                return;
+            }
+            touch();
+            deliver(buffer, n);
+            if (n < capacity) {
+                return;
+            }
+        }
     }
 
     private void adaptReceiveSize(int read, int capacity) {

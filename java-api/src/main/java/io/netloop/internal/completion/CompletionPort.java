@@ -85,6 +85,13 @@ public interface CompletionPort {
     /** Asks the kernel to cancel a posted operation, which then completes (cancelled, or normally if too late). */
     void cancel(Operation op);
 
+    /**
+     * Reads into {@code buffer} what the socket holds now, without waiting and without an
+     * operation: the bytes read, 0 when nothing is there (or the port cannot read this way), -1 at
+     * end of input. Only while no receive of the socket is posted.
+     */
+    int receiveNow(long socket, ReadBuffer buffer) throws IOException;
+
     /** Most chunks one {@link #send} gathers. */
     int maxGather();
 

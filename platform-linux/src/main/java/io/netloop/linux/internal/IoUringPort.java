@@ -213,6 +213,11 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     @Override
+    public int receiveNow(long socket, ReadBuffer buffer) throws IOException {
+        return sockets.receiveNow((int) socket, buffer);
+    }
+
+    @Override
     public void close(Operation op, long socket) {
         try {
             ring.next(IORING_OP_CLOSE, (int) socket, op.tag());

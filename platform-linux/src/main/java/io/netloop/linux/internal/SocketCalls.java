@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import io.netloop.SocketOptions;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
+import io.netloop.internal.buffer.ReadBuffer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -66,6 +67,26 @@ final class SocketCalls {
         } catch (IOException | RuntimeException e) {
             close(fd);
             throw e;
+        }
+    }
+
+    /** Reads what {@code fd} holds now, blocking socket or not: bytes read, 0 if nothing, -1 at end of input. */
+    int receiveNow(int fd, ReadBuffer buffer) throws IOException {
+        while (true) {
+            long n = Sockets.recv(errno, fd, buffer.segment(), buffer.capacity(), Sockets.MSG_DONTWAIT);
+            if (n > 0) {
+                return (int) n;
+            }
+            if (n == 0) {
+                return -1;
+            }
+            int e = Errno.errno(errno);
+            if (e == Errno.EAGAIN) {
+                return 0;
+            }
+            if (e != Errno.EINTR) {
+                throw LinuxErrors.exception("read", e);
+            }
         }
     }
 

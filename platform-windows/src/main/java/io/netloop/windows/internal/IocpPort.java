@@ -129,6 +129,12 @@ final class IocpPort implements CompletionPort {
         return MAX_GATHER;
     }
 
+    /** Not done: every read is an overlapped WSARecv. */
+    @Override
+    public int receiveNow(long socket, ReadBuffer buffer) {
+        return 0;
+    }
+
     /** Winsock has no SO_REUSEPORT, and the listener is SO_EXCLUSIVEADDRUSE: a second bind of its port fails. */
     @Override
     public boolean supportsReusePort() {
