@@ -22,23 +22,7 @@ final class EpollStreamSocket extends EpollSocket implements StreamSocket {
 
     @Override
     public int read(ReadBuffer buffer) throws IOException {
-        MemorySegment errno = poller.errno;
-        while (true) {
-            long n = Sockets.read(errno, fd, buffer.segment(), buffer.capacity());
-            if (n > 0) {
-                return (int) n;
-            }
-            if (n == 0) {
-                return -1;
-            }
-            int e = Errno.errno(errno);
-            if (e == Errno.EAGAIN) {
-                return 0;
-            }
-            if (e != Errno.EINTR) {
-                throw LinuxErrors.exception("read", e);
-            }
-        }
+        return poller.sockets.receiveNow(fd, buffer);
     }
 
     @Override
