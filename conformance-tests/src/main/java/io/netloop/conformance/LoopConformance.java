@@ -183,7 +183,9 @@ public interface LoopConformance extends ConformanceContext {
 
     @Test
     default void graceful_shutdown_flushes_pending_writes() throws IOException {
-        byte[] payload = Payloads.random(4 * 1024 * 1024, 43);
+        // 32 MiB, so that some is still queued when shutdown begins even where the OS takes a large
+        // non-blocking send whole into its own buffers (Winsock may take several MiB).
+        byte[] payload = Payloads.random(32 * 1024 * 1024, 43);
         EventLoopGroup server = newGroup(2);
         ServerHandlers<RecordingHandler> handlers = new ServerHandlers<>(() -> new RecordingHandler().sendingOnOpen(payload));
         Listener listener = server.listen(Loopback.anyPort(), handlers);
