@@ -5,9 +5,11 @@
  */
 module io.netloop {
     requires org.slf4j;
+    // SSLEngine, KeyStore and the rest of TLS are in java.base.
 
     exports io.netloop;
     exports io.netloop.spi;
+    exports io.netloop.tls;
     exports io.netloop.internal.readiness to io.netloop.linux, io.netloop.windows;
     exports io.netloop.internal.buffer to io.netloop.linux, io.netloop.windows;
     exports io.netloop.internal.net to io.netloop.linux, io.netloop.windows;

@@ -1,0 +1,73 @@
+package io.netloop.tls;
+
+import io.netloop.ConnectionHandler;
+import io.netloop.EventLoopGroup;
+import io.netloop.SocketOptions;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * TLS on any netloop connection, whatever the backend: a layer between the application's handler
+ * and the TCP connection, built on the JDK's {@link javax.net.ssl.SSLEngine}.
+ *
+ * <pre>{@code
+ * TlsContext serverTls = TlsContext.server(KeyMaterial.fromPem(chain, key)).build();
+ * Listener l = group.listen(new InetSocketAddress(6697), Tls.server(serverTls, Echo::new));
+ *
+ * TlsContext clientTls = TlsContext.client().trustPem(caFile).build();
+ * TlsConnection c = Tls.connect(group, new InetSocketAddress("localhost", 6697), clientTls, handler).join();
+ * c.write("hello".getBytes(StandardCharsets.UTF_8));
+ * }</pre>
+ *
+ * <p>See {@link TlsConnection} for what the {@link io.netloop.Connection} contract means over TLS.
+ */
+public final class Tls {
+    private Tls() {
+    }
+
+    /**
+     * Handlers for {@link EventLoopGroup#listen}: each accepted connection shakes hands as a TLS
+     * server, then gets a handler from {@code handlers}, which sees a {@link TlsConnection}.
+     */
+    public static Supplier<ConnectionHandler> server(TlsContext context, Supplier<? extends ConnectionHandler> handlers) {
+        Objects.requireNonNull(handlers, "handlers");
+        if (!context.isServer()) {
+            throw new IllegalArgumentException("Tls.server needs a server context (TlsContext.server(...))");
+        }
+        return () -> new TlsEndpoint(context, false, null, -1, null, handlers.get()).transportHandler;
+    }
+
+    /**
+     * Connects, then shakes hands as a TLS client, sending {@code remote}'s host name by SNI (when
+     * it is a name, not an address) and checking the server's certificate against it. Completes
+     * after {@code handler.onOpen}, or exceptionally (connect or handshake failure), in which case
+     * no callback of {@code handler} runs.
+     */
+    public static CompletableFuture<TlsConnection> connect(EventLoopGroup group, InetSocketAddress remote, TlsContext context,
+                                                           ConnectionHandler handler) {
+        return connect(group, remote, SocketOptions.defaults(), context, remote.getHostString(), handler);
+    }
+
+    /**
+     * As {@link #connect(EventLoopGroup, InetSocketAddress, TlsContext, ConnectionHandler)}, with
+     * socket options and the name to ask for and verify ({@code serverName}) given separately from
+     * the address connected to.
+     */
+    public static CompletableFuture<TlsConnection> connect(EventLoopGroup group, InetSocketAddress remote, SocketOptions options,
+                                                           TlsContext context, String serverName, ConnectionHandler handler) {
+        Objects.requireNonNull(serverName, "serverName");
+        if (context.isServer()) {
+            throw new IllegalArgumentException("Tls.connect needs a client context (TlsContext.client())");
+        }
+        TlsEndpoint tls = new TlsEndpoint(context, true, serverName, remote.getPort(), serverName, handler);
+        group.connect(remote, options, tls.transportHandler).whenComplete((transport, error) -> {
+            if (error != null) {
+                tls.connectFailed(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            }
+        });
+        return tls.handshakeFuture();
+    }
+}

@@ -1,0 +1,16 @@
+package io.netloop.tls;
+
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The TLS handshake did not finish within {@link TlsContext.Builder#handshakeTimeout}: the peer
+ * sent nothing, or too little, or too slowly. Delivered as the cause of {@code onClose} (server)
+ * or of the failed connect future (client).
+ */
+public class TlsHandshakeTimeoutException extends SSLHandshakeException {
+    private static final long serialVersionUID = 1L;
+
+    public TlsHandshakeTimeoutException(String message) {
+        super(message);
+    }
+}
