@@ -519,6 +519,48 @@ public interface TlsConformance extends ConformanceContext {
                 () -> "descriptors back near " + start.getAsInt() + ", now " + Loopback.openDescriptorCount().getAsInt());
     }
 
+    /**
+     * Bytes allocated on the loop threads per 64-byte round trip over TLS, after warm-up, against
+     * what two bare {@link javax.net.ssl.SSLEngine}s allocate for the same four records on one
+     * thread. The JDK's engine allocates per record (its AES-GCM cipher is set up again for each
+     * record's nonce: about 1.6 KB a record on JDK 25); the layer must add nothing of its own,
+     * within a margin far below one 16 KiB buffer, so a buffer made per message or per record fails.
+     */
+    @Test
+    default void tls_echo_allocates_nothing_beyond_the_engines_own_per_message() throws Exception {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not measure per-thread allocation");
+        double engineOnly = TlsEngineBaseline.bytesPerRoundTrip(mx);
+
+        EventLoopGroup group = newGroup(2);
+        Listener server = group.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server()),
+                () -> (c, data) -> c.write(data)));
+        LimitsConformance.PingPong client = new LimitsConformance.PingPong();
+        Connection connection = Await.get(Tls.connect(group, server.localAddress(), TlsFixtures.build(TlsFixtures.client()), client),
+                "TLS connect");
+        long[] loopThreads = new long[group.loops().size()];
+        for (int i = 0; i < loopThreads.length; i++) {
+            CompletableFuture<Long> id = new CompletableFuture<>();
+            group.loops().get(i).execute(() -> id.complete(Thread.currentThread().threadId()));
+            loopThreads[i] = Await.get(id, "the loop's thread id");
+        }
+        client.run(connection, 30_000); // warm-up: class loading, JIT
+        long before = 0;
+        for (long t : loopThreads) {
+            before += mx.getThreadAllocatedBytes(t);
+        }
+        int messages = 50_000;
+        client.run(connection, messages);
+        long after = 0;
+        for (long t : loopThreads) {
+            after += mx.getThreadAllocatedBytes(t);
+        }
+        double perMessage = (after - before) / (double) messages;
+        assertTrue(perMessage < engineOnly + 512, "loop threads allocated " + perMessage + " bytes per TLS round trip on "
+                + backendId() + ", where the bare engines allocate " + engineOnly);
+    }
+
     // ---- helpers ----
 
     /** Connects over TLS, echoes {@code payload} through the server, closes, checks the client's callbacks. */
