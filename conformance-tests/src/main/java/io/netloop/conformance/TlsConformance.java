@@ -561,6 +561,47 @@ public interface TlsConformance extends ConformanceContext {
                 + backendId() + ", where the bare engines allocate " + engineOnly);
     }
 
+    /**
+     * Output goes out in full records: a large write is cut into 16 KiB records (the TLS maximum),
+     * and many small writes made in one callback are coalesced rather than sent one record each.
+     */
+    @Test
+    default void large_writes_make_full_records_and_small_writes_are_coalesced() throws IOException {
+        EventLoopGroup server = newGroup(1);
+        EventLoopGroup client = newGroup(1);
+        ServerHandlers<RecordingHandler> sinks = new ServerHandlers<>(() -> new RecordingHandler(false));
+        Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server().protocols("TLSv1.3")), sinks));
+        TlsRecordRelay relay = closeAfterTest(new TlsRecordRelay(listener.localAddress()));
+        TlsConnection c = Await.get(Tls.connect(client, relay.address(), SocketOptions.defaults(),
+                TlsFixtures.build(TlsFixtures.client()), "localhost", new RecordingHandler()), "TLS connect through the relay");
+        RecordingHandler sink = sinks.awaitFirst();
+        int before = relay.clientRecords().size();
+
+        int large = 1024 * 1024;
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        c.loop().execute(() -> {
+            c.write(new byte[large]); // on the loop: encrypted straight from this buffer
+            for (int i = 0; i < 200; i++) {
+                c.write(new byte[100]); // coalesced into two records, not 200
+            }
+            written.complete(null);
+        });
+        Await.get(written, "the writes");
+        c.write(new byte[large]); // from another thread: queued, then encrypted in full records
+        sink.awaitReceived(2L * large + 200 * 100);
+
+        List<int[]> records = relay.clientRecords().subList(before, relay.clientRecords().size());
+        long data = records.stream().filter(r -> r[0] == TlsRecordRelay.APPLICATION_DATA).count();
+        long full = records.stream().filter(r -> r[0] == TlsRecordRelay.APPLICATION_DATA && r[1] >= 16 * 1024).count();
+        // 2 MiB in full records (16,367 plaintext bytes each with the JDK's TLS 1.3 padding) is 128
+        // records and two short tails; the 20,000 small bytes add one or two, and where the flushes
+        // fell between the writes, a tail or two more.
+        assertTrue(full >= 127, "full 16 KiB records: " + full + " of " + data);
+        assertTrue(data <= 128 + 8, "application data records: " + data + " (200 small writes must not make 200 records); the short ones: "
+                + records.stream().filter(r -> r[1] < 16 * 1024).map(r -> r[0] + ":" + r[1]).toList());
+        Await.get(c.close(), "close");
+    }
+
     // ---- helpers ----
 
     /** Connects over TLS, echoes {@code payload} through the server, closes, checks the client's callbacks. */
