@@ -938,22 +938,34 @@ final class TlsEndpoint implements TlsConnection {
 
     @Override
     public void pauseReading() {
-        onLoop(() -> {
-            userPaused = true;
-            syncTransportReading();
-        });
+        if (inLoop()) {
+            pauseNow(); // no lambda: handlers pause and resume on the hot path under backpressure
+        } else {
+            onLoop(this::pauseNow);
+        }
     }
 
     @Override
     public void resumeReading() {
-        onLoop(() -> {
-            userPaused = false;
-            // Decrypting the stash now could reuse the loop's plaintext buffer while another
-            // connection's onData (the caller, perhaps) still reads it: it runs as a task.
-            if (resumeQueued.compareAndSet(false, true)) {
-                transport.loop().execute(resumeTask);
-            }
-        });
+        if (inLoop()) {
+            resumeNow();
+        } else {
+            onLoop(this::resumeNow);
+        }
+    }
+
+    private void pauseNow() {
+        userPaused = true;
+        syncTransportReading();
+    }
+
+    private void resumeNow() {
+        userPaused = false;
+        // Decrypting the stash now could reuse the loop's plaintext buffer while another
+        // connection's onData (the caller, perhaps) still reads it: it runs as a task.
+        if (resumeQueued.compareAndSet(false, true)) {
+            transport.loop().execute(resumeTask);
+        }
     }
 
     /** Pauses the transport while input must wait (delegated tasks, or the application paused), resumes it after. */
