@@ -70,6 +70,10 @@ class TlsKeyMaterialTest {
         IOException mismatch = assertThrows(IOException.class,
                 () -> KeyMaterial.fromPem(TlsFixtures.file("server.pem"), TlsFixtures.file("server-renewed.key")));
         assertTrue(mismatch.getMessage().contains("does not belong"), mismatch.getMessage());
+        // Same algorithm, another certificate's key: found by signing and verifying, not by the algorithm's name.
+        IOException otherKey = assertThrows(IOException.class,
+                () -> KeyMaterial.fromPem(TlsFixtures.file("server.pem"), TlsFixtures.file("other.key")));
+        assertTrue(otherKey.getMessage().contains("does not belong"), otherKey.getMessage());
 
         assertThrows(java.nio.file.NoSuchFileException.class, () -> KeyMaterial.fromPem(tmp.resolve("missing.pem"), TlsFixtures.file("server.key")));
     }

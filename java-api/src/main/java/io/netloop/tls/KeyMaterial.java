@@ -8,8 +8,11 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -34,16 +37,60 @@ public final class KeyMaterial {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("a certificate chain needs at least the leaf certificate");
         }
-        if (!chain.get(0).getPublicKey().getAlgorithm().equals(key.getAlgorithm())
-                && !(key.getAlgorithm().startsWith("Ed") && chain.get(0).getPublicKey().getAlgorithm().startsWith("Ed"))) {
-            throw new IllegalArgumentException("the private key (" + key.getAlgorithm() + ") does not belong to the leaf certificate "
-                    + chain.get(0).getSubjectX500Principal() + " (" + chain.get(0).getPublicKey().getAlgorithm() + " key)");
-        }
+        requireMatchingKey(key, chain.get(0));
         this.key = key;
         this.chain = chain;
     }
 
-    /** A key and its chain, the leaf certificate first. */
+    /**
+     * Signs with the key and verifies with the leaf certificate: a key of another certificate (a
+     * renewal that wrote the new certificate before its key, a wrong file) is refused here rather
+     * than failing every handshake later.
+     */
+    private static void requireMatchingKey(PrivateKey key, X509Certificate leaf) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "RSASSA-PSS" -> "RSASSA-PSS";
+            case "DSA" -> "SHA256withDSA";
+            case "EdDSA", "Ed25519", "Ed448" -> "EdDSA";
+            default -> null;
+        };
+        String mismatch = "the private key does not belong to the leaf certificate " + leaf.getSubjectX500Principal().getName()
+                + " (serial " + leaf.getSerialNumber().toString(16) + ")";
+        if (algorithm == null) {
+            if (!leaf.getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
+                throw new IllegalArgumentException(mismatch);
+            }
+            return;
+        }
+        try {
+            byte[] challenge = "netloop: does this key belong to this certificate?".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            Signature verifier = Signature.getInstance(algorithm);
+            if (algorithm.equals("RSASSA-PSS")) {
+                PSSParameterSpec pss = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+                signer.setParameter(pss);
+                verifier.setParameter(pss);
+            }
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            verifier.initVerify(leaf.getPublicKey());
+            verifier.update(challenge);
+            if (!verifier.verify(signature)) {
+                throw new IllegalArgumentException(mismatch);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(mismatch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A key and its chain, the leaf certificate first.
+     *
+     * @throws IllegalArgumentException when the key does not belong to the leaf certificate
+     */
     public static KeyMaterial of(PrivateKey key, X509Certificate... chain) {
         return new KeyMaterial(Objects.requireNonNull(key, "key"), List.of(chain));
     }
@@ -114,6 +161,8 @@ public final class KeyMaterial {
                 throw new IOException("keystore entry '" + chosen + "' has no certificate chain");
             }
             return new KeyMaterial(pk, List.copyOf(Arrays.asList(Arrays.copyOf(certs, certs.length, X509Certificate[].class))));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("keystore entry " + (alias == null ? "" : "'" + alias + "' ") + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot read keystore entry " + (alias == null ? "" : "'" + alias + "' ") + ": " + e.getMessage(), e);
         }

@@ -367,7 +367,7 @@ final class TlsEndpoint implements TlsConnection {
         }
         if (phase == HANDSHAKING) {
             fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"
-                    + (handshakeBytes == 0 ? ", before sending anything" : " after " + handshakeBytes + " bytes")));
+                    + (handshakeBytes == 0 ? ", before sending anything" : " after " + handshakeBytes + " bytes")), true);
             return;
         }
         SSLException detail = null;
@@ -859,14 +859,29 @@ final class TlsEndpoint implements TlsConnection {
      * open) or to the connect future (client). Logged once here.
      */
     private void fail(Throwable cause) {
+        fail(cause, false);
+    }
+
+    /** @param earlyClose the peer closed TCP during the handshake: routine, logged at DEBUG */
+    private void fail(Throwable cause, boolean earlyClose) {
         if (failure != null || phase == CLOSED) {
             return;
         }
         failure = cause;
         open = false;
         cancelHandshakeTimer();
-        log.info("TLS {} {} {}: {}", client ? "connection to" : "connection from", remote(),
-                phase == HANDSHAKING ? "failed its handshake" : "failed", cause.toString());
+        // Once per connection. Certificate, protocol and SNI failures are the operator's business
+        // (INFO); timeouts, truncations and peers that left mid-handshake are what scanners and
+        // clients that skip close_notify do all day (DEBUG).
+        boolean routine = cause instanceof TlsHandshakeTimeoutException || cause instanceof TlsTruncationException || earlyClose;
+        if (routine ? log.isDebugEnabled() : log.isInfoEnabled()) {
+            String what = phase == HANDSHAKING ? "failed its handshake" : "failed";
+            if (routine) {
+                log.debug("TLS {} {} {}: {}", client ? "connection to" : "connection from", remote(), what, cause.toString());
+            } else {
+                log.info("TLS {} {} {}: {}", client ? "connection to" : "connection from", remote(), what, cause.toString());
+            }
+        }
         synchronized (lock) {
             acceptingWrites = false;
             dropPending();

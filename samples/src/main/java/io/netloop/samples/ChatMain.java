@@ -34,9 +34,10 @@ public final class ChatMain {
                 netloop chat: a chat server on netloop, and a console client for it.
 
                   server [--host 127.0.0.1] [--port 6667] [--backend ID] [--threads N]   serves until Ctrl-C
+                         [--tls-port 6697 --cert CHAIN.pem --key KEY.pem]               and TLS beside plaintext
                   client [--nick NICK] [--host 127.0.0.1] [--port 6667] [--backend ID]  chats until /quit
 
-                A plain user can join with: nc 127.0.0.1 6667
+                A plain user can join with: nc 127.0.0.1 6667 (over TLS: openssl s_client -quiet -connect 127.0.0.1:6697)
                 Backends: epoll-et (Linux default), epoll-lt, nio. 'server --help' lists the server's limits.""";
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tests run on the class path; this one checks that the same artifacts also work on the module
- * path: the descriptors resolve together, the API module exports only its API and SPI, and the
- * platform modules' backends are found through {@code provides}.
+ * path: the descriptors resolve together, the API module exports only its API, SPI and TLS layer,
+ * and the platform modules' backends are found through {@code provides}.
  */
 class ModuleGraphTest {
 
@@ -35,11 +35,11 @@ class ModuleGraphTest {
     }
 
     @Test
-    void apiModuleExportsOnlyTheApiAndSpiUnqualified() {
+    void apiModuleExportsOnlyTheApiSpiAndTlsUnqualified() {
         ModuleDescriptor api = layer().findModule("io.netloop").orElseThrow().getDescriptor();
         Set<String> unqualified = api.exports().stream().filter(e -> !e.isQualified())
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(List.of("io.netloop", "io.netloop.spi")), unqualified);
+        assertEquals(new TreeSet<>(List.of("io.netloop", "io.netloop.spi", "io.netloop.tls")), unqualified);
     }
 
     @Test

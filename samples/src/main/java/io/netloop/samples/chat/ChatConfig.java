@@ -1,5 +1,6 @@
 package io.netloop.samples.chat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,6 +9,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * ChatServer server = ChatServer.start(ChatConfig.defaults().withPort(0).withBackend("epoll-et"));
+ * // Plaintext on 6667 and TLS (ircs) on 6697, the keys reloaded when the files change:
+ * ChatServer tls = ChatServer.start(ChatConfig.defaults().withPemKeys(Path.of("cert.pem"), Path.of("key.pem")));
  * }</pre>
  *
  * @param host               address to bind; default 127.0.0.1 ({@code --host 0.0.0.0} serves the network)
@@ -19,13 +22,23 @@ import java.util.Objects;
  * @param maxSendQueueBytes  output queued for one client before it is dropped as too slow; default 1 MiB
  * @param floodBurst         lines a client may send at once; default 20
  * @param floodRate          lines per second a client may send after the burst; default 10
+ * @param tlsPort            the TLS (ircs) port, served beside {@code port} when keys are given; default 6697; 0 picks a free one
+ * @param certificate        PEM certificate chain, leaf first; default {@code null}: no TLS unless {@code keystore}
+ * @param privateKey         the certificate's unencrypted PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}); given with {@code certificate}
+ * @param keystore           a PKCS#12 file instead of {@code certificate} and {@code privateKey}; default {@code null}
+ * @param keystorePassword   the password of {@code keystore} and of its key; given with {@code keystore}
+ * @param keyCheckInterval   how often the key files are checked for changes, which are then loaded for new
+ *                           connections; default 5 s
  */
 public record ChatConfig(String host, int port, String backend, int threads, int maxClients, Duration pingInterval,
-                         long maxSendQueueBytes, int floodBurst, double floodRate) {
+                         long maxSendQueueBytes, int floodBurst, double floodRate,
+                         int tlsPort, Path certificate, Path privateKey, Path keystore, String keystorePassword,
+                         Duration keyCheckInterval) {
 
     public ChatConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(pingInterval, "pingInterval");
+        Objects.requireNonNull(keyCheckInterval, "keyCheckInterval");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, was " + threads);
         if (maxClients < 1) throw new IllegalArgumentException("maxClients must be at least 1, was " + maxClients);
@@ -33,26 +46,59 @@ public record ChatConfig(String host, int port, String backend, int threads, int
         if (maxSendQueueBytes < 1024) throw new IllegalArgumentException("maxSendQueueBytes must be at least 1024");
         if (floodBurst < 1) throw new IllegalArgumentException("floodBurst must be at least 1");
         if (!(floodRate > 0)) throw new IllegalArgumentException("floodRate must be positive");
+        if (tlsPort < 0 || tlsPort > 65535) throw new IllegalArgumentException("tlsPort must be 0..65535, was " + tlsPort);
+        if ((certificate == null) != (privateKey == null)) {
+            throw new IllegalArgumentException("certificate and privateKey are given together (--cert and --key)");
+        }
+        if ((keystore == null) != (keystorePassword == null)) {
+            throw new IllegalArgumentException("keystore and keystorePassword are given together (--keystore and --keystore-password)");
+        }
+        if (certificate != null && keystore != null) {
+            throw new IllegalArgumentException("TLS keys from PEM files (--cert, --key) or from a keystore (--keystore), not both");
+        }
+        if (keyCheckInterval.isNegative() || keyCheckInterval.isZero()) throw new IllegalArgumentException("keyCheckInterval must be positive");
     }
 
     public static ChatConfig defaults() {
         return new ChatConfig("127.0.0.1", 6667, null, Runtime.getRuntime().availableProcessors(), 10_000,
-                Duration.ofSeconds(90), 1024 * 1024, 20, 10.0);
+                Duration.ofSeconds(90), 1024 * 1024, 20, 10.0,
+                6697, null, null, null, null, Duration.ofSeconds(5));
     }
 
-    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate); }
-    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate); }
-    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate); }
-    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate); }
-    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate); }
-    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate); }
-    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate); }
-    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate); }
-    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond); }
+    /** Whether TLS is served: keys were given, as PEM files or a keystore. */
+    public boolean tls() {
+        return certificate != null || keystore != null;
+    }
 
-    /** The flags {@code --host --port --backend --threads --max-clients --ping-interval (seconds) --max-sendq --flood-burst --flood-rate}. */
+    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withTlsPort(int p) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, p, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    /** TLS from PEM files: a certificate chain (leaf first) and its unencrypted PKCS#8 key; {@code null, null} for none. */
+    public ChatConfig withPemKeys(Path chain, Path key) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, chain, key, keystore, keystorePassword, keyCheckInterval); }
+    /** TLS from a PKCS#12 file whose store and key share {@code password}; {@code null, null} for none. */
+    public ChatConfig withKeystore(Path file, String password) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, file, password, keyCheckInterval); }
+    public ChatConfig withKeyCheckInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, d); }
+
+    /**
+     * The flags {@code --host --port --backend --threads --max-clients --ping-interval (seconds) --max-sendq
+     * --flood-burst --flood-rate --tls-port --cert --key --keystore --keystore-password --key-check-interval (seconds)}.
+     * TLS flags that make no sense together (a key without its certificate, a TLS port without keys) are refused here;
+     * whether the files can be read is found at {@link ChatServer#start}.
+     */
     public static ChatConfig parse(String[] args) {
         ChatConfig c = defaults();
+        boolean tlsPortGiven = false;
+        String cert = null;
+        String key = null;
+        String keystore = null;
+        String password = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -63,21 +109,53 @@ public record ChatConfig(String host, int port, String backend, int threads, int
             }
             String v = args[++i];
             try {
-                c = switch (flag) {
-                    case "--host" -> c.withHost(v);
-                    case "--port" -> c.withPort(Integer.parseInt(v));
-                    case "--backend" -> c.withBackend(v);
-                    case "--threads" -> c.withThreads(Integer.parseInt(v));
-                    case "--max-clients" -> c.withMaxClients(Integer.parseInt(v));
-                    case "--ping-interval" -> c.withPingInterval(Duration.ofSeconds(Long.parseLong(v)));
-                    case "--max-sendq" -> c.withMaxSendQueueBytes(Long.parseLong(v));
-                    case "--flood-burst" -> c.withFloodBurst(Integer.parseInt(v));
-                    case "--flood-rate" -> c.withFloodRate(Double.parseDouble(v));
+                switch (flag) {
+                    case "--host" -> c = c.withHost(v);
+                    case "--port" -> c = c.withPort(Integer.parseInt(v));
+                    case "--backend" -> c = c.withBackend(v);
+                    case "--threads" -> c = c.withThreads(Integer.parseInt(v));
+                    case "--max-clients" -> c = c.withMaxClients(Integer.parseInt(v));
+                    case "--ping-interval" -> c = c.withPingInterval(Duration.ofSeconds(Long.parseLong(v)));
+                    case "--max-sendq" -> c = c.withMaxSendQueueBytes(Long.parseLong(v));
+                    case "--flood-burst" -> c = c.withFloodBurst(Integer.parseInt(v));
+                    case "--flood-rate" -> c = c.withFloodRate(Double.parseDouble(v));
+                    case "--tls-port" -> {
+                        c = c.withTlsPort(Integer.parseInt(v));
+                        tlsPortGiven = true;
+                    }
+                    case "--cert" -> cert = v;
+                    case "--key" -> key = v;
+                    case "--keystore" -> keystore = v;
+                    case "--keystore-password" -> password = v;
+                    case "--key-check-interval" -> c = c.withKeyCheckInterval(Duration.ofSeconds(Long.parseLong(v)));
                     default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + usage());
-                };
+                }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + " needs a number, got \"" + v + "\"");
             }
+        }
+        if (key != null && cert == null) {
+            throw new IllegalArgumentException("--key needs --cert: the certificate chain (PEM) the key belongs to");
+        }
+        if (cert != null && key == null) {
+            throw new IllegalArgumentException("--cert needs --key: the certificate's private key (PKCS#8 PEM)");
+        }
+        if (password != null && keystore == null) {
+            throw new IllegalArgumentException("--keystore-password needs --keystore");
+        }
+        if (keystore != null && password == null) {
+            throw new IllegalArgumentException("--keystore needs --keystore-password");
+        }
+        if (cert != null && keystore != null) {
+            throw new IllegalArgumentException("TLS keys come from --cert and --key, or from --keystore, not both");
+        }
+        if (tlsPortGiven && cert == null && keystore == null) {
+            throw new IllegalArgumentException("--tls-port needs keys: --cert CHAIN.pem --key KEY.pem, or --keystore FILE.p12 --keystore-password PW");
+        }
+        if (cert != null) {
+            c = c.withPemKeys(Path.of(cert), Path.of(key));
+        } else if (keystore != null) {
+            c = c.withKeystore(Path.of(keystore), password);
         }
         return c;
     }
@@ -86,6 +164,20 @@ public record ChatConfig(String host, int port, String backend, int threads, int
         return """
                 usage: server [--host 127.0.0.1] [--port 6667] [--backend ID] [--threads N] [--max-clients 10000]
                               [--ping-interval SECONDS (90)] [--max-sendq BYTES (1048576)]
-                              [--flood-burst LINES (20)] [--flood-rate LINES_PER_SECOND (10)]""";
+                              [--flood-burst LINES (20)] [--flood-rate LINES_PER_SECOND (10)]
+                              [--tls-port 6697] [--cert CHAIN.pem --key KEY.pem | --keystore FILE.p12 --keystore-password PW]
+                              [--key-check-interval SECONDS (5)]
+                TLS (ircs) is served on --tls-port beside plaintext when --cert and --key (PEM: the chain, leaf first,
+                and its PKCS#8 key) or --keystore (PKCS#12) are given; changed key files are loaded for new connections.""";
+    }
+
+    /** The keystore password is not shown. */
+    @Override
+    public String toString() {
+        return "ChatConfig[host=" + host + ", port=" + port + ", backend=" + backend + ", threads=" + threads
+                + ", maxClients=" + maxClients + ", pingInterval=" + pingInterval + ", maxSendQueueBytes=" + maxSendQueueBytes
+                + ", floodBurst=" + floodBurst + ", floodRate=" + floodRate + ", tlsPort=" + tlsPort
+                + ", certificate=" + certificate + ", privateKey=" + privateKey + ", keystore=" + keystore
+                + ", keystorePassword=" + (keystorePassword == null ? null : "(hidden)") + ", keyCheckInterval=" + keyCheckInterval + "]";
     }
 }

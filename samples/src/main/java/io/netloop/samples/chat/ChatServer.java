@@ -1,20 +1,29 @@
 package io.netloop.samples.chat;
 
+import io.netloop.ConnectionHandler;
 import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
 import io.netloop.SocketOptions;
+import io.netloop.tls.Tls;
+import io.netloop.tls.TlsContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A group chat server on netloop: plain-mode users ({@code nc}, {@code telnet}) and IRC clients in
  * one room, on every backend. See {@code samples/CHAT.md} for what it speaks.
+ *
+ * <p>Given TLS keys, it also listens on a TLS port (ircs, 6697) with the same handlers behind
+ * {@link Tls#server}: the chat sees a {@link io.netloop.tls.TlsConnection} as it sees any
+ * connection, so users of both ports share the rooms. The key files are watched ({@link KeyFiles})
+ * and reloaded without a restart.
  *
  * <pre>{@code
  * try (ChatServer server = ChatServer.start(ChatConfig.defaults().withPort(0))) {
@@ -29,17 +38,37 @@ public final class ChatServer implements AutoCloseable {
     private final Hub hub;
     private final EventLoopGroup group;
     private final Listener listener;
+    /** {@code null} without TLS keys, as is {@link #keyFiles}. */
+    private final Listener tlsListener;
+    private final KeyFiles keyFiles;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private ChatServer(ChatConfig config, EventLoopGroup group, Listener listener, Hub hub) {
+    private ChatServer(EventLoopGroup group, Listener listener, Listener tlsListener, KeyFiles keyFiles, Hub hub) {
         this.hub = hub;
         this.group = group;
         this.listener = listener;
+        this.tlsListener = tlsListener;
+        this.keyFiles = keyFiles;
     }
 
-    /** Binds and starts serving. */
+    /**
+     * Binds and starts serving; with TLS keys, on the TLS port too.
+     *
+     * @throws IOException when a port cannot be bound, or the key files cannot be read or used
+     *         (the message names the file and what is wrong with it)
+     */
     public static ChatServer start(ChatConfig config) throws IOException {
+        // The keys first: a missing or broken file stops the start before any loop runs.
+        KeyFiles keyFiles = KeyFiles.of(config);
+        TlsContext tls = null;
+        if (keyFiles != null) {
+            try {
+                tls = TlsContext.server(keyFiles.load()).build();
+            } catch (IOException e) {
+                throw new IOException("TLS keys cannot be used: " + e.getMessage(), e);
+            }
+        }
         EventLoopGroup group = EventLoopGroup.builder().backend(config.backend()).threads(config.threads()).build();
         try {
             Hub hub = new Hub(config);
@@ -48,12 +77,24 @@ public final class ChatServer implements AutoCloseable {
                     .reusePort(true)
                     .writeBufferWaterMarks(32 * 1024, 128 * 1024)
                     .build();
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
-            Listener listener = group.listen(address, options, () -> new Client(hub));
-            log.info("chat server on {} with backend {} and {} loop(s)", listener.localAddress(), group.backendId(),
-                    group.loops().size());
-            return new ChatServer(config, group, listener, hub);
+            InetAddress host = InetAddress.getByName(config.host());
+            Supplier<ConnectionHandler> clients = () -> new Client(hub);
+            Listener listener = group.listen(new InetSocketAddress(host, config.port()), options, clients);
+            Listener tlsListener = null;
+            if (tls != null) {
+                tlsListener = group.listen(new InetSocketAddress(host, config.tlsPort()), options, Tls.server(tls, clients));
+                keyFiles.watch(group.loops().get(0), tls, config.keyCheckInterval());
+                log.info("chat server on {} and TLS on {} with backend {} and {} loop(s); keys from {}", listener.localAddress(),
+                        tlsListener.localAddress(), group.backendId(), group.loops().size(), keyFiles.describe());
+            } else {
+                log.info("chat server on {} with backend {} and {} loop(s)", listener.localAddress(), group.backendId(),
+                        group.loops().size());
+            }
+            return new ChatServer(group, listener, tlsListener, keyFiles, hub);
         } catch (IOException | RuntimeException e) {
+            if (keyFiles != null) {
+                keyFiles.stop();
+            }
             group.close();
             throw e;
         }
@@ -62,6 +103,21 @@ public final class ChatServer implements AutoCloseable {
     /** The bound address, with the real port when port 0 was asked for. */
     public InetSocketAddress address() {
         return listener.localAddress();
+    }
+
+    /** The TLS port's bound address, or {@code null} when the server was given no TLS keys. */
+    public InetSocketAddress tlsAddress() {
+        return tlsListener == null ? null : tlsListener.localAddress();
+    }
+
+    /** Key reloads so far (tests wait on it). */
+    int keyReloads() {
+        return keyFiles == null ? 0 : keyFiles.reloads();
+    }
+
+    /** Changed key files refused so far, the old keys staying in force (tests wait on it). */
+    int keyReloadsRefused() {
+        return keyFiles == null ? 0 : keyFiles.refusals();
     }
 
     public String backendId() {
@@ -81,6 +137,10 @@ public final class ChatServer implements AutoCloseable {
         if (stopping.compareAndSet(false, true)) {
             hub.beginShutdown();
             listener.close();
+            if (tlsListener != null) {
+                keyFiles.stop();
+                tlsListener.close();
+            }
             for (Client c : hub.connected()) {
                 c.serverShutdown();
             }
@@ -108,11 +168,25 @@ public final class ChatServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        ChatServer server = start(config);
+        ChatServer server;
+        try {
+            server = start(config);
+        } catch (IOException e) {
+            System.err.println("chat server not started: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         System.out.println("netloop chat on " + server.address() + " (backend " + server.backendId() + "). Join with:");
         System.out.println("  nc " + server.address().getHostString() + " " + server.address().getPort()
                 + "      or an IRC client (irssi: /connect " + server.address().getHostString() + " "
                 + server.address().getPort() + ")");
+        InetSocketAddress tls = server.tlsAddress();
+        if (tls != null) {
+            System.out.println("TLS on " + tls + ":");
+            System.out.println("  openssl s_client -quiet -connect " + tls.getHostString() + ":" + tls.getPort()
+                    + "      or irssi: /connect -tls " + tls.getHostString() + " " + tls.getPort()
+                    + " (with -notls_verify for a self-signed certificate)");
+        }
         System.out.println("Ctrl-C stops the server.");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown().join(), "chat-shutdown"));
         server.stopped.join();

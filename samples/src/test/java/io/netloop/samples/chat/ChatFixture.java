@@ -63,6 +63,11 @@ final class ChatFixture implements AutoCloseable {
         return server.address().getPort();
     }
 
+    /** The TLS port, for a server started with TLS keys. */
+    int tlsPort() {
+        return server.tlsAddress().getPort();
+    }
+
     /** Registers a peer to be closed with the fixture (last registered, first closed). */
     <T extends AutoCloseable> T own(T peer) {
         peers.push(peer);

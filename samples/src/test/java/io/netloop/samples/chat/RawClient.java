@@ -7,10 +7,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A plain-mode user on a blocking JDK socket, for what {@code nc} cannot do: write a lot quickly,
- * or connect with a small receive buffer and then never read.
+ * or connect with a small receive buffer and then never read. Or the same over TLS, on an
+ * {@link SSLSocket} ({@link #connectTls}).
  */
 final class RawClient implements AutoCloseable {
     final String label;
@@ -38,6 +43,41 @@ final class RawClient implements AutoCloseable {
             s.close();
             throw e;
         }
+    }
+
+    /**
+     * A user over TLS on a JDK {@link SSLSocket} trusting what {@code context} trusts, which also
+     * checks that the server's certificate names the address connected to (HTTPS rules, so an IP
+     * address must be among its subject alternative names). Returns once the handshake is done.
+     */
+    static RawClient connectTls(String label, InetSocketAddress server, SSLContext context) throws IOException {
+        return connectTls(label, server, context, 0);
+    }
+
+    /** As {@link #connectTls(String, InetSocketAddress, SSLContext)}, with a receive buffer as in {@link #connect}. */
+    static RawClient connectTls(String label, InetSocketAddress server, SSLContext context, int receiveBufferSize) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket();
+        try {
+            if (receiveBufferSize > 0) {
+                s.setReceiveBufferSize(receiveBufferSize);
+            }
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) Lines.LIMIT.toMillis());
+            s.connect(server, (int) Lines.LIMIT.toMillis());
+            s.startHandshake();
+            return new RawClient(label, s);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** The TLS session of a {@link #connectTls} user. */
+    SSLSession tlsSession() {
+        return ((SSLSocket) socket).getSession();
     }
 
     /** Starts reading everything the server sends into {@link Lines} on a daemon thread. */

@@ -1,0 +1,114 @@
+package io.netloop.samples.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netloop.conformance.TlsFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server's flags, the TLS ones above all: what they set, the combinations refused with a
+ * message naming the flags, and key files that cannot be used refused at start-up, before any
+ * loop runs, with a message naming the file.
+ */
+class ChatConfigTest {
+
+    @Test
+    void tlsIsOffWithoutKeysAndItsPortDefaultsTo6697() {
+        ChatConfig c = ChatConfig.parse(new String[] {"--port", "7000"});
+        assertFalse(c.tls());
+        assertEquals(7000, c.port());
+        assertEquals(6697, c.tlsPort());
+        assertEquals(Duration.ofSeconds(5), c.keyCheckInterval());
+    }
+
+    @Test
+    void pemFlagsTurnTlsOn() {
+        ChatConfig c = ChatConfig.parse(new String[] {"--cert", "fullchain.pem", "--key", "privkey.pem"});
+        assertTrue(c.tls());
+        assertEquals(6697, c.tlsPort(), "the default TLS port once a certificate is given");
+        assertEquals(Path.of("fullchain.pem"), c.certificate());
+        assertEquals(Path.of("privkey.pem"), c.privateKey());
+        assertNull(c.keystore());
+    }
+
+    @Test
+    void keystoreFlagsTurnTlsOnAndThePasswordIsNotShown() {
+        ChatConfig c = ChatConfig.parse(new String[] {"--keystore", "server.p12", "--keystore-password", "s3cret",
+            "--tls-port", "7443", "--key-check-interval", "30"});
+        assertTrue(c.tls());
+        assertEquals(7443, c.tlsPort());
+        assertEquals(Path.of("server.p12"), c.keystore());
+        assertEquals("s3cret", c.keystorePassword());
+        assertEquals(Duration.ofSeconds(30), c.keyCheckInterval());
+        assertFalse(c.toString().contains("s3cret"), () -> "toString hides the password: " + c);
+    }
+
+    @Test
+    void refusesTlsFlagsThatMakeNoSenseTogether() {
+        assertRefused("--key needs --cert", "--key", "k.pem");
+        assertRefused("--cert needs --key", "--cert", "c.pem");
+        assertRefused("--tls-port needs keys", "--tls-port", "6697");
+        assertRefused("--keystore-password needs --keystore", "--keystore-password", "pw");
+        assertRefused("--keystore needs --keystore-password", "--keystore", "s.p12");
+        assertRefused("not both", "--cert", "c.pem", "--key", "k.pem", "--keystore", "s.p12", "--keystore-password", "pw");
+        assertRefused("--tls-port needs a number", "--tls-port", "ircs", "--cert", "c.pem", "--key", "k.pem");
+        assertRefused("tlsPort must be 0..65535", "--tls-port", "70000", "--cert", "c.pem", "--key", "k.pem");
+    }
+
+    @Test
+    void theRecordRefusesHalfAPairToo() {
+        assertThrows(IllegalArgumentException.class, () -> ChatConfig.defaults().withPemKeys(Path.of("c.pem"), null));
+        assertThrows(IllegalArgumentException.class, () -> ChatConfig.defaults().withKeystore(Path.of("s.p12"), null));
+        assertThrows(IllegalArgumentException.class,
+                () -> ChatConfig.defaults().withPemKeys(Path.of("c.pem"), Path.of("k.pem")).withKeystore(Path.of("s.p12"), "pw"));
+    }
+
+    @Test
+    void missingKeyFileStopsTheStartNamingTheFile(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.pem");
+        IOException e = assertThrows(IOException.class, () -> ChatServer.start(
+                tlsConfig().withPemKeys(missing, TlsFixtures.file("server.key"))));
+        assertTrue(e.getMessage().contains(missing + ": no such file"), e::getMessage);
+    }
+
+    @Test
+    void fileThatIsNotACertificateStopsTheStart(@TempDir Path dir) throws IOException {
+        Path notPem = Files.writeString(dir.resolve("cert.pem"), "hello\n");
+        IOException e = assertThrows(IOException.class, () -> ChatServer.start(
+                tlsConfig().withPemKeys(notPem, TlsFixtures.file("server.key"))));
+        assertTrue(e.getMessage().contains(notPem + ": no '-----BEGIN CERTIFICATE-----' block"), e::getMessage);
+    }
+
+    @Test
+    void keyOfAnotherCertificateStopsTheStart() {
+        // Both EC keys: the same algorithm, but KeyMaterial signs and verifies, so the pair is refused.
+        IOException e = assertThrows(IOException.class, () -> ChatServer.start(
+                tlsConfig().withPemKeys(TlsFixtures.file("server.pem"), TlsFixtures.file("other.key"))));
+        assertTrue(e.getMessage().contains("the private key does not belong to the leaf certificate CN=server"), e::getMessage);
+    }
+
+    @Test
+    void wrongKeystorePasswordStopsTheStart() {
+        IOException e = assertThrows(IOException.class, () -> ChatServer.start(
+                tlsConfig().withKeystore(TlsFixtures.file("server.p12"), "wrong")));
+        assertTrue(e.getMessage().contains("wrong password"), e::getMessage);
+    }
+
+    private static ChatConfig tlsConfig() {
+        return ChatConfig.defaults().withHost("127.0.0.1").withPort(0).withTlsPort(0).withThreads(1);
+    }
+
+    private static void assertRefused(String expected, String... args) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChatConfig.parse(args));
+        assertTrue(e.getMessage().contains(expected), () -> String.join(" ", args) + ": expected \"" + expected + "\" in: " + e.getMessage());
+    }
+}
