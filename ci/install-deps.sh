@@ -14,6 +14,8 @@
 #   python3-irc     : IRC-mode users through a real IRC client library, on Debian's /usr/bin/python3
 #   ii              : IRC-mode users through ii, a file-based IRC client
 #   iperf3          : the benchmarks' loopback streaming ceiling
+#   openssl         : the conformance suite's TLS interop tests (s_client and s_server as peers, OpenSSL 3)
+#                     and the chat sample's TLS users
 # A JDK 22+ must already be installed (the build finds it under /usr/lib/jvm, ~/.jdks, JAVA_HOME, ...).
 set -euo pipefail
 
@@ -44,6 +46,8 @@ fi
 command -v ii >/dev/null 2>&1 || optional+=(ii)
 # The benchmarks' streaming ceiling; without it that one row is left out, with a note.
 command -v iperf3 >/dev/null 2>&1 || optional+=(iperf3)
+# TlsInteropConformance runs `openssl s_client` and `s_server`; without it those tests skip with the reason.
+command -v openssl >/dev/null 2>&1 || optional+=(openssl)
 
 can_apt=false
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -59,7 +63,7 @@ if [ ${#windows_probe[@]} -gt 0 ] && [ "$can_apt" = false ]; then
   windows_probe=()
 fi
 if [ ${#optional[@]} -gt 0 ] && [ "$can_apt" = false ]; then
-  echo "ci/install-deps.sh: optional, for the chat sample's tests (they skip without them): ${optional[*]}" >&2
+  echo "ci/install-deps.sh: optional, for the chat sample's tests and the TLS interop tests (they skip without them): ${optional[*]}" >&2
   optional=()
 fi
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 @DisplayNameGeneration(BackendDisplayNames.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class ConformanceSuite implements EchoConformance, FlowControlConformance, CloseConformance,
-        ErrorConformance, LoopConformance, ResourceConformance, LimitsConformance, TlsConformance {
+        ErrorConformance, LoopConformance, ResourceConformance, LimitsConformance, TlsConformance, TlsInteropConformance {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<EventLoopGroup> groups = new ArrayList<>();

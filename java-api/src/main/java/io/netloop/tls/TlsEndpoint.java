@@ -876,10 +876,12 @@ final class TlsEndpoint implements TlsConnection {
         boolean routine = cause instanceof TlsHandshakeTimeoutException || cause instanceof TlsTruncationException || earlyClose;
         if (routine ? log.isDebugEnabled() : log.isInfoEnabled()) {
             String what = phase == HANDSHAKING ? "failed its handshake" : "failed";
+            // The JDK wraps some alerts in a message-less "Unexpected exception": the cause says which.
+            String why = cause.getCause() != null && cause.getCause() != cause ? cause + " (" + cause.getCause() + ")" : cause.toString();
             if (routine) {
-                log.debug("TLS {} {} {}: {}", client ? "connection to" : "connection from", remote(), what, cause.toString());
+                log.debug("TLS {} {} {}: {}", client ? "connection to" : "connection from", remote(), what, why);
             } else {
-                log.info("TLS {} {} {}: {}", client ? "connection to" : "connection from", remote(), what, cause.toString());
+                log.info("TLS {} {} {}: {}", client ? "connection to" : "connection from", remote(), what, why);
             }
         }
         synchronized (lock) {
