@@ -18,4 +18,6 @@ module io.netloop {
     exports io.netloop.internal.completion to io.netloop.linux, io.netloop.windows, io.netloop.conformance;
 
     uses io.netloop.spi.Backend;
+    // The pure-JDK fallback, found like every other backend.
+    provides io.netloop.spi.Backend with io.netloop.internal.nio.NioBackend;
 }

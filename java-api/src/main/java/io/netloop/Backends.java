@@ -1,8 +1,5 @@
 package io.netloop;
 
-import io.netloop.internal.loop.BackendRegistry;
-import io.netloop.spi.Availability;
-import io.netloop.spi.Backend;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,27 +18,21 @@ public final class Backends {
 
     /** Ids of every installed backend, the preferred first. */
     public static List<String> ids() {
-        return List.copyOf(BackendRegistry.all().keySet());
+        return Implementation.backendIds();
     }
 
     /** Whether backend {@code id} is installed and can run here. */
     public static boolean isAvailable(String id) {
-        Backend b = BackendRegistry.all().get(id);
-        return b != null && b.availability().isAvailable();
+        return unavailabilityCause(id).isEmpty();
     }
 
-    /** Why backend {@code id} cannot run here; empty when it can. */
+    /** Why backend {@code id} cannot run here (or is not installed); empty when it can run. */
     public static Optional<String> unavailabilityCause(String id) {
-        Backend b = BackendRegistry.all().get(id);
-        if (b == null) {
-            return Optional.of("no backend '" + id + "' is installed; installed: " + ids());
-        }
-        Availability a = b.availability();
-        return a.isAvailable() ? Optional.empty() : Optional.of(a.reason());
+        return Implementation.unavailabilityCause(id);
     }
 
     /** The backend a group built without an explicit id would use here. */
     public static String defaultId() {
-        return BackendRegistry.choose(null).id();
+        return Implementation.defaultBackendId();
     }
 }

@@ -1,6 +1,5 @@
 package io.netloop.internal.loop;
 
-import io.netloop.internal.nio.NioBackend;
 import io.netloop.spi.Availability;
 import io.netloop.spi.Backend;
 import java.util.ArrayList;
@@ -13,7 +12,10 @@ import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Finds backends (the built-in NIO one plus {@link ServiceLoader} providers) and chooses one. */
+/**
+ * Finds backends through {@link ServiceLoader}, the built-in NIO one included (java-api provides
+ * it like any platform module, so this package does not depend on it), and chooses one.
+ */
 public final class BackendRegistry {
     /** System property naming the backend when the builder does not. */
     public static final String PROPERTY = "netloop.backend";
@@ -26,7 +28,6 @@ public final class BackendRegistry {
     /** Every backend found, by id, highest priority first. */
     public static Map<String, Backend> all() {
         List<Backend> found = new ArrayList<>();
-        found.add(new NioBackend());
         ServiceLoader<Backend> loader = ServiceLoader.load(Backend.class, BackendRegistry.class.getClassLoader());
         for (var it = loader.iterator(); ; ) {
             try {

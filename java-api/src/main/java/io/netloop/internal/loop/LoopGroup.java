@@ -1,0 +1,341 @@
+package io.netloop.internal.loop;
+
+import io.netloop.Connection;
+import io.netloop.ConnectionHandler;
+import io.netloop.EventLoop;
+import io.netloop.EventLoopGroup;
+import io.netloop.Listener;
+import io.netloop.SocketOptions;
+import io.netloop.spi.Backend;
+import io.netloop.spi.IoDriver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventLoopGroup} every build returns: its loops, listeners spread over them, connects
+ * and shutdown. Made by {@link ApiBridge}, which the API reaches without importing this package.
+ */
+public final class LoopGroup extends EventLoopGroup {
+    private static final Logger log = LoggerFactory.getLogger(EventLoopGroup.class);
+    private static final AtomicInteger GROUP_IDS = new AtomicInteger();
+
+    private final Backend backend;
+    private final EventLoopImpl[] loops;
+    private final List<EventLoop> loopView;
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final AtomicInteger nextAccept = new AtomicInteger();
+    private final CompletableFuture<Void> terminated;
+    private volatile boolean shuttingDown;
+
+    /** See {@link EventLoopGroup.Builder} for the parameters. */
+    public LoopGroup(String backendId, int threads, int readBufferSize, boolean daemon) {
+        this.backend = BackendRegistry.choose(backendId);
+        int groupId = GROUP_IDS.incrementAndGet();
+        this.loops = new EventLoopImpl[threads];
+        AtomicInteger threadIndex = new AtomicInteger();
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoopImpl(this, backend, readBufferSize, this::nextAcceptLoop, r -> {
+                Thread t = new Thread(r, "netloop-" + groupId + "-" + backend.id() + "-" + threadIndex.getAndIncrement());
+                t.setDaemon(daemon);
+                return t;
+            });
+        }
+        this.loopView = List.of(loops);
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (EventLoopImpl loop : loops) {
+            starts.add(loop.start());
+        }
+        CompletableFuture<?>[] terminations = new CompletableFuture<?>[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            terminations[i] = loops[i].terminationFuture();
+        }
+        this.terminated = CompletableFuture.allOf(terminations);
+        try {
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            close();
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException("netloop backend " + backend.id() + " failed to start: " + io.getMessage(), io);
+            }
+            throw new IllegalStateException("netloop backend " + backend.id() + " failed to start", cause);
+        }
+        log.info("netloop group {} started: backend {}, {} loop(s)", groupId, backend.id(), loops.length);
+    }
+
+    @Override
+    public String backendId() {
+        return backend.id();
+    }
+
+    @Override
+    public List<EventLoop> loops() {
+        return loopView;
+    }
+
+    @Override
+    public EventLoop next() {
+        return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    }
+
+    private EventLoopImpl nextAcceptLoop() {
+        return loops[Math.floorMod(nextAccept.getAndIncrement(), loops.length)];
+    }
+
+    @Override
+    public Listener listen(SocketAddress local, SocketOptions options, Supplier<? extends ConnectionHandler> handlers)
+            throws IOException {
+        if (currentLoop() != null) {
+            throw new IllegalStateException("listen() blocks and must not run on an event loop; use listenAsync()");
+        }
+        try {
+            return listenAsync(local, options, handlers).get();
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while binding " + local);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Listener> listenAsync(SocketAddress local, SocketOptions options,
+                                                   Supplier<? extends ConnectionHandler> handlers) {
+        InetSocketAddress address = resolved(local);
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handlers, "handlers");
+        if (shuttingDown) {
+            return CompletableFuture.failedFuture(new RejectedExecutionException("the event loop group is shutting down"));
+        }
+        EventLoopImpl first = (EventLoopImpl) next();
+        if (!options.reusePort() || loops.length == 1) {
+            return onLoop(first, () -> single(first, first.driver().listen(address, options, false, handlers)));
+        }
+        return onLoop(first, () -> {
+            if (!first.driver().supportsReusePort()) {
+                log.debug("backend {} has no per-loop listeners; one socket accepts for all loops", backend.id());
+                return single(first, first.driver().listen(address, options, false, handlers));
+            }
+            return new Bound(first, first.driver().listen(address, options, true, handlers));
+        }).thenCompose(firstBound -> firstBound instanceof Listener l
+                ? CompletableFuture.completedFuture(l)
+                : bindOtherLoops((Bound) firstBound, options, handlers));
+    }
+
+    private static Listener single(EventLoopImpl loop, IoDriver.ListenHandle handle) {
+        return new GroupListener(handle.localAddress(), List.of(new Bound(loop, handle)));
+    }
+
+    /** With SO_REUSEPORT: the first loop's socket fixed the port (port 0 picks one); the others bind the same. */
+    private CompletableFuture<Listener> bindOtherLoops(Bound firstBound, SocketOptions options,
+                                                      Supplier<? extends ConnectionHandler> handlers) {
+        InetSocketAddress bound = firstBound.handle().localAddress();
+        List<CompletableFuture<Bound>> others = new ArrayList<>();
+        for (EventLoopImpl loop : loops) {
+            if (loop != firstBound.loop()) {
+                others.add(onLoop(loop, () -> new Bound(loop, loop.driver().listen(bound, options, true, handlers))));
+            }
+        }
+        return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
+            List<Bound> opened = new ArrayList<>();
+            opened.add(firstBound);
+            for (CompletableFuture<Bound> f : others) {
+                if (!f.isCompletedExceptionally()) {
+                    opened.add(f.join());
+                }
+            }
+            GroupListener listener = new GroupListener(bound, opened);
+            if (failure != null) {
+                listener.close();
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            return listener;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Connection> connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler) {
+        InetSocketAddress address = resolved(remote);
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        CompletableFuture<Connection> result = new CompletableFuture<>();
+        if (shuttingDown) {
+            result.completeExceptionally(new RejectedExecutionException("the event loop group is shutting down"));
+            return result;
+        }
+        EventLoopImpl loop = (EventLoopImpl) next();
+        try {
+            loop.execute(() -> loop.driver().connect(address, options, handler, result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        shuttingDown = true;
+        for (EventLoopImpl loop : loops) {
+            try {
+                loop.shutdown(deadline);
+            } catch (RejectedExecutionException alreadyTerminated) {
+                // nothing left to shut down on that loop
+            }
+        }
+        return terminated;
+    }
+
+    @Override
+    public CompletableFuture<Void> terminationFuture() {
+        return terminated;
+    }
+
+    @Override
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    @Override
+    public long leakedNativeBytes() {
+        long sum = 0;
+        for (EventLoopImpl loop : loops) {
+            sum += loop.leakedNativeBytes();
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        shutdownGracefully(Duration.ZERO);
+        if (currentLoop() == null) {
+            terminated.join();
+        }
+    }
+
+    private EventLoopImpl currentLoop() {
+        for (EventLoopImpl loop : loops) {
+            if (loop.inEventLoop()) {
+                return loop;
+            }
+        }
+        return null;
+    }
+
+    private static <T> CompletableFuture<T> onLoop(EventLoopImpl loop, IoCall<T> call) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    f.complete(call.call());
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    private static InetSocketAddress resolved(SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (!(address instanceof InetSocketAddress inet)) {
+            throw new IllegalArgumentException("only InetSocketAddress is supported, got " + address.getClass().getName());
+        }
+        if (inet.isUnresolved()) {
+            throw new IllegalArgumentException("address is unresolved: " + inet.getHostString()
+                    + "; resolve it first (new InetSocketAddress(InetAddress.getByName(host), port))");
+        }
+        return inet;
+    }
+
+    private static IOException rethrow(Throwable cause) {
+        if (cause instanceof CompletionException c && c.getCause() != null) {
+            cause = c.getCause();
+        }
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        if (cause instanceof RuntimeException r) {
+            throw r;
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        return new IOException(cause);
+    }
+
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    private record Bound(EventLoopImpl loop, IoDriver.ListenHandle handle) {
+    }
+
+    private static final class GroupListener implements Listener {
+        private final InetSocketAddress address;
+        private final List<Bound> sockets;
+        private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private final AtomicInteger closing = new AtomicInteger();
+
+        GroupListener(InetSocketAddress address, List<Bound> sockets) {
+            this.address = address;
+            this.sockets = sockets;
+            // A loop that ends closes its listening sockets itself (group shutdown), without close().
+            CompletableFuture.allOf(sockets.stream().map(b -> b.loop().terminationFuture()).toArray(CompletableFuture[]::new))
+                    .thenRun(() -> closed.complete(null));
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return address;
+        }
+
+        @Override
+        public void close() {
+            if (closing.getAndIncrement() != 0) {
+                return;
+            }
+            List<CompletableFuture<Void>> each = new ArrayList<>();
+            for (Bound b : sockets) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                each.add(f);
+                try {
+                    b.loop().execute(() -> {
+                        b.handle().close();
+                        f.complete(null);
+                    });
+                } catch (RejectedExecutionException terminated) {
+                    f.complete(null); // the loop closed its sockets when it ended
+                }
+            }
+            CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenRun(() -> closed.complete(null));
+        }
+
+        @Override
+        public CompletableFuture<Void> closeFuture() {
+            return closed;
+        }
+
+        @Override
+        public String toString() {
+            return "Listener[" + address + ", sockets=" + sockets.size() + "]";
+        }
+    }
+}
