@@ -25,33 +25,73 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Connection {
 
-    /** The loop that owns this connection and runs all its callbacks. */
+    /**
+     * The loop that owns this connection and runs all its callbacks.
+     *
+     * @return the same loop for the connection's whole life
+     */
     EventLoop loop();
 
+    /**
+     * The address of this end of the connection.
+     *
+     * @return the local address and port, known from {@link ConnectionHandler#onOpen} on and kept
+     *         after the connection closes
+     */
     InetSocketAddress localAddress();
 
+    /**
+     * The address of the peer.
+     *
+     * @return the peer's address and port, known from {@link ConnectionHandler#onOpen} on and kept
+     *         after the connection closes
+     */
     InetSocketAddress remoteAddress();
 
     /**
      * Queues the remaining bytes of {@code data} for sending and advances its position to its limit.
      *
+     * @param data the bytes from its position to its limit; heap or direct, copied before this returns
      * @return {@code false}, with nothing queued and {@code data} untouched, when the connection no
      *         longer accepts output (closed, closing, or {@link #shutdownOutput()} was called)
      */
     boolean write(ByteBuffer data);
 
-    /** Queues {@code bytes[offset, offset + length)}; see {@link #write(ByteBuffer)}. */
+    /**
+     * Queues {@code bytes[offset, offset + length)}; see {@link #write(ByteBuffer)}.
+     *
+     * @param bytes  the array to send from, copied before this returns
+     * @param offset index of the first byte to send
+     * @param length number of bytes to send
+     * @return {@code false}, with nothing queued, when the connection no longer accepts output
+     * @throws IndexOutOfBoundsException when the range does not lie within {@code bytes}
+     */
     boolean write(byte[] bytes, int offset, int length);
 
-    /** Queues all of {@code bytes}; see {@link #write(ByteBuffer)}. */
+    /**
+     * Queues all of {@code bytes}; see {@link #write(ByteBuffer)}.
+     *
+     * @param bytes the bytes to send, copied before this returns
+     * @return {@code false}, with nothing queued, when the connection no longer accepts output
+     */
     default boolean write(byte[] bytes) {
         return write(bytes, 0, bytes.length);
     }
 
-    /** Whether the queued output is below the high watermark (see the class comment). */
+    /**
+     * Whether the queued output is below the high watermark (see the class comment).
+     *
+     * @return {@code false} from when the queue grew past
+     *         {@linkplain SocketOptions#writeBufferHighWaterMark() the high watermark} until it drained
+     *         to {@linkplain SocketOptions#writeBufferLowWaterMark() the low one}
+     */
     boolean isWritable();
 
-    /** Bytes queued and not yet handed to the kernel. */
+    /**
+     * Bytes queued and not yet handed to the kernel.
+     *
+     * @return the queue's size in bytes at the moment of the call; 0 when everything was sent
+     */
     long pendingWriteBytes();
 
     /**
@@ -61,29 +101,55 @@ public interface Connection {
     void shutdownOutput();
 
     /**
-     * Closes gracefully: stops reading, sends what is queued, then closes. Completes the returned
-     * future (the same as {@link #closeFuture()}) when the connection is closed.
+     * Closes gracefully: stops reading, sends what is queued, then closes. Later writes return
+     * {@code false}. Calling it again, or after {@link #abort()}, changes nothing.
+     *
+     * @return {@link #closeFuture()}, completed once the connection is closed
      */
     CompletableFuture<Void> close();
 
     /** Closes at once, discarding queued output; the peer sees a reset rather than end of input. */
     void abort();
 
-    /** Completed once the connection is closed, whatever closed it. Never completed exceptionally. */
+    /**
+     * Completed once the connection is closed, whatever closed it, right after
+     * {@link ConnectionHandler#onClose}.
+     *
+     * @return a future completed with {@code null}, never exceptionally; the cause of an abnormal
+     *         close goes to {@code onClose}
+     */
     CompletableFuture<Void> closeFuture();
 
-    /** {@code false} once closing has begun. */
+    /**
+     * Whether the connection is open and not closing.
+     *
+     * @return {@code false} once closing has begun: {@link #close()} or {@link #abort()} was called
+     *         (on any thread), or the loop began closing it
+     */
     boolean isOpen();
 
-    /** Stops delivering {@link ConnectionHandler#onData}; the kernel's buffer then applies backpressure to the peer. */
+    /**
+     * Stops delivering {@link ConnectionHandler#onData}; the kernel's buffer then applies
+     * backpressure to the peer. Called on the loop thread it takes effect at once (no further
+     * {@code onData} after the current one); from another thread, once the loop runs it.
+     * Pausing a paused connection changes nothing.
+     */
     void pauseReading();
 
-    /** Resumes delivering data after {@link #pauseReading()}. */
+    /** Resumes delivering data, and end of input, after {@link #pauseReading()}. */
     void resumeReading();
 
-    /** An object of the caller's choice carried with the connection; {@code null} by default. */
+    /**
+     * An object of the caller's choice carried with the connection.
+     *
+     * @return the last value {@linkplain #attach(Object) attached} on any thread; {@code null} by default
+     */
     Object attachment();
 
-    /** Sets the {@linkplain #attachment() attachment}. */
+    /**
+     * Sets the {@linkplain #attachment() attachment}; visible to every thread once this returns.
+     *
+     * @param attachment any object, or {@code null} to clear it
+     */
     void attach(Object attachment);
 }

@@ -18,6 +18,13 @@ import java.net.SocketException;
 public class ConnectionResetException extends SocketException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception. Backends reporting a native code get it from
+     * {@link io.netloop.spi.IoErrors#exception}.
+     *
+     * @param message what failed and how, such as {@code "read failed: ECONNRESET (104) Connection reset by peer"}
+     * @param cause   the {@link NativeIOException} or JDK exception that reported the reset, or {@code null}
+     */
     public ConnectionResetException(String message, Throwable cause) {
         super(message, cause);
     }

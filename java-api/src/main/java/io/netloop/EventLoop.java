@@ -18,7 +18,10 @@ public interface EventLoop extends Executor {
 
     /**
      * Runs {@code task} on this loop, in submission order, waking it if it is blocked waiting for I/O.
+     * Thread-safe; called on the loop thread, the task runs after the current callback, not inside
+     * it. A task that throws is logged and the loop goes on.
      *
+     * @param task the task to run on the loop thread
      * @throws RejectedExecutionException once the loop has terminated
      */
     @Override
@@ -26,15 +29,26 @@ public interface EventLoop extends Executor {
 
     /**
      * Runs {@code task} on this loop after {@code delay}. Timers with the same deadline run in the
-     * order they were scheduled. Thread-safe.
+     * order they were scheduled. Thread-safe. Timers still pending when the loop ends never run.
      *
+     * @param task  the task to run on the loop thread
+     * @param delay how long to wait from now; zero or negative runs it at the loop's next turn
+     * @return a handle to cancel the task
      * @throws RejectedExecutionException once the loop has terminated
      */
     Timer schedule(Runnable task, Duration delay);
 
-    /** Whether the calling thread is this loop's thread. */
+    /**
+     * Whether the calling thread is this loop's thread.
+     *
+     * @return {@code true} inside this loop's callbacks, tasks and timers
+     */
     boolean inEventLoop();
 
-    /** The group this loop belongs to. */
+    /**
+     * The group this loop belongs to.
+     *
+     * @return the group that created this loop
+     */
     EventLoopGroup group();
 }

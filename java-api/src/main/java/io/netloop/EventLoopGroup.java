@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * {@code netloop.backend}, else the best available for this operating system, else {@code nio}.
  * See {@link Backends} for the ids.
  *
- * <h2>Portability</h2>
+ * <h2 id="portability">Portability</h2>
  * Guaranteed on every backend: the callbacks and their order ({@link ConnectionHandler}), write
  * ordering and watermarks, half-close, graceful and abortive close, timers, tasks, IPv4 and IPv6,
  * and the exception types. Not guaranteed: how many bytes each {@code onData} carries (TCP is a
@@ -38,26 +38,59 @@ public abstract class EventLoopGroup implements AutoCloseable {
     protected EventLoopGroup() {
     }
 
-    /** A group with the defaults of {@link Builder}. */
+    /**
+     * A group with the defaults of {@link Builder}.
+     *
+     * @return a started group; close it, or shut it down, to end its threads
+     * @throws IllegalArgumentException when the system property {@code netloop.backend} names an
+     *         unknown backend
+     * @throws IllegalStateException    when the chosen backend cannot run here
+     * @throws UncheckedIOException     when the backend fails to start
+     */
     public static EventLoopGroup create() {
         return builder().build();
     }
 
-    /** A builder with every default stated on its setters. */
+    /**
+     * A builder with every default stated on its setters.
+     *
+     * @return a new builder; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The id of the backend this group runs on, such as {@code "epoll-et"}. */
+    /**
+     * The id of the backend this group runs on.
+     *
+     * @return the id, such as {@code "epoll-et"}; one of {@link Backends#ids()}
+     */
     public abstract String backendId();
 
-    /** The group's loops, in a fixed order. */
+    /**
+     * The group's loops, in a fixed order.
+     *
+     * @return an immutable list of {@linkplain Builder#threads(int) threads} loops
+     */
     public abstract List<EventLoop> loops();
 
-    /** The next loop, round robin. */
+    /**
+     * The next loop, round robin; thread-safe. {@link #connect} places connections the same way.
+     *
+     * @return one of {@link #loops()}
+     */
     public abstract EventLoop next();
 
-    /** {@link #listen(SocketAddress, SocketOptions, Supplier)} with the default options. */
+    /**
+     * {@link #listen(SocketAddress, SocketOptions, Supplier)} with the
+     * {@linkplain SocketOptions#defaults() default options}.
+     *
+     * @param local    an {@link java.net.InetSocketAddress}, resolved; port 0 picks a free port
+     * @param handlers called once per accepted connection, on the loop that serves it
+     * @return the listening socket(s)
+     * @throws IOException a {@link java.net.BindException} when the address is in use or cannot be
+     *         assigned, or another I/O error from the operating system
+     */
     public Listener listen(SocketAddress local, Supplier<? extends ConnectionHandler> handlers) throws IOException {
         return listen(local, SocketOptions.defaults(), handlers);
     }
@@ -72,6 +105,9 @@ public abstract class EventLoopGroup implements AutoCloseable {
      * @return the listening socket(s)
      * @throws IOException a {@link java.net.BindException} when the address is in use or cannot be
      *         assigned, or another I/O error from the operating system
+     * @throws IllegalArgumentException when {@code local} is not an {@code InetSocketAddress} or is unresolved
+     * @throws IllegalStateException when called on one of this group's loop threads
+     * @throws java.util.concurrent.RejectedExecutionException when the group is shutting down
      */
     public abstract Listener listen(SocketAddress local, SocketOptions options, Supplier<? extends ConnectionHandler> handlers)
             throws IOException;
@@ -79,15 +115,24 @@ public abstract class EventLoopGroup implements AutoCloseable {
     /**
      * Like {@link #listen(SocketAddress, SocketOptions, Supplier)}, completing a future instead of blocking.
      *
-     * @param local    an {@link java.net.InetSocketAddress}, resolved
-     * @param options  socket options
-     * @param handlers called once per accepted connection
-     * @return completed with the listener, or exceptionally with the bind error
+     * @param local    an {@link java.net.InetSocketAddress}, resolved; port 0 picks a free port
+     * @param options  socket options of the listening socket and the accepted connections
+     * @param handlers called once per accepted connection, on the loop that serves it
+     * @return completed with the listener, or exceptionally with the bind error (or a
+     *         {@link java.util.concurrent.RejectedExecutionException} when the group is shutting down)
+     * @throws IllegalArgumentException when {@code local} is not an {@code InetSocketAddress} or is unresolved
      */
     public abstract CompletableFuture<Listener> listenAsync(SocketAddress local, SocketOptions options,
                                                             Supplier<? extends ConnectionHandler> handlers);
 
-    /** {@link #connect(SocketAddress, SocketOptions, ConnectionHandler)} with the default options. */
+    /**
+     * {@link #connect(SocketAddress, SocketOptions, ConnectionHandler)} with the
+     * {@linkplain SocketOptions#defaults() default options}.
+     *
+     * @param remote  an {@link java.net.InetSocketAddress}, resolved
+     * @param handler the connection's callbacks
+     * @return completed with the open connection after {@code onOpen}, or exceptionally
+     */
     public CompletableFuture<Connection> connect(SocketAddress remote, ConnectionHandler handler) {
         return connect(remote, SocketOptions.defaults(), handler);
     }
@@ -101,28 +146,43 @@ public abstract class EventLoopGroup implements AutoCloseable {
      * @param remote  an {@link java.net.InetSocketAddress}, resolved
      * @param options socket options of the connection
      * @param handler the connection's callbacks
-     * @return completed with the open connection
+     * @return completed with the open connection (or exceptionally with a
+     *         {@link java.util.concurrent.RejectedExecutionException} when the group is shutting down)
+     * @throws IllegalArgumentException when {@code remote} is not an {@code InetSocketAddress} or is unresolved
      */
     public abstract CompletableFuture<Connection> connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler);
 
     /**
      * Shuts down gracefully: listeners stop, every connection closes after sending what is queued,
-     * then the loops end. Connections still open at the deadline are aborted. Idempotent.
+     * then the loops end. Connections still open at the deadline are aborted. Idempotent; a later
+     * call may only bring the deadline forward. Does not block: join the returned future to wait.
      *
-     * @param timeout how long connections may take to flush and close
+     * @param timeout how long connections may take to flush and close; zero aborts them at once
      * @return {@link #terminationFuture()}
      */
     public abstract CompletableFuture<Void> shutdownGracefully(Duration timeout);
 
-    /** Completes when every loop has ended. */
+    /**
+     * Completes when every loop has ended.
+     *
+     * @return a future completed with {@code null} once every loop thread has closed its connections
+     *         and driver; never completed exceptionally
+     */
     public abstract CompletableFuture<Void> terminationFuture();
 
-    /** Whether {@link #shutdownGracefully} or {@link #close()} has been called. */
+    /**
+     * Whether {@link #shutdownGracefully} or {@link #close()} has been called.
+     *
+     * @return {@code true} from the first of those calls on; new listens and connects then fail
+     */
     public abstract boolean isShuttingDown();
 
     /**
      * Native bytes the loops still had lent out when they ended: 0 after a clean shutdown. A
      * non-zero value is a netloop bug and is also logged.
+     *
+     * @return the sum over the loops that have ended; meaningful once {@link #terminationFuture()}
+     *         has completed
      */
     public abstract long leakedNativeBytes();
 
@@ -133,7 +193,14 @@ public abstract class EventLoopGroup implements AutoCloseable {
     @Override
     public abstract void close();
 
-    /** Builds an {@link EventLoopGroup}; every setter states its default. */
+    /**
+     * Builds an {@link EventLoopGroup}; every setter states its default. Not thread-safe; each
+     * {@link #build()} starts a new group.
+     *
+     * <pre>{@code
+     * EventLoopGroup group = EventLoopGroup.builder().backend("nio").threads(1).daemon(true).build();
+     * }</pre>
+     */
     public static final class Builder {
         private int threads = Runtime.getRuntime().availableProcessors();
         private String backendId;
@@ -143,7 +210,13 @@ public abstract class EventLoopGroup implements AutoCloseable {
         private Builder() {
         }
 
-        /** Number of loops (threads); default: the number of available processors. */
+        /**
+         * Number of loops (threads); default: the number of available processors.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code threads} is less than 1
+         */
         public Builder threads(int threads) {
             if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, was " + threads);
             this.threads = threads;
@@ -153,26 +226,45 @@ public abstract class EventLoopGroup implements AutoCloseable {
         /**
          * Backend id, such as {@code "epoll-et"} or {@code "nio"}; default {@code null}: the system
          * property {@code netloop.backend}, else the best available backend.
+         *
+         * @param id one of {@link Backends#ids()}, or {@code null} to choose automatically; checked
+         *           by {@link #build()}
+         * @return this builder
          */
         public Builder backend(String id) {
             this.backendId = id;
             return this;
         }
 
-        /** Bytes read per read call, the most one {@code onData} carries; default 64 KiB. */
+        /**
+         * Bytes read per read call, the most one {@code onData} carries; default 64 KiB.
+         *
+         * @param bytes at least 64
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is less than 64
+         */
         public Builder readBufferSize(int bytes) {
             if (bytes < 64) throw new IllegalArgumentException("readBufferSize must be at least 64, was " + bytes);
             this.readBufferSize = bytes;
             return this;
         }
 
-        /** Whether loop threads are daemon threads; default {@code false}, so a running server keeps the JVM alive. */
+        /**
+         * Whether loop threads are daemon threads; default {@code false}, so a running server keeps
+         * the JVM alive.
+         *
+         * @param daemon {@code true} to let the JVM exit while the loops run
+         * @return this builder
+         */
         public Builder daemon(boolean daemon) {
             this.daemon = daemon;
             return this;
         }
 
         /**
+         * Chooses the backend, starts the loop threads and waits until each has created its driver.
+         *
+         * @return a started group
          * @throws IllegalArgumentException for an unknown backend id
          * @throws IllegalStateException    when the backend cannot run here (the message says why)
          * @throws UncheckedIOException     when the backend fails to start

@@ -15,13 +15,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Listener extends AutoCloseable {
 
-    /** The bound address, with the actual port when port 0 was asked for. */
+    /**
+     * The bound address, with the actual port when port 0 was asked for.
+     *
+     * @return the address every socket of this listener is bound to
+     */
     InetSocketAddress localAddress();
 
-    /** Stops accepting and closes the listening socket(s). Connections already accepted stay open. */
+    /**
+     * Stops accepting and closes the listening socket(s). Connections already accepted stay open.
+     * Thread-safe and idempotent; does not wait: see {@link #closeFuture()}.
+     */
     @Override
     void close();
 
-    /** Completed once every listening socket is closed. */
+    /**
+     * Completed once every listening socket is closed, by {@link #close()} or by the group's shutdown.
+     *
+     * @return a future completed with {@code null}, never exceptionally
+     */
     CompletableFuture<Void> closeFuture();
 }

@@ -49,16 +49,29 @@ public final class SocketOptions {
         this.postedAccepts = b.postedAccepts;
     }
 
-    /** The defaults, as stated on each {@link Builder} method. */
+    /**
+     * The defaults, as stated on each {@link Builder} method.
+     *
+     * @return one shared instance, the same on every call
+     */
     public static SocketOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this instance's values. */
+    /**
+     * A builder holding this instance's values, to derive changed options from it.
+     *
+     * @return a new builder; this instance is not changed by it
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tcpNoDelay = tcpNoDelay;
@@ -76,23 +89,88 @@ public final class SocketOptions {
         return b;
     }
 
+    /**
+     * Whether Nagle's algorithm is off; see {@link Builder#tcpNoDelay}.
+     *
+     * @return the {@code TCP_NODELAY} setting
+     */
     public boolean tcpNoDelay() { return tcpNoDelay; }
+
+    /**
+     * Whether the kernel probes idle connections; see {@link Builder#keepAlive}.
+     *
+     * @return the {@code SO_KEEPALIVE} setting
+     */
     public boolean keepAlive() { return keepAlive; }
+
+    /**
+     * Whether a listener may bind an address still held by closing connections; see {@link Builder#reuseAddress}.
+     *
+     * @return the {@code SO_REUSEADDR} setting of listening sockets
+     */
     public boolean reuseAddress() { return reuseAddress; }
+
+    /**
+     * Whether a listener opens one socket per loop where the backend can; see {@link Builder#reusePort}.
+     *
+     * @return the {@code SO_REUSEPORT} setting of listening sockets
+     */
     public boolean reusePort() { return reusePort; }
-    /** {@code SO_SNDBUF} in bytes, or 0 for the system's default. */
+
+    /**
+     * The kernel's send buffer size.
+     *
+     * @return {@code SO_SNDBUF} in bytes, or 0 for the system's default
+     */
     public int sendBufferSize() { return sendBufferSize; }
-    /** {@code SO_RCVBUF} in bytes, or 0 for the system's default. */
+
+    /**
+     * The kernel's receive buffer size.
+     *
+     * @return {@code SO_RCVBUF} in bytes, or 0 for the system's default
+     */
     public int receiveBufferSize() { return receiveBufferSize; }
+
+    /**
+     * How many connections the kernel may hold ready for a listener to accept.
+     *
+     * @return the listen backlog, at least 1
+     */
     public int backlog() { return backlog; }
+
+    /**
+     * Where a connection turns writable again; see {@link Builder#writeBufferWaterMarks}.
+     *
+     * @return the low watermark in bytes, at most {@link #writeBufferHighWaterMark()}
+     */
     public int writeBufferLowWaterMark() { return writeBufferLowWaterMark; }
+
+    /**
+     * Past where a connection turns unwritable; see {@link Builder#writeBufferWaterMarks}.
+     *
+     * @return the high watermark in bytes, at least 1
+     */
     public int writeBufferHighWaterMark() { return writeBufferHighWaterMark; }
-    /** How long a connection may go without reading or writing before {@link ConnectionHandler#onIdle}; zero for never. */
+
+    /**
+     * How long a connection may go without reading or writing before {@link ConnectionHandler#onIdle}.
+     *
+     * @return the idle timeout; zero for never
+     */
     public Duration idleTimeout() { return idleTimeout; }
-    /** How long {@code connect} waits before failing with {@link java.net.SocketTimeoutException}; zero for the system's own limit. */
+
+    /**
+     * How long {@code connect} waits before failing with {@link java.net.SocketTimeoutException}.
+     *
+     * @return the connect timeout; zero for the system's own limit
+     */
     public Duration connectTimeout() { return connectTimeout; }
 
-    /** Accepts a completion backend keeps posted per listening socket; see {@link Builder#postedAccepts}. */
+    /**
+     * Accepts a completion backend keeps posted per listening socket; see {@link Builder#postedAccepts}.
+     *
+     * @return the count, 1 to 1024
+     */
     public int postedAccepts() { return postedAccepts; }
 
     @Override
@@ -105,7 +183,14 @@ public final class SocketOptions {
                 + ", connectTimeout=" + connectTimeout + ", postedAccepts=" + postedAccepts + "]";
     }
 
-    /** Builds {@link SocketOptions}; every setter states its default. */
+    /**
+     * Builds {@link SocketOptions}; every setter states its default. Not thread-safe; each
+     * {@link #build()} returns a new immutable snapshot.
+     *
+     * <pre>{@code
+     * SocketOptions server = SocketOptions.builder().reusePort(true).backlog(4096).build();
+     * }</pre>
+     */
     public static final class Builder {
         private boolean tcpNoDelay = true;
         private boolean keepAlive = false;
@@ -123,29 +208,66 @@ public final class SocketOptions {
         private Builder() {
         }
 
-        /** {@code TCP_NODELAY}; default {@code true}: writes are gathered by the loop, so Nagle only adds latency. */
+        /**
+         * {@code TCP_NODELAY}; default {@code true}: writes are gathered by the loop, so Nagle only adds latency.
+         *
+         * @param on {@code true} to send segments at once, {@code false} to let Nagle's algorithm delay small ones
+         * @return this builder
+         */
         public Builder tcpNoDelay(boolean on) { this.tcpNoDelay = on; return this; }
 
-        /** {@code SO_KEEPALIVE}; default {@code false}. */
+        /**
+         * {@code SO_KEEPALIVE}; default {@code false}. The probe interval is the system's; use
+         * {@link #idleTimeout} to notice quiet peers sooner.
+         *
+         * @param on {@code true} to have the kernel probe idle connections and drop dead ones
+         * @return this builder
+         */
         public Builder keepAlive(boolean on) { this.keepAlive = on; return this; }
 
-        /** {@code SO_REUSEADDR} on listening sockets; default {@code true}, so a restarted server can bind at once. */
+        /**
+         * {@code SO_REUSEADDR} on listening sockets; default {@code true}, so a restarted server can bind at once.
+         *
+         * @param on {@code true} to bind even while connections of an earlier listener linger in {@code TIME_WAIT}
+         * @return this builder
+         */
         public Builder reuseAddress(boolean on) { this.reuseAddress = on; return this; }
 
         /**
          * {@code SO_REUSEPORT}; default {@code false}. Where the backend supports it (Linux), a listener
          * opens one socket per event loop and the kernel spreads connections over them; elsewhere
          * one socket accepts and hands connections to the loops in turn.
+         *
+         * @param on {@code true} to ask for one listening socket per loop
+         * @return this builder
          */
         public Builder reusePort(boolean on) { this.reusePort = on; return this; }
 
-        /** {@code SO_SNDBUF} in bytes; default 0, the system's default. */
+        /**
+         * {@code SO_SNDBUF} in bytes; default 0, the system's default.
+         *
+         * @param bytes the size to ask the kernel for (it may round or cap it), or 0 to leave it alone
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is negative
+         */
         public Builder sendBufferSize(int bytes) { this.sendBufferSize = nonNegative(bytes, "sendBufferSize"); return this; }
 
-        /** {@code SO_RCVBUF} in bytes; default 0, the system's default. */
+        /**
+         * {@code SO_RCVBUF} in bytes; default 0, the system's default.
+         *
+         * @param bytes the size to ask the kernel for (it may round or cap it), or 0 to leave it alone
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is negative
+         */
         public Builder receiveBufferSize(int bytes) { this.receiveBufferSize = nonNegative(bytes, "receiveBufferSize"); return this; }
 
-        /** Listen backlog; default 1024 (the kernel caps it at its own maximum). */
+        /**
+         * Listen backlog; default 1024 (the kernel caps it at its own maximum).
+         *
+         * @param backlog connections the kernel may queue before they are accepted, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code backlog} is less than 1
+         */
         public Builder backlog(int backlog) {
             if (backlog < 1) throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
             this.backlog = backlog;
@@ -156,6 +278,11 @@ public final class SocketOptions {
          * Write-buffer watermarks in bytes; default 32 KiB and 64 KiB. A connection becomes unwritable
          * when more than {@code high} bytes are queued and writable again when the queue drains to
          * {@code low} or less.
+         *
+         * @param low  bytes queued at or below which an unwritable connection turns writable, 0 to {@code high}
+         * @param high bytes queued above which a connection turns unwritable, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException unless {@code 0 <= low <= high} and {@code high >= 1}
          */
         public Builder writeBufferWaterMarks(int low, int high) {
             if (low < 0 || high < 1 || low > high) {
@@ -166,10 +293,23 @@ public final class SocketOptions {
             return this;
         }
 
-        /** Idle timeout; default zero, no timeout. */
+        /**
+         * Idle timeout; default zero, no timeout. See {@link ConnectionHandler#onIdle}.
+         *
+         * @param timeout how long a connection may go without reading or writing; zero for never
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is negative
+         */
         public Builder idleTimeout(Duration timeout) { this.idleTimeout = nonNegative(timeout, "idleTimeout"); return this; }
 
-        /** Connect timeout; default 30 seconds; zero leaves it to the system. */
+        /**
+         * Connect timeout; default 30 seconds; zero leaves it to the system.
+         *
+         * @param timeout how long a connect may take before it fails with a
+         *                {@link java.net.SocketTimeoutException}; zero for the system's own limit
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is negative
+         */
         public Builder connectTimeout(Duration timeout) { this.connectTimeout = nonNegative(timeout, "connectTimeout"); return this; }
 
         /**
@@ -177,6 +317,10 @@ public final class SocketOptions {
          * that connections arriving together are accepted without waiting for a new submission;
          * default 8. Where io_uring supports multishot accept, one accept serves all. Readiness
          * backends accept as the socket is ready and ignore this.
+         *
+         * @param count accepts kept posted per listening socket, 1 to 1024
+         * @return this builder
+         * @throws IllegalArgumentException when {@code count} is outside 1 to 1024
          */
         public Builder postedAccepts(int count) {
             if (count < 1 || count > 1024) throw new IllegalArgumentException("postedAccepts must be 1 to 1024, was " + count);
@@ -184,6 +328,11 @@ public final class SocketOptions {
             return this;
         }
 
+        /**
+         * Makes the options; later changes to this builder do not affect them.
+         *
+         * @return immutable options holding the values set so far
+         */
         public SocketOptions build() {
             return new SocketOptions(this);
         }

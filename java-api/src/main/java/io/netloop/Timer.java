@@ -18,8 +18,17 @@ public interface Timer {
      */
     boolean cancel();
 
+    /**
+     * Whether the task was cancelled before it ran.
+     *
+     * @return {@code true} once a {@link #cancel()} has succeeded
+     */
     boolean isCancelled();
 
-    /** {@code true} once the task has started running. */
+    /**
+     * Whether the task has started.
+     *
+     * @return {@code true} once the task has started running (also if it then threw)
+     */
     boolean hasRun();
 }

@@ -11,10 +11,28 @@ import java.util.function.Supplier;
 /**
  * One event loop's I/O: the part of the loop a backend supplies (see the package contract).
  * Every method runs on the loop thread except {@link #wakeup()}.
+ *
+ * <pre>{@code
+ * // What the generic loop does with it, in essence:
+ * while (running) {
+ *     driver.poll(timeout);   // 0 with tasks queued, else until the next timer; -1 with no timer
+ *     runExpiredTimers();
+ *     runTasks();
+ *     driver.afterTasks();
+ * }
+ * }</pre>
  */
 public interface IoDriver {
 
-    /** Waits for I/O at most {@code timeoutNanos} (0: do not wait; negative: until woken) and dispatches it. */
+    /**
+     * Waits for I/O and dispatches every event that is ready or completed to its connection's
+     * callbacks. Returns early, without waiting, when the driver still has work it can do at once.
+     *
+     * @param timeoutNanos the longest wait: 0 not to wait, negative to wait until I/O or a
+     *                     {@link #wakeup()}
+     * @throws IOException when waiting itself fails (not a connection's error, which goes to that
+     *         connection); the loop logs it and polls again
+     */
     void poll(long timeoutNanos) throws IOException;
 
     /** Any thread: makes the current or next blocking {@link #poll} return promptly. */
@@ -23,12 +41,27 @@ public interface IoDriver {
     /** Sends what tasks run since the last poll have written. */
     void afterTasks();
 
-    /** Whether {@link #listen} with {@code reusePort} gives each loop its own socket on the same port. */
+    /**
+     * Whether {@link #listen} with {@code perLoop} gives each loop its own socket on the same port
+     * ({@code SO_REUSEPORT} with the kernel spreading connections).
+     *
+     * @return a constant; when {@code false}, the group binds one socket that hands connections round
+     *         robin even if {@link SocketOptions#reusePort()} is set
+     */
     boolean supportsReusePort();
 
     /**
      * Opens a listening socket served by this loop. Accepted connections are handed to the loop
      * {@link DriverContext#nextForAccept()} names, or kept on this loop when {@code perLoop}.
+     *
+     * @param local    the resolved address to bind; port 0 picks a free port
+     * @param options  options of the listening socket and of every connection accepted from it
+     * @param perLoop  {@code true} when every loop of the group binds its own socket to the same
+     *                 address ({@code SO_REUSEPORT}); only asked for when {@link #supportsReusePort()}
+     * @param handlers called on the loop that takes each accepted connection, once per connection
+     * @return the handle the group closes the socket with
+     * @throws IOException when the socket cannot be opened, bound or made to listen: a
+     *         {@link java.net.BindException} for an address in use or not available here
      */
     ListenHandle listen(InetSocketAddress local, SocketOptions options, boolean perLoop,
                         Supplier<? extends ConnectionHandler> handlers) throws IOException;
@@ -36,18 +69,42 @@ public interface IoDriver {
     /**
      * Starts connecting. Completes {@code result} with the open connection after
      * {@link ConnectionHandler#onOpen}, or exceptionally, in which case no callback of
-     * {@code handler} runs.
+     * {@code handler} runs. Must not throw: a failure to start completes {@code result} too.
+     *
+     * @param remote  the resolved address to connect to
+     * @param options options of the new connection, including its
+     *                {@linkplain SocketOptions#connectTimeout() connect timeout}
+     * @param handler the new connection's callbacks
+     * @param result  completed on this loop's thread; exceptionally with a
+     *                {@link java.net.ConnectException}, a {@link java.net.SocketTimeoutException} or
+     *                another {@link IOException}
      */
     void connect(InetSocketAddress remote, SocketOptions options, ConnectionHandler handler,
                  CompletableFuture<Connection> result);
 
-    /** Closes every connection of this loop: gracefully (after queued output) or by abort. */
+    /**
+     * Closes this loop's listening sockets and every connection of this loop: gracefully (after
+     * queued output) or by abort. Connections accepted or connected after this are refused. Called
+     * at shutdown, first gracefully, then with {@code abort} at the deadline and before {@link #close()}.
+     *
+     * @param abort {@code false} to close each connection after its queued output is sent;
+     *              {@code true} to abort at once, discarding queued output
+     */
     void closeConnections(boolean abort);
 
-    /** Connections of this loop not yet closed, including ones still connecting. */
+    /**
+     * Connections of this loop not yet closed, including ones still connecting.
+     *
+     * @return the count; the loop ends its graceful shutdown when it reaches 0
+     */
     int connectionCount();
 
-    /** Native bytes lent out (write queues, receive buffers, buffers the kernel still holds). */
+    /**
+     * Native bytes lent out (write queues, receive buffers, buffers the kernel still holds).
+     *
+     * @return the bytes not yet given back; asked just before {@link #close()}, where anything but 0
+     *         is reported as a leak
+     */
     long outstandingNativeBytes();
 
     /** Releases the driver's native resources. Connections are closed before this is called. */
@@ -55,9 +112,14 @@ public interface IoDriver {
 
     /** A listening socket owned by one driver. */
     interface ListenHandle {
+        /**
+         * The address the socket is bound to.
+         *
+         * @return the bound address, with the port the kernel picked when port 0 was asked for
+         */
         InetSocketAddress localAddress();
 
-        /** Loop thread: stops accepting and closes the socket. */
+        /** Loop thread: stops accepting and closes the socket. Idempotent. */
         void close();
     }
 }

@@ -22,7 +22,20 @@ public final class IoErrors {
     private IoErrors() {
     }
 
-    /** Builds the exception for {@code operation} failing with this native code. */
+    /**
+     * Builds the exception for {@code operation} failing with this native code. Every result
+     * carries the same message, and a {@link NativeIOException} with the code: as itself, or as
+     * the cause of a JDK type.
+     *
+     * @param operation     what was attempted, as a short verb such as {@code "connect"} or {@code "bind"};
+     *                      refused and timed-out codes only become a {@link ConnectException} for an
+     *                      operation starting with {@code "connect"}
+     * @param code          the numeric code ({@code errno}, or a Winsock/Win32 error)
+     * @param symbolicName  the code's C name, such as {@code "ECONNREFUSED"} or {@code "WSAECONNREFUSED"}
+     * @param systemMessage the operating system's text for the code
+     * @return a {@link ConnectException}, {@link NoRouteToHostException}, {@link BindException} or
+     *         {@link ConnectionResetException} where one fits the code, else the {@link NativeIOException}
+     */
     public static IOException exception(String operation, int code, String symbolicName, String systemMessage) {
         NativeIOException nativeCause = new NativeIOException(operation, code, symbolicName, systemMessage);
         String message = nativeCause.getMessage();
@@ -42,6 +55,10 @@ public final class IoErrors {
      * Whether {@code e} says the process or system ran out of descriptors or socket buffers
      * ({@code EMFILE}, {@code ENFILE}, {@code ENOBUFS}, {@code ENOMEM}): a listener pauses on these
      * rather than retrying at once.
+     *
+     * @param e an exception from a native call; its cause chain is searched for the first
+     *          {@link NativeIOException}
+     * @return {@code true} when that exception's code is one of those four (or their Winsock names)
      */
     public static boolean isResourceExhaustion(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -89,7 +89,12 @@ public final class KeyMaterial {
     /**
      * A key and its chain, the leaf certificate first.
      *
-     * @throws IllegalArgumentException when the key does not belong to the leaf certificate
+     * @param key   the private key of the leaf certificate
+     * @param chain the leaf certificate, then the intermediates that lead to a trusted authority;
+     *              the root itself may be left out
+     * @return the key material, its key checked against the leaf certificate
+     * @throws IllegalArgumentException when {@code chain} is empty or the key does not belong to the
+     *         leaf certificate
      */
     public static KeyMaterial of(PrivateKey key, X509Certificate... chain) {
         return new KeyMaterial(Objects.requireNonNull(key, "key"), List.of(chain));
@@ -97,15 +102,30 @@ public final class KeyMaterial {
 
     /**
      * Reads a PEM certificate chain (leaf first, then intermediates: a "fullchain") and an
-     * unencrypted PKCS#8 PEM key ({@code -----BEGIN PRIVATE KEY-----}).
+     * unencrypted PKCS#8 PEM key ({@code -----BEGIN PRIVATE KEY-----}). PKCS#1 and SEC1 keys
+     * ({@code RSA PRIVATE KEY}, {@code EC PRIVATE KEY}) are refused with the {@code openssl}
+     * command that converts them.
      *
-     * @throws IOException naming the file and what is wrong with it
+     * @param certificateChain a PEM file of {@code CERTIFICATE} blocks, the leaf first
+     * @param privateKey       a PEM file with the leaf's key
+     * @return the key material, its key checked against the leaf certificate
+     * @throws IOException naming the file and what is wrong with it, including a key that does not
+     *         belong to the leaf certificate
      */
     public static KeyMaterial fromPem(Path certificateChain, Path privateKey) throws IOException {
         return fromPem(certificateChain, privateKey, null);
     }
 
-    /** As {@link #fromPem(Path, Path)}, with the password of an {@code ENCRYPTED PRIVATE KEY}. */
+    /**
+     * As {@link #fromPem(Path, Path)}, with the password of an {@code ENCRYPTED PRIVATE KEY}.
+     *
+     * @param certificateChain a PEM file of {@code CERTIFICATE} blocks, the leaf first
+     * @param privateKey       a PEM file with the leaf's key, PKCS#8, plain or encrypted
+     * @param keyPassword      the key's password; {@code null} when the key is not encrypted
+     * @return the key material, its key checked against the leaf certificate
+     * @throws IOException naming the file and what is wrong with it: no key, a wrong password, an
+     *         encryption the JDK lacks, or a key that does not belong to the leaf certificate
+     */
     public static KeyMaterial fromPem(Path certificateChain, Path privateKey, char[] keyPassword) throws IOException {
         List<X509Certificate> chain = Pem.certificates(certificateChain);
         PrivateKey key = Pem.privateKey(privateKey, keyPassword);
@@ -116,7 +136,15 @@ public final class KeyMaterial {
         }
     }
 
-    /** The first key entry of a PKCS#12 file whose store and key share {@code password}. */
+    /**
+     * The first key entry of a PKCS#12 file whose store and key share {@code password}.
+     *
+     * @param file     a PKCS#12 keystore ({@code .p12}, {@code .pfx})
+     * @param password the password of the store and of its key entry
+     * @return the key material of the first key entry
+     * @throws IOException naming the file: unreadable, a wrong password, no key entry, or a key that
+     *         does not belong to its certificate
+     */
     public static KeyMaterial fromPkcs12(Path file, char[] password) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -136,6 +164,10 @@ public final class KeyMaterial {
     /**
      * The key entry {@code alias} of a loaded keystore ({@code null}: the first key entry).
      *
+     * @param store       a loaded keystore of any type
+     * @param alias       the entry's alias, or {@code null} for the first key entry
+     * @param keyPassword the password of the key entry
+     * @return the entry's key and certificate chain
      * @throws IOException when there is no such key entry or the password does not open it
      */
     public static KeyMaterial fromKeyStore(KeyStore store, String alias, char[] keyPassword) throws IOException {
@@ -168,11 +200,20 @@ public final class KeyMaterial {
         }
     }
 
+    /**
+     * The private key.
+     *
+     * @return the key that belongs to the leaf of {@link #certificateChain()}
+     */
     public PrivateKey privateKey() {
         return key;
     }
 
-    /** The chain, leaf first. */
+    /**
+     * The chain, leaf first.
+     *
+     * @return an immutable, non-empty list: the leaf certificate, then its intermediates
+     */
     public List<X509Certificate> certificateChain() {
         return chain;
     }

@@ -30,6 +30,13 @@ public final class Tls {
     /**
      * Handlers for {@link EventLoopGroup#listen}: each accepted connection shakes hands as a TLS
      * server, then gets a handler from {@code handlers}, which sees a {@link TlsConnection}.
+     *
+     * @param context  a server context ({@link TlsContext#server})
+     * @param handlers called once per accepted connection, as it is accepted; the handler's
+     *                 {@code onOpen} runs once the handshake has finished, and a failed handshake
+     *                 goes to its {@code onClose} alone
+     * @return the supplier to pass to {@code listen}, giving each accepted connection its TLS layer
+     * @throws IllegalArgumentException when {@code context} is a client context
      */
     public static Supplier<ConnectionHandler> server(TlsContext context, Supplier<? extends ConnectionHandler> handlers) {
         Objects.requireNonNull(handlers, "handlers");
@@ -44,6 +51,17 @@ public final class Tls {
      * it is a name, not an address) and checking the server's certificate against it. Completes
      * after {@code handler.onOpen}, or exceptionally (connect or handshake failure), in which case
      * no callback of {@code handler} runs.
+     *
+     * @param group   the group whose next loop the connection is made on
+     * @param remote  a resolved address; its host name, when it was made with one, is sent and
+     *                verified, else its IP address is verified and nothing is sent
+     * @param context a client context ({@link TlsContext#client()})
+     * @param handler the callbacks of the TLS connection, over plaintext
+     * @return completed with the connection once the handshake has finished and {@code onOpen} ran;
+     *         exceptionally with the connect error, an {@link javax.net.ssl.SSLHandshakeException}
+     *         (such as a certificate that is not trusted or does not name the host) or a
+     *         {@link TlsHandshakeTimeoutException}
+     * @throws IllegalArgumentException when {@code context} is a server context
      */
     public static CompletableFuture<TlsConnection> connect(EventLoopGroup group, InetSocketAddress remote, TlsContext context,
                                                            ConnectionHandler handler) {
@@ -54,6 +72,18 @@ public final class Tls {
      * As {@link #connect(EventLoopGroup, InetSocketAddress, TlsContext, ConnectionHandler)}, with
      * socket options and the name to ask for and verify ({@code serverName}) given separately from
      * the address connected to.
+     *
+     * @param group      the group whose next loop the connection is made on
+     * @param remote     a resolved address to connect to
+     * @param options    socket options of the TCP connection
+     * @param context    a client context ({@link TlsContext#client()})
+     * @param serverName the host name to send by SNI and to find in the server's certificate (when
+     *                   the context {@linkplain TlsContext.Builder#verifyHostname verifies it}); an
+     *                   IP literal is verified but not sent
+     * @param handler    the callbacks of the TLS connection, over plaintext
+     * @return completed with the connection once the handshake has finished and {@code onOpen} ran;
+     *         exceptionally with the connect or handshake error
+     * @throws IllegalArgumentException when {@code context} is a server context
      */
     public static CompletableFuture<TlsConnection> connect(EventLoopGroup group, InetSocketAddress remote, SocketOptions options,
                                                            TlsContext context, String serverName, ConnectionHandler handler) {

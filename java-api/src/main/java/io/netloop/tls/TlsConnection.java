@@ -35,21 +35,42 @@ import javax.net.ssl.SSLSession;
  */
 public interface TlsConnection extends Connection {
 
-    /** The TLS session; its handshake has finished once {@code onOpen} runs. */
+    /**
+     * The TLS session; its handshake has finished once {@code onOpen} runs.
+     *
+     * @return the engine's session: protocol version, cipher suite, and the peer's certificates
+     *         ({@code getPeerCertificates()}) when it presented any
+     */
     SSLSession session();
 
-    /** The ALPN protocol both sides agreed on, or {@code ""} when none was negotiated. */
+    /**
+     * The ALPN protocol both sides agreed on.
+     *
+     * @return one of {@link TlsContext.Builder#applicationProtocols}, such as {@code "h2"}, or
+     *         {@code ""} when none was negotiated
+     */
     String applicationProtocol();
 
     /**
      * The SNI host name: on a server, the one the client asked for; on a client, the one it sent.
      * {@code null} when there was none (for example a client connecting to an IP address).
+     *
+     * @return the host name, on a server known from {@code onOpen} on; or {@code null}
      */
     String serverName();
 
-    /** The connection the TLS records travel on. */
+    /**
+     * The connection the TLS records travel on. Writing to it directly would corrupt the TLS stream.
+     *
+     * @return the TCP connection carrying the ciphertext; its loop is this connection's loop
+     */
     Connection transport();
 
-    /** Completed with this connection after {@code onOpen}, or exceptionally when the handshake fails. */
+    /**
+     * Completed with this connection after {@code onOpen}, or exceptionally when the handshake fails.
+     *
+     * @return a future completed with this connection, or exceptionally with the handshake's failure
+     *         (or what {@code onOpen} threw); on a client, the one {@link Tls#connect} returned
+     */
     CompletableFuture<TlsConnection> handshakeFuture();
 }

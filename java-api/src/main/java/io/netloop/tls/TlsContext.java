@@ -96,22 +96,42 @@ public final class TlsContext {
         newEngine(null, -1, null);
     }
 
-    /** A server that presents {@code keyMaterial} (and, by SNI name, those added with {@link Builder#serverName}). */
+    /**
+     * A server that presents {@code keyMaterial} (and, by SNI name, those added with {@link Builder#serverName}).
+     *
+     * @param keyMaterial the default key and chain, presented unless a client asks by SNI for a
+     *                    name given keys of its own
+     * @return a server builder with the defaults listed on {@link Builder}
+     */
     public static Builder server(KeyMaterial keyMaterial) {
         Builder b = new Builder(true);
         b.keyMaterial = Objects.requireNonNull(keyMaterial, "keyMaterial");
         return b;
     }
 
-    /** A client that trusts the JDK's default certificate authorities unless told otherwise. */
+    /**
+     * A client that trusts the JDK's default certificate authorities unless told otherwise.
+     *
+     * @return a client builder with the defaults listed on {@link Builder}
+     */
     public static Builder client() {
         return new Builder(false);
     }
 
+    /**
+     * Whether this context shakes hands as a server.
+     *
+     * @return {@code true} when made by {@link #server}, {@code false} when made by {@link #client()}
+     */
     public boolean isServer() {
         return server;
     }
 
+    /**
+     * How long a handshake may take; see {@link Builder#handshakeTimeout}.
+     *
+     * @return the timeout; {@link Duration#ZERO} for no limit
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
@@ -119,9 +139,13 @@ public final class TlsContext {
     /**
      * Replaces a server's keys: connections whose handshake starts after this call present the new
      * ones; open connections keep theirs. Sessions made with the old keys are no longer resumed.
+     * Thread-safe: a certificate renewal may call it from any thread while connections are made.
      *
+     * @param keyMaterial  the new default key and chain
      * @param byServerName keys by SNI name (see {@link Builder#serverName}); the names may differ from before
      * @throws IOException when the new keys cannot be used; the old ones then stay in force
+     * @throws IllegalStateException when this is a client context
+     * @throws IllegalArgumentException when a name is not a host name SNI can carry
      */
     public void reload(KeyMaterial keyMaterial, Map<String, KeyMaterial> byServerName) throws IOException {
         if (!server) {
@@ -131,7 +155,13 @@ public final class TlsContext {
         keys = next;
     }
 
-    /** {@link #reload(KeyMaterial, Map)} for a server without SNI names. */
+    /**
+     * {@link #reload(KeyMaterial, Map)} for a server without SNI names; names configured before are dropped.
+     *
+     * @param keyMaterial the new key and chain, presented to every client
+     * @throws IOException when the new keys cannot be used; the old ones then stay in force
+     * @throws IllegalStateException when this is a client context
+     */
     public void reload(KeyMaterial keyMaterial) throws IOException {
         reload(keyMaterial, Map.of());
     }
@@ -274,6 +304,17 @@ public final class TlsContext {
      * a client verifies the server's name (HTTPS rules); a server with SNI names rejects other
      * names; session resumption with a cache of 20,480 sessions for 24 h; delegated tasks on a
      * shared pool of daemon threads.
+     *
+     * <p>Not thread-safe. {@code serverName} on a client builder, and {@code keyMaterial} or
+     * {@code verifyHostname} on a server builder, throw {@link IllegalStateException};
+     * {@code clientAuth} and {@code rejectUnknownServerNames} are ignored by a client.
+     *
+     * <pre>{@code
+     * TlsContext mtls = TlsContext.server(serverKeys)
+     *         .clientAuth(ClientAuth.REQUIRED)
+     *         .trustPem(Path.of("clients-ca.pem"))
+     *         .build();
+     * }</pre>
      */
     public static final class Builder {
         private final boolean server;
@@ -295,7 +336,14 @@ public final class TlsContext {
             this.server = server;
         }
 
-        /** Protocol versions, such as {@code "TLSv1.3"}, {@code "TLSv1.2"}. */
+        /**
+         * Protocol versions, such as {@code "TLSv1.3"}, {@code "TLSv1.2"}; default both.
+         *
+         * @param protocols the JDK's standard names of the versions to enable
+         * @return this builder
+         * @throws IllegalArgumentException when none is given; a name this JDK does not know fails
+         *         {@link #build()}
+         */
         public Builder protocols(String... protocols) {
             if (protocols.length == 0) {
                 throw new IllegalArgumentException("at least one protocol version");
@@ -304,7 +352,13 @@ public final class TlsContext {
             return this;
         }
 
-        /** Cipher suites by their standard names; the JDK's defaults when not called. */
+        /**
+         * Cipher suites by their standard names; the JDK's defaults when not called.
+         *
+         * @param suites the suites to enable, such as {@code "TLS_AES_128_GCM_SHA256"}; a name this
+         *               JDK does not know fails {@link #build()}
+         * @return this builder
+         */
         public Builder cipherSuites(String... suites) {
             this.cipherSuites = List.of(suites);
             return this;
@@ -314,13 +368,22 @@ public final class TlsContext {
          * ALPN protocols in order of preference, such as {@code "h2"}, {@code "http/1.1"}. A server
          * picks the first of its own that the client offers, and refuses a client that offers
          * ALPN but none of these ({@code no_application_protocol}).
+         *
+         * @param protocols protocol ids, most preferred first; none (the default) for no ALPN
+         * @return this builder
          */
         public Builder applicationProtocols(String... protocols) {
             this.applicationProtocols = List.of(protocols);
             return this;
         }
 
-        /** Server: whether to ask for client certificates (needs {@code trust...}). */
+        /**
+         * Server: whether to ask for client certificates (needs {@code trust...}); default
+         * {@link ClientAuth#NONE}. Ignored by a client.
+         *
+         * @param clientAuth whether a client certificate is not asked for, optional or required
+         * @return this builder
+         */
         public Builder clientAuth(ClientAuth clientAuth) {
             this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
             return this;
@@ -332,6 +395,12 @@ public final class TlsContext {
          * configured, a client asking for another is refused ({@code unrecognized_name}) unless
          * {@link #rejectUnknownServerNames(boolean)} is {@code false}; a client that sends no name
          * gets the default key.
+         *
+         * @param hostName    a DNS name, or {@code *.} and a domain; compared without regard to case
+         * @param keyMaterial the key and chain for that name
+         * @return this builder
+         * @throws IllegalArgumentException when {@code hostName} is not a name SNI can carry
+         * @throws IllegalStateException    on a client builder
          */
         public Builder serverName(String hostName, KeyMaterial keyMaterial) {
             requireServer("serverName");
@@ -339,25 +408,50 @@ public final class TlsContext {
             return this;
         }
 
-        /** Server: {@code false} to give clients asking for an unconfigured name the default key. */
+        /**
+         * Server: {@code false} to give clients asking for an unconfigured name the default key;
+         * default {@code true}. Only matters once a {@link #serverName} is configured; ignored by a client.
+         *
+         * @param reject {@code true} to refuse such clients with {@code unrecognized_name}
+         * @return this builder
+         */
         public Builder rejectUnknownServerNames(boolean reject) {
             this.rejectUnknownServerNames = reject;
             return this;
         }
 
-        /** Client: the key presented when a server asks for a client certificate. */
+        /**
+         * Client: the key presented when a server asks for a client certificate; default none.
+         *
+         * @param keyMaterial the client's key and certificate chain
+         * @return this builder
+         * @throws IllegalStateException on a server builder, whose key is given to {@link TlsContext#server}
+         */
         public Builder keyMaterial(KeyMaterial keyMaterial) {
             requireClient("keyMaterial");
             this.keyMaterial = Objects.requireNonNull(keyMaterial, "keyMaterial");
             return this;
         }
 
-        /** Trusts the certificates of a PEM file (instead of the JDK's default authorities). */
+        /**
+         * Trusts the certificates of a PEM file (instead of the JDK's default authorities). Replaces
+         * what an earlier {@code trust...} call set.
+         *
+         * @param caCertificates a PEM file of one or more {@code CERTIFICATE} blocks
+         * @return this builder
+         * @throws IOException naming the file when it cannot be read or holds no certificate
+         */
         public Builder trustPem(Path caCertificates) throws IOException {
             return trustCertificates(Pem.certificates(caCertificates));
         }
 
-        /** Trusts these certificates (instead of the JDK's default authorities). */
+        /**
+         * Trusts these certificates (instead of the JDK's default authorities). Replaces what an
+         * earlier {@code trust...} call set.
+         *
+         * @param certificates the authorities (or self-signed peer certificates) to trust; copied
+         * @return this builder
+         */
         public Builder trustCertificates(Collection<X509Certificate> certificates) {
             try {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -373,20 +467,40 @@ public final class TlsContext {
             return this;
         }
 
-        /** Trusts the certificate entries of a loaded keystore (instead of the JDK's default authorities). */
+        /**
+         * Trusts the certificate entries of a loaded keystore (instead of the JDK's default
+         * authorities). Replaces what an earlier {@code trust...} call set.
+         *
+         * @param store a loaded keystore, not copied: read by {@link #build()}, and again by each
+         *              {@link TlsContext#reload}
+         * @return this builder
+         */
         public Builder trustStore(KeyStore store) {
             this.trust = Objects.requireNonNull(store, "store");
             return this;
         }
 
-        /** Client: whether the server's certificate must name the host connected to (default {@code true}). */
+        /**
+         * Client: whether the server's certificate must name the host connected to (default {@code true}).
+         *
+         * @param verify {@code false} to accept any trusted certificate, whatever names it holds
+         * @return this builder
+         * @throws IllegalStateException on a server builder
+         */
         public Builder verifyHostname(boolean verify) {
             requireClient("verifyHostname");
             this.verifyHostname = verify;
             return this;
         }
 
-        /** How long a handshake may take before the connection is dropped; {@link Duration#ZERO} for no limit. */
+        /**
+         * How long a handshake may take before the connection is dropped; {@link Duration#ZERO} for
+         * no limit; default 10 seconds. It then fails with a {@link TlsHandshakeTimeoutException}.
+         *
+         * @param timeout from the TCP connection's open to the handshake's end
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is negative
+         */
         public Builder handshakeTimeout(Duration timeout) {
             if (timeout.isNegative()) {
                 throw new IllegalArgumentException("handshakeTimeout must not be negative: " + timeout);
@@ -397,14 +511,24 @@ public final class TlsContext {
 
         /**
          * Where the engines' delegated tasks run (key exchange, signatures, certificate checks).
-         * Never a loop: the loop would block for the task's length.
+         * Never a loop: the loop would block for the task's length. Default: a pool of daemon
+         * threads shared by every context, as many as processors (at least 2).
+         *
+         * @param executor runs the tasks; may be shared by any number of contexts
+         * @return this builder
          */
         public Builder delegatedTaskExecutor(Executor executor) {
             this.delegatedTasks = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** Sessions kept for resumption (0: no limit). */
+        /**
+         * Sessions kept for resumption (0: no limit); default 20,480.
+         *
+         * @param sessions the most sessions the context's cache holds
+         * @return this builder
+         * @throws IllegalArgumentException when {@code sessions} is negative
+         */
         public Builder sessionCacheSize(int sessions) {
             if (sessions < 0) {
                 throw new IllegalArgumentException("sessionCacheSize must not be negative: " + sessions);
@@ -413,16 +537,27 @@ public final class TlsContext {
             return this;
         }
 
-        /** How long a session may be resumed. */
+        /**
+         * How long a session may be resumed; default 24 hours.
+         *
+         * @param timeout the session's lifetime in whole seconds; zero for no limit, negative fails
+         *                {@link #build()}
+         * @return this builder
+         */
         public Builder sessionTimeout(Duration timeout) {
             this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
         /**
+         * Makes the context, building the JDK's {@link javax.net.ssl.SSLContext} and a test engine,
+         * so that a configuration this JDK cannot serve fails here rather than at the first connection.
+         *
+         * @return an immutable context (but for {@link TlsContext#reload}), safe to share
          * @throws IOException when the keys or trust cannot be used
          * @throws IllegalArgumentException when a protocol or cipher suite is unknown to this JDK,
-         *         or client authentication was asked for without certificates to trust
+         *         client authentication was asked for without certificates to trust, or the session
+         *         timeout is negative
          */
         public TlsContext build() throws IOException {
             return new TlsContext(this);

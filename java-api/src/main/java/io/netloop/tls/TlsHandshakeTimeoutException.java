@@ -10,6 +10,11 @@ import javax.net.ssl.SSLHandshakeException;
 public class TlsHandshakeTimeoutException extends SSLHandshakeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message how long the handshake was allowed, and how much the peer had sent by then
+     */
     public TlsHandshakeTimeoutException(String message) {
         super(message);
     }

@@ -10,6 +10,13 @@ import javax.net.ssl.SSLException;
 public class TlsTruncationException extends SSLException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what happened, such as that the peer ended TCP without {@code close_notify}
+     * @param cause   the {@link javax.net.ssl.SSLEngine}'s own exception about the missing
+     *                {@code close_notify}, or {@code null}
+     */
     public TlsTruncationException(String message, Throwable cause) {
         super(message, cause);
     }
