@@ -56,4 +56,22 @@ class ModuleGraphTest {
         // one can run is its availability's business.
         assertEquals(new TreeSet<>(List.of("epoll-et", "epoll-lt", "eventselect", "io_uring", "iocp", "nio")), ids);
     }
+    @Test
+    void noPackageIsSplitAcrossModules() {
+        // The JDK refuses a package in two modules on the module path; on the class path the split
+        // would pass unnoticed. Every netloop module is checked, service providers included.
+        java.util.Map<String, String> owner = new java.util.TreeMap<>();
+        List<String> splits = new java.util.ArrayList<>();
+        for (Module m : layer().modules()) {
+            for (String p : m.getDescriptor().packages()) {
+                String other = owner.putIfAbsent(p, m.getName());
+                if (other != null) {
+                    splits.add(p + " in " + other + " and " + m.getName());
+                }
+            }
+        }
+        assertTrue(owner.keySet().containsAll(List.of("io.netloop", "io.netloop.tls", "io.netloop.bindings.linux", "io.netloop.linux")),
+                () -> "the layer holds netloop's modules: " + owner.values());
+        assertEquals(List.of(), splits);
+    }
 }
