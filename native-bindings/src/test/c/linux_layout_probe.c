@@ -136,6 +136,27 @@ int main(void) {
     OFFSET(EPOLL_EVENT_EVENTS_OFFSET, struct epoll_event, events);
     OFFSET(EPOLL_EVENT_DATA_OFFSET, struct epoll_event, data);
 
+    /* Poll */
+    CONSTANT(POLLIN);
+    CONSTANT(POLLPRI);
+    CONSTANT(POLLOUT);
+    CONSTANT(POLLERR);
+    CONSTANT(POLLHUP);
+    CONSTANT(POLLNVAL);
+    CONSTANT(POLLRDHUP);
+    LAYOUT(POLLFD, struct pollfd);
+    OFFSET(POLLFD_FD_OFFSET, struct pollfd, fd);
+    OFFSET(POLLFD_EVENTS_OFFSET, struct pollfd, events);
+    OFFSET(POLLFD_REVENTS_OFFSET, struct pollfd, revents);
+
+    /* Select */
+    CONSTANT(FD_SETSIZE);
+    LAYOUT(FD_SET_LAYOUT, fd_set);
+    OFFSET(FD_SET_LAYOUT_FDS_BITS_OFFSET, fd_set, fds_bits);   /* so named under _GNU_SOURCE; __fds_bits otherwise */
+    LAYOUT(TIMEVAL, struct timeval);
+    OFFSET(TIMEVAL_TV_SEC_OFFSET, struct timeval, tv_sec);
+    OFFSET(TIMEVAL_TV_USEC_OFFSET, struct timeval, tv_usec);
+
     /* EventFd */
     CONSTANT(EFD_SEMAPHORE);
     CONSTANT(EFD_NONBLOCK);

@@ -52,6 +52,9 @@ jextract \
   \
   --include-function eventfd \
   \
+  --include-function poll \
+  --include-function select \
+  \
   --include-function syscall \
   --include-function mmap \
   --include-function munmap \
@@ -64,6 +67,10 @@ jextract \
   --include-struct sockaddr_storage \
   --include-struct iovec \
   --include-struct linger \
+  --include-struct pollfd \
+  --include-typedef nfds_t \
+  --include-typedef fd_set \
+  --include-struct timeval \
   --include-struct epoll_event \
   --include-union epoll_data \
   --include-typedef epoll_data_t \
@@ -122,6 +129,10 @@ jextract \
   --include-constant EPOLL_CLOEXEC \
   \
   --include-constant EFD_CLOEXEC --include-constant EFD_NONBLOCK --include-constant EFD_SEMAPHORE \
+  \
+  --include-constant POLLIN --include-constant POLLPRI --include-constant POLLOUT \
+  --include-constant POLLERR --include-constant POLLHUP --include-constant POLLNVAL --include-constant POLLRDHUP \
+  --include-constant FD_SETSIZE \
   \
   --include-constant SYS_io_uring_setup --include-constant SYS_io_uring_enter \
   --include-constant SYS_io_uring_register \

@@ -24,6 +24,8 @@
 #include <linux/io_uring.h> /* IoUring: structs and constants (the kernel's UAPI header) */
 #include <sys/epoll.h>      /* Epoll */
 #include <sys/eventfd.h>    /* EventFd */
+#include <poll.h>           /* Poll */
+#include <sys/select.h>     /* Select */
 #include <sys/mman.h>       /* Mman */
 #include <sys/socket.h>     /* Sockets */
 #include <sys/syscall.h>    /* IoUring: SYS_io_uring_* (= __NR_io_uring_*) */
@@ -66,6 +68,12 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *
  * EventFd:
  *   int eventfd(unsigned int initval, int flags);
+ *
+ * Poll:
+ *   int poll(struct pollfd *fds, nfds_t nfds, int timeout);
+ *
+ * Select (FD_ZERO, FD_SET, FD_CLR and FD_ISSET are macros, mirrored in Java):
+ *   int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, struct timeval *timeout);
  *
  * IoUring (glibc has no wrappers: each is syscall(SYS_io_uring_*, ...), every variadic
  * argument passed as a long or a pointer):
@@ -128,6 +136,8 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *   Epoll:   EPOLLIN EPOLLPRI EPOLLOUT EPOLLERR EPOLLHUP EPOLLRDHUP EPOLLET EPOLLONESHOT
  *            EPOLLEXCLUSIVE EPOLL_CTL_ADD EPOLL_CTL_DEL EPOLL_CTL_MOD EPOLL_CLOEXEC
  *   EventFd: EFD_CLOEXEC EFD_NONBLOCK EFD_SEMAPHORE
+ *   Poll:    POLLIN POLLPRI POLLOUT POLLERR POLLHUP POLLNVAL POLLRDHUP
+ *   Select:  FD_SETSIZE
  *   IoUring: SYS_io_uring_setup SYS_io_uring_enter SYS_io_uring_register
  *            IORING_SETUP_IOPOLL IORING_SETUP_SQPOLL IORING_SETUP_CQSIZE IORING_SETUP_CLAMP
  *            IORING_SETUP_SUBMIT_ALL IORING_SETUP_COOP_TASKRUN IORING_SETUP_TASKRUN_FLAG

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class LinuxLayoutProbeTest {
 
-    private static final List<Class<?>> BINDINGS = List.of(Errno.class, Sockets.class, Epoll.class, EventFd.class, IoUring.class, Mman.class);
+    private static final List<Class<?>> BINDINGS = List.of(Errno.class, Sockets.class, Epoll.class, EventFd.class, Poll.class, Select.class, IoUring.class, Mman.class);
 
     private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
 
