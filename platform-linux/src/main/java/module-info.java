@@ -1,6 +1,6 @@
 /**
- * netloop's Linux backends: {@code epoll-lt} and {@code epoll-et} on the readiness core, and
- * {@code io_uring} on the completion core.
+ * netloop's Linux backends: {@code epoll-lt}, {@code epoll-et}, {@code poll} and {@code select}
+ * on the readiness core, and {@code io_uring} on the completion core.
  * Exports {@link io.netloop.linux.Epoll}, a thin raw facility for users who want epoll itself.
  */
 module io.netloop.linux {
@@ -13,5 +13,7 @@ module io.netloop.linux {
     provides io.netloop.spi.Backend with
             io.netloop.linux.internal.EpollLevelTriggeredBackend,
             io.netloop.linux.internal.EpollEdgeTriggeredBackend,
-            io.netloop.linux.internal.IoUringBackend;
+            io.netloop.linux.internal.IoUringBackend,
+            io.netloop.linux.internal.PollBackend,
+            io.netloop.linux.internal.SelectBackend;
 }

@@ -19,6 +19,25 @@ public interface ConformanceContext {
         return newGroup(backendId(), threads);
     }
 
+    /**
+     * The highest descriptor number the backend under test can watch, exclusive: unlimited but for
+     * {@code select}, whose {@code fd_set} stops at FD_SETSIZE (1024).
+     */
+    default int descriptorLimit() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Skips the test, saying why, where it needs about {@code descriptors} more descriptors than the
+     * process has open and the backend cannot watch that many.
+     */
+    default void assumeDescriptors(int descriptors) {
+        int open = Loopback.openDescriptorCount().orElse(64);
+        org.junit.jupiter.api.Assumptions.assumeTrue(open + descriptors < descriptorLimit(), () -> "needs about "
+                + descriptors + " descriptors beside the " + open + " open, and " + backendId()
+                + " watches descriptors below " + descriptorLimit() + " only");
+    }
+
     /** Closes {@code resource} after the test (before the groups), and returns it. */
     <T extends AutoCloseable> T closeAfterTest(T resource);
 }

@@ -104,6 +104,7 @@ public interface EchoConformance extends ConformanceContext {
     @Test
     default void thousand_concurrent_echo_connections() {
         int n = 1000;
+        assumeDescriptors(2 * n + 50);
         EventLoopGroup server = newGroup(2);
         EventLoopGroup client = newGroup(2);
         ServerHandlers<EchoHandler> echoes = new ServerHandlers<>(EchoHandler::new);

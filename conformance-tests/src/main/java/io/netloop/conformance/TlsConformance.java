@@ -82,6 +82,7 @@ public interface TlsConformance extends ConformanceContext {
     @Test
     default void many_concurrent_tls_connections() {
         int n = 300;
+        assumeDescriptors(2 * n + 50);
         EventLoopGroup server = newGroup(2);
         EventLoopGroup client = newGroup(2);
         ServerHandlers<EchoHandler> echoes = new ServerHandlers<>(EchoHandler::new);

@@ -2,56 +2,38 @@ package io.netloop.linux.internal;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.netloop.SocketOptions;
 import io.netloop.bindings.linux.Epoll;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.EventFd;
 import io.netloop.bindings.linux.Sockets;
-import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
-import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
-import java.util.Arrays;
 
 /**
  * A {@link ReadinessPoller} on one epoll instance, level- or edge-triggered, woken through an
- * eventfd. Handlers are found from {@code epoll_data} = generation &lt;&lt; 32 | fd, so an event
- * still queued for a descriptor that was closed and reused in the same batch is recognised as stale.
+ * eventfd. Handlers are found from {@code epoll_data} = generation &lt;&lt; 32 | fd (see
+ * {@link LinuxPoller}), so an event still queued for a descriptor that was closed and reused in
+ * the same batch is recognised as stale.
  */
-final class EpollPoller implements ReadinessPoller {
+final class EpollPoller extends LinuxPoller {
     private static final int MAX_EVENTS = 512;
     private static final long WAKEUP_TOKEN = -1L;
 
     private final boolean edgeTriggered;
-    /** Loop-thread scratch memory for every call this poller and its sockets make; closed with the poller. */
-    private final Arena arena = Arena.ofConfined();
-    final SocketCalls sockets;
-    final MemorySegment errno;
-    final MemorySegment iovecs;
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
-    private final MemorySegment sockaddr;
     private final MemorySegment eventfdValue;
 
     private final int epfd;
     private final EventFdWaker waker;
-    private ReadyHandler[] handlers = new ReadyHandler[256];
-    private int[] generations = new int[256];
-    private int nextGeneration;
 
     EpollPoller(boolean edgeTriggered) throws IOException {
         this.edgeTriggered = edgeTriggered;
-        this.sockets = new SocketCalls(arena);
-        this.errno = sockets.errno;
-        this.iovecs = arena.allocate(Sockets.IOVEC.byteSize() * StreamSocket.MAX_GATHER, Sockets.IOVEC.byteAlignment());
         this.events = arena.allocate(Epoll.EPOLL_EVENT.byteSize() * MAX_EVENTS, 8);
         this.ctlEvent = arena.allocate(Epoll.EPOLL_EVENT.byteSize(), 8);
-        this.sockaddr = arena.allocate(Sockets.SOCKADDR_STORAGE);
         this.eventfdValue = arena.allocate(JAVA_LONG);
 
         int ep = Epoll.epoll_create1(errno, Epoll.EPOLL_CLOEXEC);
@@ -93,39 +75,30 @@ final class EpollPoller implements ReadinessPoller {
 
     @Override
     public void register(PollableSocket socket, ReadyHandler handler, int interest) throws IOException {
-        EpollSocket s = (EpollSocket) socket;
-        int fd = s.fd;
-        if (fd >= handlers.length) {
-            int size = Math.max(fd + 1, handlers.length * 2);
-            handlers = Arrays.copyOf(handlers, size);
-            generations = Arrays.copyOf(generations, size);
+        LinuxSocket s = (LinuxSocket) socket;
+        track(s, handler);
+        try {
+            ctl(Epoll.EPOLL_CTL_ADD, s, interest);
+        } catch (IOException e) {
+            untrack(s);
+            throw e;
         }
-        int generation = ++nextGeneration;
-        if (generation == 0) {
-            generation = ++nextGeneration;
-        }
-        s.token = ((long) generation << 32) | fd;
-        ctl(Epoll.EPOLL_CTL_ADD, s, interest);
-        handlers[fd] = handler;
-        generations[fd] = generation;
     }
 
     @Override
     public void setInterest(PollableSocket socket, int interest) throws IOException {
-        ctl(Epoll.EPOLL_CTL_MOD, (EpollSocket) socket, interest);
+        ctl(Epoll.EPOLL_CTL_MOD, (LinuxSocket) socket, interest);
     }
 
     @Override
     public void deregister(PollableSocket socket) {
-        EpollSocket s = (EpollSocket) socket;
-        if (s.fd < handlers.length && generations[s.fd] == (int) (s.token >>> 32)) {
-            handlers[s.fd] = null;
-            generations[s.fd] = 0;
+        LinuxSocket s = (LinuxSocket) socket;
+        if (untrack(s)) {
             Epoll.epoll_ctl(errno, epfd, Epoll.EPOLL_CTL_DEL, s.fd, ctlEvent);
         }
     }
 
-    private void ctl(int op, EpollSocket s, int interest) throws IOException {
+    private void ctl(int op, LinuxSocket s, int interest) throws IOException {
         int flags = 0;
         if ((interest & READ) != 0) {
             flags |= Epoll.EPOLLIN | Epoll.EPOLLRDHUP;
@@ -144,9 +117,7 @@ final class EpollPoller implements ReadinessPoller {
 
     @Override
     public void poll(long timeoutNanos) throws IOException {
-        // Round up, so that a timer never finds the loop awake a little early and spinning.
-        int timeoutMs = timeoutNanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (timeoutNanos + 999_999) / 1_000_000);
-        int n = Epoll.epoll_wait(errno, epfd, events, MAX_EVENTS, timeoutMs);
+        int n = Epoll.epoll_wait(errno, epfd, events, MAX_EVENTS, timeoutMillis(timeoutNanos));
         if (n < 0) {
             int e = Errno.errno(errno);
             if (e == Errno.EINTR) {
@@ -160,11 +131,10 @@ final class EpollPoller implements ReadinessPoller {
                 Sockets.read(errno, waker.fd, eventfdValue, 8);
                 continue;
             }
-            int fd = (int) data;
-            if (fd >= handlers.length || generations[fd] != (int) (data >>> 32)) {
-                continue; // closed, and perhaps reused, since the kernel queued this event
+            ReadyHandler h = handler((int) data, (int) (data >>> 32));
+            if (h != null) { // else closed, and perhaps reused, since the kernel queued this event
+                h.onReady(readyOps(Epoll.events(events, i)));
             }
-            handlers[fd].onReady(readyOps(Epoll.events(events, i)));
         }
     }
 
@@ -197,40 +167,6 @@ final class EpollPoller implements ReadinessPoller {
     public void close() {
         waker.close();
         Sockets.close(errno, epfd);
-        arena.close();
-    }
-
-    // ---- sockets ----
-
-    @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        int fd = sockets.listen(local, options, reusePort, Sockets.SOCK_NONBLOCK);
-        return new EpollListenSocket(this, fd, sockets.socketName(fd, false));
-    }
-
-    @Override
-    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        int fd = sockets.newSocket(remote, Sockets.SOCK_NONBLOCK);
-        try {
-            sockets.applyConnectionOptions(fd, options);
-            int len = SockAddrs.CODEC.encode(remote, sockaddr);
-            if (Sockets.connect(errno, fd, sockaddr, len) < 0) {
-                int e = Errno.errno(errno);
-                // EINTR on a non-blocking connect: the handshake goes on, as with EINPROGRESS.
-                if (e != Errno.EINPROGRESS && e != Errno.EINTR) {
-                    throw LinuxErrors.exception("connect", e);
-                }
-            }
-            return new EpollStreamSocket(this, fd);
-        } catch (IOException | RuntimeException e) {
-            sockets.close(fd);
-            throw e;
-        }
-    }
-
-    /** The descriptor stays; the socket is rebuilt around this loop's scratch memory. */
-    @Override
-    public StreamSocket adopt(StreamSocket accepted) {
-        return new EpollStreamSocket(this, ((EpollStreamSocket) accepted).fd);
+        closeMemory();
     }
 }

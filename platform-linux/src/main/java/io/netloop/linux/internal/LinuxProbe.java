@@ -2,6 +2,8 @@ package io.netloop.linux.internal;
 
 import io.netloop.bindings.linux.Epoll;
 import io.netloop.bindings.linux.Errno;
+import io.netloop.bindings.linux.Poll;
+import io.netloop.bindings.linux.Select;
 import io.netloop.bindings.linux.Sockets;
 import io.netloop.spi.Availability;
 import java.lang.foreign.Arena;
@@ -20,6 +22,14 @@ final class LinuxProbe {
         return Holder.EPOLL;
     }
 
+    static Availability poll() {
+        return Holder.POLL;
+    }
+
+    static Availability select() {
+        return Holder.SELECT;
+    }
+
     static Availability ioUring() {
         return IoUringHolder.PROBE.availability;
     }
@@ -31,6 +41,19 @@ final class LinuxProbe {
 
     private static final class Holder {
         static final Availability EPOLL = probeEpoll();
+        static final Availability POLL = probeCall("poll", () -> Poll.poll(Holder.errno(), MemorySegment.NULL, 0, 0), "poll");
+        static final Availability SELECT = probeCall("select",
+                () -> Select.select(Holder.errno(), 0, MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL, timevalZero()), "select");
+
+        /** Errno state for a probe's one call; the automatic arena frees it once unreachable. */
+        static MemorySegment errno() {
+            return Errno.allocateState(Arena.ofAuto());
+        }
+
+        /** A zero timeval: select returns at once. */
+        static MemorySegment timevalZero() {
+            return Arena.ofAuto().allocate(Select.TIMEVAL);
+        }
     }
 
     private static final class IoUringHolder {
@@ -53,6 +76,22 @@ final class LinuxProbe {
     static Availability nativeAccessDenied(IllegalCallerException e) {
         return Availability.unavailable("native access is denied; run with --enable-native-access=io.netloop.bindings "
                 + "(module path) or --enable-native-access=ALL-UNNAMED (class path)", e);
+    }
+
+    /** Available when {@code call}, a harmless call of the backend's function, links and returns 0. */
+    private static Availability probeCall(String what, java.util.function.IntSupplier call, String function) {
+        Availability platform = platformUnavailable(what);
+        if (platform != null) {
+            return platform;
+        }
+        try {
+            int rc = call.getAsInt();
+            return rc == 0 ? Availability.available() : Availability.unavailable(function + " returned " + rc + " on an empty set");
+        } catch (IllegalCallerException e) {
+            return nativeAccessDenied(e);
+        } catch (Throwable t) {
+            return Availability.unavailable("the Linux bindings failed to link: " + t, t);
+        }
     }
 
     private static Availability probeEpoll() {

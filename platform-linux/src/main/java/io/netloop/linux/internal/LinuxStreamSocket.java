@@ -13,10 +13,10 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
 /** A connected non-blocking TCP socket. Loop thread only; uses its poller's scratch memory. */
-final class EpollStreamSocket extends EpollSocket implements StreamSocket {
+final class LinuxStreamSocket extends LinuxSocket implements StreamSocket {
     private static final long IOV_SIZE = Sockets.IOVEC.byteSize();
 
-    EpollStreamSocket(EpollPoller poller, int fd) {
+    LinuxStreamSocket(LinuxPoller poller, int fd) {
         super(poller, fd);
     }
 

@@ -2,14 +2,14 @@ package io.netloop.linux.internal;
 
 import io.netloop.internal.readiness.PollableSocket;
 
-/** A descriptor an {@link EpollPoller} watches; {@link #token} is its {@code epoll_data} while registered. */
-abstract class EpollSocket implements PollableSocket {
-    final EpollPoller poller;
+/** A descriptor a {@link LinuxPoller} watches; {@link #token} is generation &lt;&lt; 32 | fd while registered (epoll_data for epoll). */
+abstract class LinuxSocket implements PollableSocket {
+    final LinuxPoller poller;
     final int fd;
     long token;
     private boolean closed;
 
-    EpollSocket(EpollPoller poller, int fd) {
+    LinuxSocket(LinuxPoller poller, int fd) {
         this.poller = poller;
         this.fd = fd;
     }

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
-final class EpollListenSocket extends EpollSocket implements ListenSocket {
+final class LinuxListenSocket extends LinuxSocket implements ListenSocket {
     private final InetSocketAddress local;
 
-    EpollListenSocket(EpollPoller poller, int fd, InetSocketAddress local) {
+    LinuxListenSocket(LinuxPoller poller, int fd, InetSocketAddress local) {
         super(poller, fd);
         this.local = local;
     }
@@ -23,7 +23,7 @@ final class EpollListenSocket extends EpollSocket implements ListenSocket {
             int child = Sockets.accept4(poller.errno, fd, MemorySegment.NULL, MemorySegment.NULL,
                     Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
             if (child >= 0) {
-                return new EpollStreamSocket(poller, poller.sockets.configureOrClose(child, options));
+                return new LinuxStreamSocket(poller, poller.sockets.configureOrClose(child, options));
             }
             int e = Errno.errno(poller.errno);
             if (e == Errno.EAGAIN) {
