@@ -88,7 +88,9 @@ int main(void) {
     CONSTANT(AF_INET);
     CONSTANT(AF_INET6);
     CONSTANT(SOCK_STREAM);
+    CONSTANT(SOCK_DGRAM);
     CONSTANT(IPPROTO_TCP);
+    CONSTANT(IPPROTO_UDP);
     CONSTANT(IPPROTO_IPV6);
     CONSTANT(SOL_SOCKET);
     CONSTANT(SO_REUSEADDR);
@@ -131,6 +133,7 @@ int main(void) {
     CONSTANT(WSA_INFINITE);
     CONSTANT(WSA_MAXIMUM_WAIT_EVENTS);
     CONSTANT(MSG_PEEK);
+    CONSTANT(FD_SETSIZE);
 
     /* Ws2_32: layouts. The scope union of sockaddr_in6 is bound as sin6_scope_id. */
     LAYOUT(IN_PORT_T, u_short);
@@ -172,6 +175,14 @@ int main(void) {
     LAYOUT(LINGER, struct linger);
     OFFSET(LINGER_L_ONOFF_OFFSET, struct linger, l_onoff);
     OFFSET(LINGER_L_LINGER_OFFSET, struct linger, l_linger);
+
+    LAYOUT(FD_SET_LAYOUT, fd_set);
+    OFFSET(FD_SET_LAYOUT_FD_COUNT_OFFSET, fd_set, fd_count);
+    OFFSET(FD_SET_LAYOUT_FD_ARRAY_OFFSET, fd_set, fd_array);
+
+    LAYOUT(TIMEVAL, TIMEVAL);
+    OFFSET(TIMEVAL_TV_SEC_OFFSET, TIMEVAL, tv_sec);
+    OFFSET(TIMEVAL_TV_USEC_OFFSET, TIMEVAL, tv_usec);
 
     LAYOUT(GUID, GUID);
     OFFSET(GUID_DATA1_OFFSET, GUID, Data1);

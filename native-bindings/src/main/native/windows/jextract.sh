@@ -38,7 +38,7 @@ ${JEXTRACT:-jextract} \
   --include-function WSACreateEvent --include-function WSACloseEvent \
   --include-function WSASetEvent --include-function WSAResetEvent \
   --include-function WSAEventSelect --include-function WSAWaitForMultipleEvents \
-  --include-function WSAEnumNetworkEvents \
+  --include-function WSAEnumNetworkEvents --include-function select \
   \
   --include-typedef LPFN_ACCEPTEX --include-typedef LPFN_GETACCEPTEXSOCKADDRS \
   --include-typedef LPFN_CONNECTEX \
@@ -56,6 +56,8 @@ ${JEXTRACT:-jextract} \
   --include-struct in_addr --include-struct in6_addr \
   --include-struct linger \
   --include-struct _GUID --include-typedef GUID \
+  --include-struct fd_set --include-typedef fd_set \
+  --include-struct timeval --include-typedef TIMEVAL \
   --include-struct _OVERLAPPED --include-typedef OVERLAPPED \
   --include-struct _OVERLAPPED_ENTRY --include-typedef OVERLAPPED_ENTRY \
   --include-typedef SOCKET --include-typedef WSAEVENT --include-typedef HANDLE \
@@ -81,7 +83,8 @@ ${JEXTRACT:-jextract} \
   --include-constant ERROR_SEM_TIMEOUT --include-constant WAIT_TIMEOUT \
   \
   --include-constant AF_INET --include-constant AF_INET6 --include-constant SOCK_STREAM \
-  --include-constant IPPROTO_TCP --include-constant IPPROTO_IPV6 \
+  --include-constant SOCK_DGRAM --include-constant IPPROTO_TCP --include-constant IPPROTO_UDP \
+  --include-constant IPPROTO_IPV6 \
   --include-constant SOL_SOCKET --include-constant SO_REUSEADDR --include-constant SO_EXCLUSIVEADDRUSE \
   --include-constant SO_KEEPALIVE --include-constant SO_LINGER --include-constant SO_SNDBUF \
   --include-constant SO_RCVBUF --include-constant SO_ERROR \
@@ -100,6 +103,7 @@ ${JEXTRACT:-jextract} \
   --include-constant WSA_WAIT_EVENT_0 --include-constant WSA_WAIT_TIMEOUT \
   --include-constant WSA_WAIT_FAILED --include-constant WSA_INFINITE \
   --include-constant WSA_MAXIMUM_WAIT_EVENTS --include-constant MSG_PEEK \
+  --include-constant FD_SETSIZE \
   \
   --include-constant INFINITE \
   --include-constant FILE_SKIP_COMPLETION_PORT_ON_SUCCESS --include-constant FILE_SKIP_SET_EVENT_ON_HANDLE \

@@ -10,6 +10,11 @@
 #ifndef NETLOOP_WINDOWS_H
 #define NETLOOP_WINDOWS_H
 
+/*
+ * FD_SETSIZE is left at Winsock's default (64): Ws2_32.FD_SET_LAYOUT is that shape, and the
+ * select backend allocates larger sets (the count, then a longer array) rather than redefining it.
+ */
+
 /* Keeps <windows.h> from pulling in the Winsock 1 <winsock.h>, which clashes with <winsock2.h>. */
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
@@ -63,6 +68,8 @@
  *                                   DWORD dwTimeout, BOOL fAlertable);
  *   int    WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
  *                               LPWSANETWORKEVENTS lpNetworkEvents);
+ *   int    select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+ *                 const TIMEVAL *timeout);
  *
  * MsWsock (called through the pointers WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) returns for
  * WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_CONNECTEX; the typedefs LPFN_ACCEPTEX,
@@ -111,6 +118,8 @@
  *   struct linger { u_short l_onoff; u_short l_linger; };                   (4 bytes)
  *   GUID { unsigned long Data1; unsigned short Data2; unsigned short Data3;
  *          unsigned char Data4[8]; };                                       (16 bytes)
+ *   fd_set { u_int fd_count; SOCKET fd_array[FD_SETSIZE]; };          (520 bytes, align 8)
+ *   TIMEVAL (struct timeval) { long tv_sec; long tv_usec; };                (8 bytes)
  *   OVERLAPPED { ULONG_PTR Internal; ULONG_PTR InternalHigh;
  *                union { struct { DWORD Offset; DWORD OffsetHigh; }; PVOID Pointer; };
  *                HANDLE hEvent; };                                          (32 bytes)
@@ -130,7 +139,8 @@
  *              ERROR_INVALID_HANDLE ERROR_NETNAME_DELETED ERROR_OPERATION_ABORTED
  *              ERROR_IO_PENDING ERROR_NOT_FOUND ERROR_CONNECTION_REFUSED
  *              ERROR_CONNECTION_ABORTED ERROR_PORT_UNREACHABLE ERROR_SEM_TIMEOUT WAIT_TIMEOUT
- *   Ws2_32:    AF_INET AF_INET6 SOCK_STREAM IPPROTO_TCP IPPROTO_IPV6 SOL_SOCKET SO_REUSEADDR
+ *   Ws2_32:    AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM IPPROTO_TCP IPPROTO_UDP IPPROTO_IPV6
+ *              SOL_SOCKET SO_REUSEADDR
  *              SO_EXCLUSIVEADDRUSE SO_KEEPALIVE SO_LINGER SO_SNDBUF SO_RCVBUF SO_ERROR
  *              SO_UPDATE_ACCEPT_CONTEXT SO_UPDATE_CONNECT_CONTEXT TCP_NODELAY IPV6_V6ONLY
  *              SD_RECEIVE SD_SEND SD_BOTH SOMAXCONN WSA_FLAG_OVERLAPPED
@@ -138,7 +148,7 @@
  *              SIO_GET_EXTENSION_FUNCTION_POINTER FD_READ FD_WRITE FD_OOB FD_ACCEPT FD_CONNECT
  *              FD_CLOSE FD_READ_BIT FD_WRITE_BIT FD_OOB_BIT FD_ACCEPT_BIT FD_CONNECT_BIT
  *              FD_CLOSE_BIT FD_MAX_EVENTS WSA_WAIT_EVENT_0 WSA_WAIT_TIMEOUT WSA_WAIT_FAILED
- *              WSA_INFINITE WSA_MAXIMUM_WAIT_EVENTS MSG_PEEK
+ *              WSA_INFINITE WSA_MAXIMUM_WAIT_EVENTS MSG_PEEK FD_SETSIZE
  *              WSAID_ACCEPTEX WSAID_CONNECTEX WSAID_GETACCEPTEXSOCKADDRS (GUID initialisers)
  *   Kernel32:  INFINITE FILE_SKIP_COMPLETION_PORT_ON_SUCCESS FILE_SKIP_SET_EVENT_ON_HANDLE
  *              HANDLE_FLAG_INHERIT FORMAT_MESSAGE_FROM_SYSTEM FORMAT_MESSAGE_IGNORE_INSERTS

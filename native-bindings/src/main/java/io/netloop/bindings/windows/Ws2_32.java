@@ -45,8 +45,10 @@ public final class Ws2_32 {
     public static final int AF_INET6 = 23;
 
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
 
     public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
 
     public static final int SOL_SOCKET = 0xffff;
@@ -109,6 +111,13 @@ public final class Ws2_32 {
     public static final int WSA_MAXIMUM_WAIT_EVENTS = 64;
 
     public static final int MSG_PEEK = 0x2;
+
+    /**
+     * The size of {@link #FD_SET_LAYOUT}'s array when a program does not define it before
+     * {@code <winsock2.h>}. Not a limit of {@link #select}: a Winsock {@code fd_set} is a count and
+     * an array of sockets, so an {@code fd_set} of {@link #fdSetByteSize(int)} bytes holds more.
+     */
+    public static final int FD_SETSIZE = 64;
 
     /**
      * A port as a {@code sockaddr} holds it ({@code u_short}, in network byte order); named as in
@@ -288,8 +297,46 @@ public final class Ws2_32 {
 
     public static final long SOCKADDR_STORAGE_SS_FAMILY_OFFSET = offset(SOCKADDR_STORAGE, "ss_family");
 
+    /**
+     * A count and an array of sockets, not a bitmap as on Linux: {@link #select} reads
+     * {@code fd_count} entries of {@code fd_array} and writes the ready ones back to its front,
+     * setting {@code fd_count}. This is the shape for the default {@link #FD_SETSIZE}; a set for
+     * more sockets is the same count followed by a longer array ({@link #fdSetByteSize(int)}).
+     * {@snippet lang=c :
+     * typedef struct fd_set {
+     *     u_int  fd_count;                 // how many are set
+     *     SOCKET fd_array[FD_SETSIZE];     // 64 unless defined before <winsock2.h>
+     * } fd_set;                            // 520 bytes, align 8
+     * }
+     */
+    public static final StructLayout FD_SET_LAYOUT = MemoryLayout.structLayout(
+            JAVA_INT.withName("fd_count"),
+            MemoryLayout.paddingLayout(4),
+            MemoryLayout.sequenceLayout(FD_SETSIZE, JAVA_LONG).withName("fd_array")
+    ).withName("fd_set");
+
+    /**
+     * Both members are {@code long}: 32 bits on Windows (64 on Linux).
+     * {@snippet lang=c :
+     * typedef struct timeval {
+     *     long tv_sec;
+     *     long tv_usec;
+     * } TIMEVAL;                           // 8 bytes
+     * }
+     */
+    public static final StructLayout TIMEVAL = MemoryLayout.structLayout(
+            JAVA_INT.withName("tv_sec"),
+            JAVA_INT.withName("tv_usec")
+    ).withName("timeval");
+
     public static final long LINGER_L_ONOFF_OFFSET = offset(LINGER, "l_onoff");
     public static final long LINGER_L_LINGER_OFFSET = offset(LINGER, "l_linger");
+
+    public static final long FD_SET_LAYOUT_FD_COUNT_OFFSET = offset(FD_SET_LAYOUT, "fd_count");
+    public static final long FD_SET_LAYOUT_FD_ARRAY_OFFSET = offset(FD_SET_LAYOUT, "fd_array");
+
+    public static final long TIMEVAL_TV_SEC_OFFSET = offset(TIMEVAL, "tv_sec");
+    public static final long TIMEVAL_TV_USEC_OFFSET = offset(TIMEVAL, "tv_usec");
 
     public static final long GUID_DATA1_OFFSET = offset(GUID, "Data1");
     public static final long GUID_DATA2_OFFSET = offset(GUID, "Data2");
@@ -332,6 +379,52 @@ public final class Ws2_32 {
     public static void writeGuid(MemorySegment dst, long lo, long hi) {
         dst.set(GUID_WORD, 0, lo);
         dst.set(GUID_WORD, 8, hi);
+    }
+
+    /**
+     * The bytes of an {@code fd_set} that holds {@code sockets} sockets: the count and an array
+     * of that length. Allocate it with {@code FD_SET_LAYOUT.byteAlignment()}.
+     */
+    public static long fdSetByteSize(int sockets) {
+        if (sockets < 0) {
+            throw new IllegalArgumentException("negative socket count: " + sockets);
+        }
+        return FD_SET_LAYOUT_FD_ARRAY_OFFSET + (long) sockets * JAVA_LONG.byteSize();
+    }
+
+    /** How many sockets {@code set}, an {@code fd_set} of any size, has room for. */
+    public static int fdSetCapacity(MemorySegment set) {
+        return (int) ((set.byteSize() - FD_SET_LAYOUT_FD_ARRAY_OFFSET) / JAVA_LONG.byteSize());
+    }
+
+    /** {@code set->fd_count}. */
+    public static int fdSetCount(MemorySegment set) {
+        return set.get(JAVA_INT, FD_SET_LAYOUT_FD_COUNT_OFFSET);
+    }
+
+    /** {@code set->fd_count = count}; {@code FD_ZERO(set)} is {@code setFdSetCount(set, 0)}. */
+    public static void setFdSetCount(MemorySegment set, int count) {
+        set.set(JAVA_INT, FD_SET_LAYOUT_FD_COUNT_OFFSET, count);
+    }
+
+    /** {@code set->fd_array[index]}. */
+    public static long fdSetSocket(MemorySegment set, int index) {
+        return set.get(JAVA_LONG, FD_SET_LAYOUT_FD_ARRAY_OFFSET + (long) index * JAVA_LONG.byteSize());
+    }
+
+    /**
+     * {@code set->fd_array[index] = s}. Unlike {@code <winsock2.h>}'s {@code FD_SET} macro this
+     * neither looks for {@code s} already in the set nor stops at {@link #FD_SETSIZE}: the caller
+     * keeps the count, and an index past the segment's end throws.
+     */
+    public static void setFdSetSocket(MemorySegment set, int index, long s) {
+        set.set(JAVA_LONG, FD_SET_LAYOUT_FD_ARRAY_OFFSET + (long) index * JAVA_LONG.byteSize(), s);
+    }
+
+    /** Writes a {@link #TIMEVAL}: {@code seconds} must fit in a 32-bit {@code long}. */
+    public static void setTimeval(MemorySegment timeval, int seconds, int micros) {
+        timeval.set(JAVA_INT, TIMEVAL_TV_SEC_OFFSET, seconds);
+        timeval.set(JAVA_INT, TIMEVAL_TV_USEC_OFFSET, micros);
     }
 
     /**
@@ -677,6 +770,25 @@ public final class Ws2_32 {
         }
     }
 
+    /**
+     * {@code int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const TIMEVAL *timeout);}
+     * <p>{@code nfds} is ignored (kept for Berkeley compatibility). Each set may be
+     * {@link MemorySegment#NULL} but not all three: with no socket in any set it fails with
+     * {@code WSAEINVAL}. Returns how many sockets are ready over the three sets, 0 on timeout, or
+     * {@link #SOCKET_ERROR}; each set is rewritten to hold only its ready sockets. A failed
+     * non-blocking {@code connect} is reported in {@code exceptfds}, not {@code writefds}.
+     * {@code timeout} {@link MemorySegment#NULL} waits until a socket is ready.
+     */
+    public static int select(MemorySegment callState, int nfds, MemorySegment readfds, MemorySegment writefds, MemorySegment exceptfds, MemorySegment timeout) {
+        try {
+            return (int) Handles.SELECT.invokeExact(callState, nfds, readfds, writefds, exceptfds, timeout);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
     /** Links every function on first use, so that reading the constants and layouts above links nothing. */
     private static final class Handles {
         private static final MethodHandle WSASTARTUP = Linking.ws2_32("WSAStartup", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
@@ -705,6 +817,7 @@ public final class Ws2_32 {
         private static final MethodHandle WSARESETEVENT = Linking.ws2_32("WSAResetEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         private static final MethodHandle WSAEVENTSELECT = Linking.ws2_32("WSAEventSelect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT));
         private static final MethodHandle WSAWAITFORMULTIPLEEVENTS = Linking.ws2_32("WSAWaitForMultipleEvents", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+        private static final MethodHandle SELECT = Linking.ws2_32("select", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         private static final MethodHandle WSAENUMNETWORKEVENTS = Linking.ws2_32("WSAEnumNetworkEvents", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
     }
 }
