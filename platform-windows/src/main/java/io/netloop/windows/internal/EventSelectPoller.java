@@ -2,12 +2,10 @@ package io.netloop.windows.internal;
 
 import static io.netloop.bindings.windows.Ws2_32.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.buffer.Chunk;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
@@ -289,21 +287,6 @@ final class EventSelectPoller implements ReadinessPoller {
 
     /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
     int fillBuffers(WriteQueue queue, long skip) {
-        int count = 0;
-        int chunks = Math.min(queue.chunkCount(), MAX_GATHER);
-        for (int i = 0; i < chunks; i++) {
-            Chunk c = queue.chunk(i);
-            int readable = c.readable();
-            if (skip >= readable) {
-                skip -= readable;
-                continue;
-            }
-            long at = count * WSABUF.byteSize();
-            wsabufs.set(JAVA_INT, at + WSABUF_LEN_OFFSET, (int) (readable - skip));
-            wsabufs.set(JAVA_LONG, at + WSABUF_BUF_OFFSET, c.segment().address() + c.readIndex() + skip);
-            skip = 0;
-            count++;
-        }
-        return count;
+        return WinSocketCalls.fillBuffers(wsabufs, MAX_GATHER, queue, skip);
     }
 }

@@ -8,6 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.buffer.Chunk;
+import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.spi.IoErrors;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -162,6 +164,30 @@ final class WinSocketCalls {
         linger.set(JAVA_SHORT, LINGER_L_ONOFF_OFFSET, (short) 1);
         linger.set(JAVA_SHORT, LINGER_L_LINGER_OFFSET, (short) 0);
         setsockopt(state, s, SOL_SOCKET, SO_LINGER, linger, (int) LINGER.byteSize());
+    }
+
+    /**
+     * Fills {@code wsabufs}, an array of {@code max} {@code WSABUF}s, from the head of
+     * {@code queue}, skipping {@code skip} bytes; returns how many it filled. The readiness
+     * backends gather a connection's writes through it.
+     */
+    static int fillBuffers(MemorySegment wsabufs, int max, WriteQueue queue, long skip) {
+        int count = 0;
+        int chunks = Math.min(queue.chunkCount(), max);
+        for (int i = 0; i < chunks; i++) {
+            Chunk c = queue.chunk(i);
+            int readable = c.readable();
+            if (skip >= readable) {
+                skip -= readable;
+                continue;
+            }
+            long at = count * WSABUF.byteSize();
+            wsabufs.set(JAVA_INT, at + WSABUF_LEN_OFFSET, (int) (readable - skip));
+            wsabufs.set(JAVA_LONG, at + WSABUF_BUF_OFFSET, c.segment().address() + c.readIndex() + skip);
+            skip = 0;
+            count++;
+        }
+        return count;
     }
 
     /** Closes a socket; never throws. */

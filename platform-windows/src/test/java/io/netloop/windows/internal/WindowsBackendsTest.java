@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * What only Windows can show: more than 64 sockets on one WSAEventSelect loop, sockets that child
+ * What only Windows can show: more than 64 sockets on one WSAEventSelect or Winsock select loop, sockets that child
  * processes do not inherit, and connections that leave no handle behind. Skipped elsewhere, with
  * the reason. Handle flags and counts come through JNA (jna-platform's types), outside the I/O path.
  */
@@ -102,10 +102,37 @@ class WindowsBackendsTest {
     }
 
     @Test
-    void one_eventselect_loop_serves_more_than_64_sockets() throws Exception {
-        requireBackend(EventSelectBackend.ID);
-        int clients = 150; // three waiters of 63, with the listener
-        try (EventLoopGroup group = EventLoopGroup.builder().backend(EventSelectBackend.ID).threads(1).build()) {
+    void winsock_select_accepted_sockets_are_not_inherited_by_child_processes() throws Exception {
+        requireBackend(WinSelectBackend.ID);
+        WinSelectPoller poller = new WinSelectPoller();
+        try {
+            WinSelectListenSocket listener = (WinSelectListenSocket) poller.listen(ANY, SocketOptions.defaults(), false);
+            try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+                StreamSocket accepted = null;
+                for (int i = 0; i < 500 && accepted == null; i++) {
+                    accepted = listener.accept(SocketOptions.defaults());
+                    if (accepted == null) {
+                        Thread.sleep(10);
+                    }
+                }
+                assertTrue(accepted != null, "accepted the peer");
+                assertTrue(!inheritable(((WinSelectStreamSocket) accepted).handle), "an accepted socket");
+                accepted.close();
+            } finally {
+                listener.close();
+            }
+        } finally {
+            poller.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"eventselect", "winsock-select"})
+    void one_loop_serves_more_than_64_sockets(String backend) throws Exception {
+        requireBackend(backend);
+        // eventselect: three waiters of 63, with the listener; winsock-select: fd_sets grown past FD_SETSIZE (64).
+        int clients = 150;
+        try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {
             Listener listener = group.listen(ANY, () -> new ConnectionHandler() {
                 @Override
                 public void onData(Connection c, ByteBuffer data) {
@@ -142,7 +169,7 @@ class WindowsBackendsTest {
     }
 
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"iocp", "eventselect"})
+    @ValueSource(strings = {"iocp", "eventselect", "winsock-select"})
     void connections_leave_no_handles_behind(String backend) throws Exception {
         requireBackend(backend);
         try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {

@@ -1,0 +1,305 @@
+package io.netloop.windows.internal;
+
+import static io.netloop.bindings.windows.Ws2_32.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.windows.WinErrors;
+import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.buffer.WriteQueue;
+import io.netloop.internal.readiness.ListenSocket;
+import io.netloop.internal.readiness.PollableSocket;
+import io.netloop.internal.readiness.ReadinessPoller;
+import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.internal.readiness.StreamSocket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+/**
+ * A {@link ReadinessPoller} on Winsock's {@code select}, level-triggered, on the loop thread itself
+ * (no waiter threads, unlike {@link EventSelectPoller}).
+ *
+ * <p>A Winsock {@code fd_set} is a count and an array of {@code SOCKET}s, not a bitmap, and select
+ * reads as many entries as the count says: the sets here are allocated for every socket watched
+ * (plus the wakeup socket) and grow by doubling, so there is no limit of 64 ({@code FD_SETSIZE}),
+ * only the cost of handing every socket to the kernel on each wait. The sets are refilled from the
+ * interest before each wait, because select overwrites them with the ready sockets.
+ *
+ * <p>Winsock reports a failed non-blocking connect in the except set, not the write set: a socket
+ * that is connecting is put in both, and either answer makes the core call
+ * {@link StreamSocket#finishConnect()}, which reads {@code SO_ERROR}. Connected sockets are not
+ * put in the except set, where out-of-band data would be reported over and over.
+ * {@link WinSelectWaker} wakes the wait with a datagram to a loopback UDP socket in the read set.
+ */
+final class WinSelectPoller implements ReadinessPoller {
+    private static final int INITIAL_CAPACITY = 64;
+
+    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes. Lives as long as the poller. */
+    private final Arena arena = Arena.ofConfined();
+    final WinSocketCalls sockets;
+    final MemorySegment wsabufs;
+    final MemorySegment sent;
+    private final MemorySegment timeval;
+    private final WinSelectWaker waker;
+
+    /** The three fd_sets, all of {@link #capacity} entries; owned by {@link #setsArena}, replaced when they grow. */
+    private Arena setsArena;
+    private MemorySegment readSet;
+    private MemorySegment writeSet;
+    private MemorySegment exceptSet;
+    private int capacity;
+
+    /** Registered sockets, dense: a removed one's slot takes the last. */
+    private WinSelectSocket[] watched = new WinSelectSocket[INITIAL_CAPACITY];
+    private int count;
+    private final WinSelectSocketTable byHandle = new WinSelectSocketTable();
+    private int nextGeneration;
+    private int round;
+    /** Sockets found ready in this round, and the generation each had then. */
+    private WinSelectSocket[] ready = new WinSelectSocket[INITIAL_CAPACITY];
+    private int[] readyGeneration = new int[INITIAL_CAPACITY];
+
+    WinSelectPoller() throws IOException {
+        this.sockets = new WinSocketCalls(arena);
+        this.wsabufs = arena.allocate(WSABUF.byteSize() * StreamSocket.MAX_GATHER, 8);
+        this.sent = arena.allocate(JAVA_INT);
+        this.timeval = arena.allocate(TIMEVAL);
+        try {
+            this.waker = new WinSelectWaker(sockets, arena);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+        allocateSets(INITIAL_CAPACITY);
+    }
+
+    @Override
+    public boolean edgeTriggered() {
+        return false;
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return false;
+    }
+
+    @Override
+    public void register(PollableSocket pollable, ReadyHandler handler, int interest) {
+        WinSelectSocket s = (WinSelectSocket) pollable;
+        if (s.slot >= 0) {
+            deregister(s);
+        }
+        if (count == watched.length) {
+            watched = Arrays.copyOf(watched, count * 2);
+        }
+        int generation = ++nextGeneration;
+        if (generation == 0) {
+            generation = ++nextGeneration;
+        }
+        s.generation = generation;
+        s.handler = handler;
+        s.interest = interest;
+        s.slot = count;
+        watched[count++] = s;
+        byHandle.put(s.handle, s);
+    }
+
+    @Override
+    public void setInterest(PollableSocket pollable, int interest) {
+        WinSelectSocket s = (WinSelectSocket) pollable;
+        if (s.slot >= 0) {
+            s.interest = interest;
+        }
+    }
+
+    @Override
+    public void deregister(PollableSocket pollable) {
+        WinSelectSocket s = (WinSelectSocket) pollable;
+        int slot = s.slot;
+        if (slot < 0) {
+            return;
+        }
+        WinSelectSocket last = watched[--count];
+        watched[slot] = last;
+        last.slot = slot;
+        watched[count] = null;
+        s.slot = -1;
+        s.handler = null;
+        s.generation = 0;
+        byHandle.remove(s.handle);
+    }
+
+    @Override
+    public void poll(long timeoutNanos) throws IOException {
+        if (count + 1 > capacity) {
+            allocateSets(Math.max(capacity * 2, count + 1));
+        }
+        int reads = 0;
+        int writes = 0;
+        int excepts = 0;
+        setFdSetSocket(readSet, reads++, waker.receiver);
+        for (int i = 0; i < count; i++) {
+            WinSelectSocket s = watched[i];
+            if ((s.interest & READ) != 0) {
+                setFdSetSocket(readSet, reads++, s.handle);
+            }
+            if ((s.interest & WRITE) != 0) {
+                setFdSetSocket(writeSet, writes++, s.handle);
+                if (s.connecting()) {
+                    setFdSetSocket(exceptSet, excepts++, s.handle);
+                }
+            }
+        }
+        setFdSetCount(readSet, reads);
+        setFdSetCount(writeSet, writes);
+        setFdSetCount(exceptSet, excepts);
+        MemorySegment timeout = MemorySegment.NULL;
+        if (timeoutNanos >= 0) {
+            // Rounded up to the microsecond, so a timer never finds the loop awake a little early.
+            long micros = (timeoutNanos + 999) / 1000;
+            setTimeval(timeval, (int) Math.min(micros / 1_000_000, Integer.MAX_VALUE), (int) (micros % 1_000_000));
+            timeout = timeval;
+        }
+        // nfds is ignored by Winsock; a NULL set is one select does not look at.
+        int n = Ws2_32.select(sockets.state, 0, readSet, writes == 0 ? MemorySegment.NULL : writeSet,
+                excepts == 0 ? MemorySegment.NULL : exceptSet, timeout);
+        if (n == SOCKET_ERROR) {
+            int e = WinErrors.wsaLastError(sockets.state);
+            if (e == WinErrors.WSAEINTR) {
+                return;
+            }
+            throw WinSocketCalls.exception("select", e);
+        }
+        if (n == 0) {
+            return;
+        }
+        int r = ++round;
+        if (r == 0) {
+            r = ++round; // 0 is every socket's "never ready"
+        }
+        int found = 0;
+        found = collect(readSet, READ, r, found);
+        if (writes != 0) {
+            found = collect(writeSet, WRITE, r, found);
+        }
+        if (excepts != 0) {
+            // Only connecting sockets are in it: the connect failed. WRITE so that the core finishes
+            // the connect; ERROR so that it reads SO_ERROR.
+            found = collect(exceptSet, WRITE | ERROR, r, found);
+        }
+        for (int i = 0; i < found; i++) {
+            WinSelectSocket s = ready[i];
+            ready[i] = null;
+            ReadyHandler h = s.handler;
+            if (h != null && s.generation == readyGeneration[i]) { // else deregistered by an earlier handler of this batch
+                h.onReady(s.readyOps);
+            }
+        }
+    }
+
+    /** Adds the sockets select left in {@code set} to this round's ready list with {@code ops}; returns the list's new length. */
+    private int collect(MemorySegment set, int ops, int r, int found) {
+        int n = fdSetCount(set);
+        for (int i = 0; i < n; i++) {
+            long handle = fdSetSocket(set, i);
+            if (handle == waker.receiver) {
+                waker.drain();
+                continue;
+            }
+            WinSelectSocket s = byHandle.get(handle);
+            if (s == null) {
+                continue;
+            }
+            if (s.readyRound != r) {
+                s.readyRound = r;
+                s.readyOps = 0;
+                if (found == ready.length) {
+                    ready = Arrays.copyOf(ready, found * 2);
+                    readyGeneration = Arrays.copyOf(readyGeneration, found * 2);
+                }
+                ready[found] = s;
+                readyGeneration[found] = s.generation;
+                found++;
+            }
+            s.readyOps |= ops;
+            if ((ops & ERROR) != 0 && s instanceof WinSelectStreamSocket stream) {
+                stream.connectFailed = true;
+            }
+        }
+        return found;
+    }
+
+    /** Replaces the three sets with sets of {@code entries} entries; the old ones are freed. */
+    private void allocateSets(int entries) {
+        Arena next = Arena.ofConfined();
+        long bytes = fdSetByteSize(entries);
+        long align = FD_SET_LAYOUT.byteAlignment();
+        readSet = next.allocate(bytes, align);
+        writeSet = next.allocate(bytes, align);
+        exceptSet = next.allocate(bytes, align);
+        if (setsArena != null) {
+            setsArena.close();
+        }
+        setsArena = next;
+        capacity = entries;
+    }
+
+    @Override
+    public void wakeup() {
+        waker.wakeup();
+    }
+
+    @Override
+    public void close() {
+        waker.close();
+        setsArena.close();
+        arena.close();
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        long s = sockets.listen(local, options);
+        try {
+            sockets.nonBlocking(s);
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        return new WinSelectListenSocket(this, s, sockets.socketName(s, false));
+    }
+
+    @Override
+    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
+        try {
+            sockets.nonBlocking(s);
+            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
+            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
+                int e = WinErrors.wsaLastError(sockets.state);
+                if (e != WinErrors.WSAEWOULDBLOCK) {
+                    throw WinSocketCalls.exception("connect", e);
+                }
+            }
+            return new WinSelectStreamSocket(this, s, true);
+        } catch (IOException | RuntimeException e) {
+            sockets.close(s);
+            throw e;
+        }
+    }
+
+    /** The handle stays; the socket is rebuilt around this loop's scratch memory. */
+    @Override
+    public StreamSocket adopt(StreamSocket accepted) {
+        return new WinSelectStreamSocket(this, ((WinSelectStreamSocket) accepted).handle, false);
+    }
+
+    /** Fills the WSABUF array from the head of {@code queue}; returns how many it filled. */
+    int fillBuffers(WriteQueue queue) {
+        return WinSocketCalls.fillBuffers(wsabufs, StreamSocket.MAX_GATHER, queue, 0);
+    }
+}
