@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netloop.bindings.LayoutProbe;
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +30,12 @@ import org.junit.jupiter.api.Test;
 class WindowsLayoutProbeTest {
 
     private static final List<Class<?>> BINDINGS = List.of(WinErrors.class, Ws2_32.class, Kernel32.class, MsWsock.class);
+
+    /**
+     * The callbacks' descriptors have no value to print: the probe proves their shapes by
+     * assigning functions of those signatures to the SDK's pointer types under -Werror.
+     */
+    private static final Set<Class<?>> UNCHECKED = Set.of(FunctionDescriptor.class);
 
     private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
 
@@ -55,7 +62,7 @@ class WindowsLayoutProbeTest {
             }
             assumeTrue(wine != null, "wine not on PATH (Debian: wine, wine64)");
         }
-        LayoutProbe.assertSameValues(runProbe(gcc, wine), LayoutProbe.javaValues(BINDINGS, Set.of()), 100, "Windows x64");
+        LayoutProbe.assertSameValues(runProbe(gcc, wine), LayoutProbe.javaValues(BINDINGS, UNCHECKED), 100, "Windows x64");
     }
 
     @Test
