@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * What only Windows can show: more than 64 sockets on one WSAEventSelect loop, sockets that child
+ * What only Windows can show: more than 64 sockets on one loop of each backend that waits on events, sockets that child
  * processes do not inherit, and connections that leave no handle behind. Skipped elsewhere, with
  * the reason. Handle flags and counts come through JNA (jna-platform's types), outside the I/O path.
  */
@@ -101,11 +101,17 @@ class WindowsBackendsTest {
         }
     }
 
-    @Test
-    void one_eventselect_loop_serves_more_than_64_sockets() throws Exception {
-        requireBackend(EventSelectBackend.ID);
+    /**
+     * eventselect waits on an event per socket, overlapped-events on an event per posted operation
+     * (a receive per connection): both shard past the 64 handles of one WSAWaitForMultipleEvents
+     * over waiter threads. overlapped-routines waits on events only for accepts and connects.
+     */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"eventselect", "overlapped-events", "overlapped-routines"})
+    void one_loop_serves_more_than_64_sockets(String backend) throws Exception {
+        requireBackend(backend);
         int clients = 150; // three waiters of 63, with the listener
-        try (EventLoopGroup group = EventLoopGroup.builder().backend(EventSelectBackend.ID).threads(1).build()) {
+        try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {
             Listener listener = group.listen(ANY, () -> new ConnectionHandler() {
                 @Override
                 public void onData(Connection c, ByteBuffer data) {
@@ -142,7 +148,7 @@ class WindowsBackendsTest {
     }
 
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"iocp", "eventselect"})
+    @ValueSource(strings = {"iocp", "eventselect", "overlapped-events", "overlapped-routines"})
     void connections_leave_no_handles_behind(String backend) throws Exception {
         requireBackend(backend);
         try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {
