@@ -252,7 +252,7 @@ final class OverlappedRoutinesPort extends OverlappedPort implements OverlappedW
     }
 
     /** The upcall stubs, made once for the process and never freed: a routine or APC may still be queued when a port closes. */
-    private static final class Upcalls {
+    static final class Upcalls {
         static final MemorySegment ROUTINE;
         static final MemorySegment APC;
 
