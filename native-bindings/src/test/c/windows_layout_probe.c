@@ -32,6 +32,20 @@ static void guid_words(const char *name, GUID guid) {
     printf("%s_HI %lld\n", name, (long long) words[1]);
 }
 
+/*
+ * The callbacks' shapes, which the bindings hold as FunctionDescriptors (no value to print):
+ * assigning functions of these exact signatures to the SDK's pointer types compiles under
+ * -Werror only if the shapes agree (the bindings' descriptors are (int, int, ADDRESS, int)void
+ * and (long)void).
+ */
+static void CALLBACK probe_completion_routine(DWORD dwError, DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags) {
+    (void) dwError; (void) cbTransferred; (void) lpOverlapped; (void) dwFlags;
+}
+
+static void CALLBACK probe_apc(ULONG_PTR parameter) {
+    (void) parameter;
+}
+
 #define GUID_WORDS(name) do { \
         GUID guid_ = name; \
         guid_words(#name, guid_); \
@@ -132,6 +146,7 @@ int main(void) {
     CONSTANT(WSA_WAIT_FAILED);
     CONSTANT(WSA_INFINITE);
     CONSTANT(WSA_MAXIMUM_WAIT_EVENTS);
+    CONSTANT(WSA_WAIT_IO_COMPLETION);
     CONSTANT(MSG_PEEK);
     CONSTANT(FD_SETSIZE);
 
@@ -197,6 +212,8 @@ int main(void) {
 
     /* Kernel32 */
     CONSTANT(INFINITE);
+    CONSTANT(WAIT_IO_COMPLETION);
+    CONSTANT(DUPLICATE_SAME_ACCESS);
     CONSTANT(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
     CONSTANT(FILE_SKIP_SET_EVENT_ON_HANDLE);
     CONSTANT(HANDLE_FLAG_INHERIT);
@@ -212,6 +229,15 @@ int main(void) {
     OFFSET(OVERLAPPED_OFFSET_OFFSET, OVERLAPPED, Offset);
     OFFSET(OVERLAPPED_OFFSETHIGH_OFFSET, OVERLAPPED, OffsetHigh);
     OFFSET(OVERLAPPED_HEVENT_OFFSET, OVERLAPPED, hEvent);
+
+    /* Ws2_32 binds no WSAOVERLAPPED: <winsock2.h> makes it OVERLAPPED itself. */
+    _Static_assert(sizeof(WSAOVERLAPPED) == sizeof(OVERLAPPED), "WSAOVERLAPPED is OVERLAPPED");
+    {
+        WSAOVERLAPPED *same = (OVERLAPPED *) NULL; /* -Werror: the same type, not just the same size */
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine = probe_completion_routine;
+        PAPCFUNC apc = probe_apc;
+        (void) same; (void) routine; (void) apc;
+    }
 
     LAYOUT(OVERLAPPED_ENTRY, OVERLAPPED_ENTRY);
     OFFSET(OVERLAPPED_ENTRY_LPCOMPLETIONKEY_OFFSET, OVERLAPPED_ENTRY, lpCompletionKey);

@@ -48,6 +48,10 @@ ${JEXTRACT:-jextract} \
   --include-function CloseHandle --include-function SetFileCompletionNotificationModes \
   --include-function GetHandleInformation --include-function SetHandleInformation \
   --include-function FormatMessageW \
+  --include-function SleepEx --include-function QueueUserAPC \
+  --include-function GetCurrentThread --include-function GetCurrentProcess \
+  --include-function DuplicateHandle \
+  --include-typedef LPWSAOVERLAPPED_COMPLETION_ROUTINE --include-typedef PAPCFUNC \
   \
   --include-struct WSAData --include-typedef WSADATA \
   --include-struct _WSABUF --include-typedef WSABUF \
@@ -102,10 +106,12 @@ ${JEXTRACT:-jextract} \
   --include-constant FD_MAX_EVENTS \
   --include-constant WSA_WAIT_EVENT_0 --include-constant WSA_WAIT_TIMEOUT \
   --include-constant WSA_WAIT_FAILED --include-constant WSA_INFINITE \
-  --include-constant WSA_MAXIMUM_WAIT_EVENTS --include-constant MSG_PEEK \
+  --include-constant WSA_MAXIMUM_WAIT_EVENTS --include-constant WSA_WAIT_IO_COMPLETION \
+  --include-constant MSG_PEEK \
   --include-constant FD_SETSIZE \
   \
-  --include-constant INFINITE \
+  --include-constant INFINITE --include-constant WAIT_IO_COMPLETION \
+  --include-constant DUPLICATE_SAME_ACCESS \
   --include-constant FILE_SKIP_COMPLETION_PORT_ON_SUCCESS --include-constant FILE_SKIP_SET_EVENT_ON_HANDLE \
   --include-constant HANDLE_FLAG_INHERIT \
   --include-constant FORMAT_MESSAGE_FROM_SYSTEM --include-constant FORMAT_MESSAGE_IGNORE_INSERTS \

@@ -71,6 +71,11 @@
  *   int    select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
  *                 const TIMEVAL *timeout);
  *
+ * Ws2_32 callback (an FFM upcall, FunctionDescriptor LPWSAOVERLAPPED_COMPLETION_ROUTINE):
+ *   typedef void (CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError,
+ *                DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);
+ *   (WSAOVERLAPPED is "#define WSAOVERLAPPED OVERLAPPED": Kernel32's layout.)
+ *
  * MsWsock (called through the pointers WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) returns for
  * WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_CONNECTEX; the typedefs LPFN_ACCEPTEX,
  * LPFN_GETACCEPTEXSOCKADDRS, LPFN_CONNECTEX):
@@ -101,6 +106,16 @@
  *   BOOL   SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
  *   DWORD  FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
  *                         DWORD dwLanguageId, LPWSTR lpBuffer, DWORD nSize, va_list *Arguments);
+ *   DWORD  SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+ *   DWORD  QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
+ *   HANDLE GetCurrentThread(void);
+ *   HANDLE GetCurrentProcess(void);
+ *   BOOL   DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+ *                          HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+ *                          DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions);
+ *
+ * Kernel32 callback (an FFM upcall, FunctionDescriptor PAPCFUNC):
+ *   typedef VOID (NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
  *
  * Structs (x64 shapes):
  *   WSADATA { WORD wVersion; WORD wHighVersion; unsigned short iMaxSockets;
@@ -148,9 +163,10 @@
  *              SIO_GET_EXTENSION_FUNCTION_POINTER FD_READ FD_WRITE FD_OOB FD_ACCEPT FD_CONNECT
  *              FD_CLOSE FD_READ_BIT FD_WRITE_BIT FD_OOB_BIT FD_ACCEPT_BIT FD_CONNECT_BIT
  *              FD_CLOSE_BIT FD_MAX_EVENTS WSA_WAIT_EVENT_0 WSA_WAIT_TIMEOUT WSA_WAIT_FAILED
- *              WSA_INFINITE WSA_MAXIMUM_WAIT_EVENTS MSG_PEEK FD_SETSIZE
+ *              WSA_INFINITE WSA_MAXIMUM_WAIT_EVENTS WSA_WAIT_IO_COMPLETION MSG_PEEK FD_SETSIZE
  *              WSAID_ACCEPTEX WSAID_CONNECTEX WSAID_GETACCEPTEXSOCKADDRS (GUID initialisers)
- *   Kernel32:  INFINITE FILE_SKIP_COMPLETION_PORT_ON_SUCCESS FILE_SKIP_SET_EVENT_ON_HANDLE
+ *   Kernel32:  INFINITE WAIT_IO_COMPLETION DUPLICATE_SAME_ACCESS
+ *              FILE_SKIP_COMPLETION_PORT_ON_SUCCESS FILE_SKIP_SET_EVENT_ON_HANDLE
  *              HANDLE_FLAG_INHERIT FORMAT_MESSAGE_FROM_SYSTEM FORMAT_MESSAGE_IGNORE_INSERTS
  *              INVALID_HANDLE_VALUE
  */

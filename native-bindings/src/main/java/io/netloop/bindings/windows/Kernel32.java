@@ -1,5 +1,6 @@
 package io.netloop.bindings.windows;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -13,8 +14,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The {@code kernel32.dll} calls an I/O completion port loop needs: {@code <ioapiset.h>},
- * {@code <winbase.h>}, {@code <handleapi.h>}, {@code <minwinbase.h>}. Windows x64 only:
+ * The {@code kernel32.dll} calls an I/O completion port loop and an alertable (completion
+ * routine) loop need: {@code <ioapiset.h>}, {@code <winbase.h>}, {@code <handleapi.h>},
+ * {@code <minwinbase.h>}, {@code <processthreadsapi.h>}, {@code <synchapi.h>}. Windows x64 only:
  * {@code ULONG_PTR} is {@code long}, {@code DWORD}/{@code ULONG}/{@code BOOL} are {@code int},
  * {@code HANDLE}s and pointers are {@link MemorySegment}s. A {@code SOCKET} is a kernel handle:
  * pass it as {@code MemorySegment.ofAddress(socket)}.
@@ -38,6 +40,12 @@ public final class Kernel32 {
 
     /** {@code 0xffffffff}: wait without a timeout. */
     public static final int INFINITE = -1;
+
+    /** {@code STATUS_USER_APC}: an alertable wait ({@code SleepEx}, {@code WaitFor*Ex}) returned to run APCs or completion routines. */
+    public static final int WAIT_IO_COMPLETION = 0xc0;
+
+    /** {@code DuplicateHandle}: the new handle has the source's access rights. */
+    public static final int DUPLICATE_SAME_ACCESS = 0x2;
 
     public static final int FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 0x1;
     public static final int FILE_SKIP_SET_EVENT_ON_HANDLE = 0x2;
@@ -108,6 +116,12 @@ public final class Kernel32 {
             JAVA_INT.withName("dwNumberOfBytesTransferred"),
             MemoryLayout.paddingLayout(4)
     ).withName("_OVERLAPPED_ENTRY");
+
+    /**
+     * {@code typedef VOID (NTAPI *PAPCFUNC)(ULONG_PTR Parameter);} — a user-mode APC, run on the
+     * thread it was queued to at that thread's next alertable wait. Make one with {@link #apcRoutine}.
+     */
+    public static final FunctionDescriptor PAPCFUNC = FunctionDescriptor.ofVoid(JAVA_LONG);
 
     public static final long OVERLAPPED_INTERNAL_OFFSET = offset(OVERLAPPED, "Internal");
     public static final long OVERLAPPED_INTERNALHIGH_OFFSET = offset(OVERLAPPED, "InternalHigh");
@@ -245,6 +259,82 @@ public final class Kernel32 {
         }
     }
 
+    /**
+     * A {@code PAPCFUNC} that calls {@code target}, of type {@code (long)void}, for as long as
+     * {@code arena} lives: keep it alive while any APC naming it may still be queued. The target
+     * must never throw (an exception reaching native code ends the JVM).
+     */
+    public static MemorySegment apcRoutine(MethodHandle target, Arena arena) {
+        return Linking.upcall(target, PAPCFUNC, arena);
+    }
+
+    /**
+     * {@code DWORD SleepEx(DWORD dwMilliseconds, BOOL bAlertable);}
+     * <p>With {@code bAlertable} TRUE, returns {@link #WAIT_IO_COMPLETION} early once it has run
+     * the calling thread's queued APCs and I/O completion routines; 0 when the time is up.
+     */
+    public static int SleepEx(MemorySegment callState, int dwMilliseconds, int bAlertable) {
+        try {
+            return (int) Handles.SLEEPEX.invokeExact(callState, dwMilliseconds, bAlertable);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code DWORD QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);}
+     * <p>Any thread. {@code hThread} must be a real handle with {@code THREAD_SET_CONTEXT} (not the
+     * {@link #GetCurrentThread} pseudo-handle, which means the caller). 0 on failure.
+     */
+    public static int QueueUserAPC(MemorySegment callState, MemorySegment pfnAPC, MemorySegment hThread, long dwData) {
+        try {
+            return (int) Handles.QUEUEUSERAPC.invokeExact(callState, pfnAPC, hThread, dwData);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code HANDLE GetCurrentThread(void);} A pseudo-handle meaning "the calling thread"; duplicate it for other threads to use. */
+    public static MemorySegment GetCurrentThread(MemorySegment callState) {
+        try {
+            return (MemorySegment) Handles.GETCURRENTTHREAD.invokeExact(callState);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /** {@code HANDLE GetCurrentProcess(void);} A pseudo-handle meaning "the calling process". */
+    public static MemorySegment GetCurrentProcess(MemorySegment callState) {
+        try {
+            return (MemorySegment) Handles.GETCURRENTPROCESS.invokeExact(callState);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code BOOL DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle, HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions);}
+     * <p>With the current thread's pseudo-handle and {@link #DUPLICATE_SAME_ACCESS}, writes a real
+     * thread handle to {@code lpTargetHandle}; close it with {@link #CloseHandle}.
+     */
+    public static int DuplicateHandle(MemorySegment callState, MemorySegment hSourceProcessHandle, MemorySegment hSourceHandle, MemorySegment hTargetProcessHandle, MemorySegment lpTargetHandle, int dwDesiredAccess, int bInheritHandle, int dwOptions) {
+        try {
+            return (int) Handles.DUPLICATEHANDLE.invokeExact(callState, hSourceProcessHandle, hSourceHandle, hTargetProcessHandle, lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
     /** Links every function on first use, so that reading the constants and layouts above links nothing. */
     private static final class Handles {
         private static final MethodHandle CREATEIOCOMPLETIONPORT = Linking.kernel32("CreateIoCompletionPort", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -255,6 +345,11 @@ public final class Kernel32 {
         private static final MethodHandle SETFILECOMPLETIONNOTIFICATIONMODES = Linking.kernel32("SetFileCompletionNotificationModes", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BYTE));
         private static final MethodHandle GETHANDLEINFORMATION = Linking.kernel32("GetHandleInformation", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         private static final MethodHandle SETHANDLEINFORMATION = Linking.kernel32("SetHandleInformation", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        private static final MethodHandle SLEEPEX = Linking.kernel32("SleepEx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        private static final MethodHandle QUEUEUSERAPC = Linking.kernel32("QueueUserAPC", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        private static final MethodHandle GETCURRENTTHREAD = Linking.kernel32("GetCurrentThread", FunctionDescriptor.of(ADDRESS));
+        private static final MethodHandle GETCURRENTPROCESS = Linking.kernel32("GetCurrentProcess", FunctionDescriptor.of(ADDRESS));
+        private static final MethodHandle DUPLICATEHANDLE = Linking.kernel32("DuplicateHandle", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
         private static final MethodHandle FORMATMESSAGEW = Linking.kernel32("FormatMessageW", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
     }
 }

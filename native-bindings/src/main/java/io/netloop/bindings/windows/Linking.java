@@ -47,6 +47,15 @@ final class Linking {
         return Linker.nativeLinker().downcallHandle(function);
     }
 
+    /**
+     * A C function pointer that calls {@code target} (a completion routine, an APC), valid as long
+     * as {@code arena}. Upcalls must not throw: an exception that reaches native code ends the JVM.
+     */
+    @SuppressWarnings("restricted") // callers enable native access; see module-info
+    static MemorySegment upcall(MethodHandle target, FunctionDescriptor function, Arena arena) {
+        return Linker.nativeLinker().upcallStub(target, function, arena);
+    }
+
     /** The byte offset of a top-level member of {@code layout}. */
     static long offset(MemoryLayout layout, String field) {
         return layout.byteOffset(MemoryLayout.PathElement.groupElement(field));

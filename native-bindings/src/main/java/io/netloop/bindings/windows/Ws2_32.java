@@ -1,5 +1,6 @@
 package io.netloop.bindings.windows;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -108,6 +109,8 @@ public final class Ws2_32 {
     public static final int WSA_WAIT_FAILED = -1;
     /** {@code INFINITE}, {@code 0xffffffff}. */
     public static final int WSA_INFINITE = -1;
+    /** {@code WAIT_IO_COMPLETION}: an alertable wait returned after running completion routines or APCs. */
+    public static final int WSA_WAIT_IO_COMPLETION = 0xc0;
     public static final int WSA_MAXIMUM_WAIT_EVENTS = 64;
 
     public static final int MSG_PEEK = 0x2;
@@ -277,6 +280,18 @@ public final class Ws2_32 {
     public static final long WSADATA_LPVENDORINFO_OFFSET = offset(WSADATA, "lpVendorInfo");
     public static final long WSADATA_SZDESCRIPTION_OFFSET = offset(WSADATA, "szDescription");
     public static final long WSADATA_SZSYSTEMSTATUS_OFFSET = offset(WSADATA, "szSystemStatus");
+
+    /*
+     * WSAOVERLAPPED is Kernel32.OVERLAPPED: <winsock2.h> has "#define WSAOVERLAPPED OVERLAPPED"
+     * (checked by the layout probe), so it has no layout of its own here.
+     */
+
+    /**
+     * {@code typedef void (CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);}
+     * <p>Run on the thread that issued the operation, in its next alertable wait. Make one with
+     * {@link #completionRoutine}.
+     */
+    public static final FunctionDescriptor LPWSAOVERLAPPED_COMPLETION_ROUTINE = FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
 
     public static final long WSABUF_LEN_OFFSET = offset(WSABUF, "len");
     public static final long WSABUF_BUF_OFFSET = offset(WSABUF, "buf");
@@ -787,6 +802,16 @@ public final class Ws2_32 {
         } catch (Throwable t) {
             throw new AssertionError("a downcall threw a checked exception", t);
         }
+    }
+
+    /**
+     * An {@code LPWSAOVERLAPPED_COMPLETION_ROUTINE} that calls {@code target}, of type
+     * {@code (int, int, MemorySegment, int)void}, for as long as {@code arena} lives: keep it alive
+     * while any operation naming it may still complete. {@code lpOverlapped} arrives as a
+     * zero-length segment. The target must never throw (an exception reaching native code ends the JVM).
+     */
+    public static MemorySegment completionRoutine(MethodHandle target, Arena arena) {
+        return Linking.upcall(target, LPWSAOVERLAPPED_COMPLETION_ROUTINE, arena);
     }
 
     /** Links every function on first use, so that reading the constants and layouts above links nothing. */

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -350,6 +352,75 @@ class WindowsBindingsTest {
         assertNotEquals(MemorySegment.NULL, port, this::lastError);
         openHandles.add(port);
         return port;
+    }
+
+    // What the completion routine and the APC of completionRoutinesAndApcsRunInAlertableWaits saw.
+    private static volatile int routineError = -1;
+    private static volatile int routineBytes = -1;
+    private static volatile long routineOverlapped;
+    private static volatile long apcParameter;
+
+    private static void routine(int error, int transferred, MemorySegment overlapped, int flags) {
+        routineError = error;
+        routineBytes = transferred;
+        routineOverlapped = overlapped.address();
+    }
+
+    private static void apc(long parameter) {
+        apcParameter = parameter;
+    }
+
+    @Test
+    void completionRoutinesAndApcsRunInAlertableWaits() throws Exception {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        // Global: a routine or APC still queued when a failing test ends must find its stub.
+        MemorySegment routineStub = Ws2_32.completionRoutine(lookup.findStatic(WindowsBindingsTest.class, "routine",
+                MethodType.methodType(void.class, int.class, int.class, MemorySegment.class, int.class)), Arena.global());
+        MemorySegment apcStub = Kernel32.apcRoutine(lookup.findStatic(WindowsBindingsTest.class, "apc",
+                MethodType.methodType(void.class, long.class)), Arena.global());
+
+        long server = listener();
+        long client = socket();
+        check(Ws2_32.connect(callState, client, sockaddrIn(LOOPBACK, localPort(server)), (int) Ws2_32.SOCKADDR_IN.byteSize()), "connect");
+        long accepted = Ws2_32.accept(callState, server, MemorySegment.NULL, MemorySegment.NULL);
+        assertNotEquals(INVALID_SOCKET, accepted, () -> "accept: " + wsaError());
+        openSockets.add(accepted);
+
+        MemorySegment overlapped = KERNEL_MEMORY.allocate(Kernel32.OVERLAPPED);
+        MemorySegment buffer = KERNEL_MEMORY.allocate(64);
+        int rc = Ws2_32.WSARecv(callState, accepted, wsabuf(buffer), 1, MemorySegment.NULL, receiveFlags(), overlapped, routineStub);
+        if (rc == SOCKET_ERROR) {
+            assertEquals(WinErrors.WSA_IO_PENDING, WinErrors.wsaLastError(callState), this::wsaError);
+        }
+        assertEquals(4, Ws2_32.send(callState, client, ascii("ping"), 4, 0), () -> "send: " + wsaError());
+        // The routine runs only in an alertable wait of this thread.
+        for (int i = 0; i < 10 && routineBytes < 0; i++) {
+            assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(callState, WAIT_MILLIS, TRUE), "SleepEx(alertable)");
+        }
+        assertEquals(0, routineError, () -> "routine error " + WinErrors.name(routineError));
+        assertEquals(4, routineBytes);
+        assertEquals(overlapped.address(), routineOverlapped);
+        assertEquals("ping", ascii(buffer, 4));
+
+        // QueueUserAPC from another thread needs a real handle of this one.
+        MemorySegment process = Kernel32.GetCurrentProcess(callState);
+        MemorySegment handle = arena.allocate(ADDRESS);
+        assertEquals(TRUE, Kernel32.DuplicateHandle(callState, process, Kernel32.GetCurrentThread(callState), process, handle, 0, FALSE,
+                Kernel32.DUPLICATE_SAME_ACCESS), this::lastError);
+        MemorySegment thread = handle.get(ADDRESS, 0);
+        openHandles.add(thread);
+        int[] queued = new int[1];
+        Thread waker = new Thread(() -> {
+            try (Arena a = Arena.ofConfined()) {
+                queued[0] = Kernel32.QueueUserAPC(WinErrors.allocateCallState(a), apcStub, thread, 42);
+            }
+        });
+        waker.start();
+        waker.join();
+        assertNotEquals(0, queued[0], "QueueUserAPC");
+        // Queued before the wait: the wait runs it and returns at once.
+        assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(callState, WAIT_MILLIS, TRUE), "SleepEx(alertable)");
+        assertEquals(42, apcParameter);
     }
 
     private void associate(long socket, MemorySegment port, long key) {

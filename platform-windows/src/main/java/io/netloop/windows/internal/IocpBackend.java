@@ -30,30 +30,11 @@ public final class IocpBackend implements Backend {
         if (!winsock.isAvailable()) {
             return winsock;
         }
-        return Extensions.AVAILABILITY;
+        return OverlappedPort.ExtensionFunctions.Shared.AVAILABILITY;
     }
 
     @Override
     public IoDriver newDriver(DriverContext context) throws IOException {
-        return new CompletionDriver(context, new IocpPort(Extensions.FUNCTIONS));
-    }
-
-    /** The extension functions, fetched once, and whether that worked. */
-    private static final class Extensions {
-        static final IocpPort.ExtensionFunctions FUNCTIONS;
-        static final Availability AVAILABILITY;
-
-        static {
-            IocpPort.ExtensionFunctions f = null;
-            Availability a;
-            try {
-                f = IocpPort.ExtensionFunctions.load();
-                a = Availability.available();
-            } catch (IOException | RuntimeException e) {
-                a = Availability.unavailable("AcceptEx/ConnectEx could not be loaded: " + e.getMessage(), e);
-            }
-            FUNCTIONS = f;
-            AVAILABILITY = a;
-        }
+        return new CompletionDriver(context, new IocpPort(OverlappedPort.ExtensionFunctions.Shared.FUNCTIONS));
     }
 }

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * What only Windows can show: more than 64 sockets on one WSAEventSelect or Winsock select loop, sockets that child
+ * What only Windows can show: more than 64 sockets on one loop of each backend that waits on events or on Winsock select, sockets that child
  * processes do not inherit, and connections that leave no handle behind. Skipped elsewhere, with
  * the reason. Handle flags and counts come through JNA (jna-platform's types), outside the I/O path.
  */
@@ -126,12 +126,17 @@ class WindowsBackendsTest {
         }
     }
 
+    /**
+     * eventselect waits on an event per socket, overlapped-events on an event per posted operation
+     * (a receive per connection): both shard past the 64 handles of one WSAWaitForMultipleEvents
+     * over waiter threads. overlapped-routines waits on events only for accepts and connects;
+     * winsock-select grows its fd_sets past FD_SETSIZE (64).
+     */
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"eventselect", "winsock-select"})
+    @ValueSource(strings = {"eventselect", "winsock-select", "overlapped-events", "overlapped-routines"})
     void one_loop_serves_more_than_64_sockets(String backend) throws Exception {
         requireBackend(backend);
-        // eventselect: three waiters of 63, with the listener; winsock-select: fd_sets grown past FD_SETSIZE (64).
-        int clients = 150;
+        int clients = 150; // three waiters of 63 with the listener, or fd_sets of 256
         try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {
             Listener listener = group.listen(ANY, () -> new ConnectionHandler() {
                 @Override
@@ -169,7 +174,7 @@ class WindowsBackendsTest {
     }
 
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"iocp", "eventselect", "winsock-select"})
+    @ValueSource(strings = {"iocp", "eventselect", "winsock-select", "overlapped-events", "overlapped-routines"})
     void connections_leave_no_handles_behind(String backend) throws Exception {
         requireBackend(backend);
         try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {

@@ -1,0 +1,437 @@
+package io.netloop.windows.internal;
+
+import static io.netloop.bindings.windows.Kernel32.OVERLAPPED;
+import static io.netloop.bindings.windows.Kernel32.OVERLAPPED_HEVENT_OFFSET;
+import static io.netloop.bindings.windows.Ws2_32.SOCKET_ERROR;
+import static io.netloop.bindings.windows.Ws2_32.WSABUF;
+import static io.netloop.bindings.windows.Ws2_32.WSABUF_BUF_OFFSET;
+import static io.netloop.bindings.windows.Ws2_32.WSABUF_LEN_OFFSET;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.windows.Kernel32;
+import io.netloop.bindings.windows.MsWsock;
+import io.netloop.bindings.windows.WinErrors;
+import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.buffer.Chunk;
+import io.netloop.internal.buffer.ReadBuffer;
+import io.netloop.internal.buffer.WriteQueue;
+import io.netloop.internal.completion.CompletionPort;
+import io.netloop.internal.completion.Operation;
+import io.netloop.spi.Availability;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the three overlapped ports share ({@code iocp}, {@code overlapped-events},
+ * {@code overlapped-routines}): the synchronous socket calls, and issuing AcceptEx, ConnectEx,
+ * WSARecv and WSASend into pooled operations. Each operation's memory starts with its
+ * {@code OVERLAPPED}, followed by the operation's tag and the handle it was issued on, so a
+ * completion that names the OVERLAPPED leads back to both; the rest holds the operation's WSABUFs
+ * or addresses. The subclasses differ only in how a completion is signalled and reaped: a packet
+ * on a completion port, an event in {@code hEvent}, or a completion routine, which is what the
+ * hooks {@link #associate}, {@link #armed}, {@link #routine} and {@link #started} supply.
+ */
+abstract class OverlappedPort implements CompletionPort {
+    static final int MAX_GATHER = 64;
+    static final long TAG_AT = OVERLAPPED.byteSize();
+    static final long HANDLE_AT = TAG_AT + 8;
+    static final long DATA_AT = HANDLE_AT + 8;
+    /** AcceptEx wants room for each address plus 16 bytes. */
+    static final int ACCEPT_ADDRESS_LENGTH = (int) Ws2_32.SOCKADDR_IN6.byteSize() + 16;
+    /** {@code <ntstatus.h>}: what a cancelled (CancelIoEx) or aborted (closesocket) operation ends with. */
+    static final int STATUS_CANCELLED = 0xC0000120;
+
+    /** Every address of the process, for reading an OVERLAPPED from its address without a new segment. */
+    static final MemorySegment ALL = Kernel32.addressSpace();
+
+    /** Loop-thread memory: call scratch and the subclass's own. Lives as long as the port. */
+    final Arena arena = Arena.ofConfined();
+    final WinSocketCalls sockets;
+    final MemorySegment bytes;
+    final MemorySegment flags;
+    private final ExtensionFunctions extensions;
+    /** Family of each listening socket, for the sockets AcceptEx needs made in advance. */
+    private final Map<Long, Integer> listenerFamilies = new HashMap<>();
+
+    OverlappedPort(ExtensionFunctions extensions) {
+        this.extensions = extensions;
+        this.sockets = new WinSocketCalls(arena);
+        this.bytes = arena.allocate(JAVA_INT);
+        this.flags = arena.allocate(JAVA_INT);
+    }
+
+    /**
+     * Views of an operation's memory past its header, made once per operation so that posting
+     * allocates nothing, and what a port keeps with the operation across reuse (its event).
+     */
+    static final class Views {
+        final Operation op;
+        final MemorySegment data;
+        /** A receive's flags DWORD, after its WSABUF. */
+        final MemorySegment receiveFlags;
+        /** The operation's event (overlapped-events and the routines port's accepts and connects); made on first use, closed with the port. */
+        MemorySegment event;
+        /** The waiter watching {@link #event} while the operation is posted. */
+        OverlappedWaiters.Waiter waiter;
+
+        Views(Operation op) {
+            this.op = op;
+            this.data = op.memory.asSlice(DATA_AT);
+            this.receiveFlags = op.kind() == Operation.RECEIVE ? data.asSlice(WSABUF.byteSize(), 4) : null;
+        }
+    }
+
+    static Views views(Operation op) {
+        if (op.portState == null) {
+            op.portState = new Views(op);
+        }
+        return (Views) op.portState;
+    }
+
+    private static MemorySegment data(Operation op) {
+        return views(op).data;
+    }
+
+    // ---- the hooks ----
+
+    /** On the loop that owns {@code socket}: binds it to the port's signalling (IOCP: the completion port). */
+    void associate(long socket) throws IOException {
+    }
+
+    /** After the OVERLAPPED is zeroed and before the call: sets what signals the completion (its {@code hEvent}). */
+    void armed(Operation op) throws IOException {
+    }
+
+    /** The completion routine WSARecv and WSASend name, or {@link MemorySegment#NULL}. */
+    MemorySegment routine(Operation op) {
+        return MemorySegment.NULL;
+    }
+
+    /** The call started the operation (pending, or done at once): it completes through the port's signalling. */
+    void started(Operation op) {
+    }
+
+    /** Sets the operation's {@code hEvent} to its own event, made on first use and reset here. */
+    final void armWithEvent(Operation op) throws IOException {
+        Views v = views(op);
+        if (v.event == null) {
+            MemorySegment e = Ws2_32.WSACreateEvent(sockets.state);
+            if (e.address() == 0) {
+                throw sockets.lastError("WSACreateEvent");
+            }
+            v.event = e;
+        } else {
+            // Manual-reset, and left signalled by the last completion.
+            Ws2_32.WSAResetEvent(sockets.state, v.event);
+        }
+        op.memory.set(ADDRESS, OVERLAPPED_HEVENT_OFFSET, v.event);
+    }
+
+    // ---- shared ----
+
+    @Override
+    public long memorySize(int kind) {
+        long extra = switch (kind) {
+            case Operation.RECEIVE -> WSABUF.byteSize() + 8; // one WSABUF and the flags DWORD
+            case Operation.SEND -> WSABUF.byteSize() * MAX_GATHER;
+            case Operation.ACCEPT -> 2L * ACCEPT_ADDRESS_LENGTH;
+            case Operation.CONNECT -> Ws2_32.SOCKADDR_STORAGE.byteSize();
+            default -> 0;
+        };
+        return DATA_AT + extra;
+    }
+
+    @Override
+    public int maxGather() {
+        return MAX_GATHER;
+    }
+
+    /** Not done: every read is an overlapped WSARecv. */
+    @Override
+    public int receiveNow(long socket, ReadBuffer buffer) {
+        return 0;
+    }
+
+    /** Winsock has no SO_REUSEPORT, and the listener is SO_EXCLUSIVEADDRUSE: a second bind of its port fails. */
+    @Override
+    public boolean supportsReusePort() {
+        return false;
+    }
+
+    /** Zeroes the OVERLAPPED (required before each use) and records the tag and the issuing handle. */
+    static void prepare(Operation op, long handle) {
+        for (long i = 0; i < TAG_AT; i += 8) {
+            op.memory.set(JAVA_LONG, i, 0L);
+        }
+        op.memory.set(JAVA_LONG, TAG_AT, op.tag());
+        op.memory.set(JAVA_LONG, HANDLE_AT, handle);
+    }
+
+    static long tagOf(long overlapped) {
+        return ALL.get(JAVA_LONG, overlapped + TAG_AT);
+    }
+
+    /** A call that returned failure: pending is fine (the completion will come), anything else did not start. */
+    private void checkStarted(boolean failed, String operation) throws IOException {
+        if (failed) {
+            int e = WinErrors.wsaLastError(sockets.state);
+            if (e != WinErrors.WSA_IO_PENDING) {
+                throw WinSocketCalls.exception(operation, e);
+            }
+        }
+    }
+
+    /**
+     * A finished operation's result from Winsock: its bytes, or its negated WSAE* code (WSAENOTSOCK
+     * when its socket is closed already).
+     */
+    final long overlappedResult(long overlapped) {
+        long handle = ALL.get(JAVA_LONG, overlapped + HANDLE_AT);
+        if (Ws2_32.WSAGetOverlappedResult(sockets.state, handle, MemorySegment.ofAddress(overlapped), bytes, 0, flags) != 0) {
+            return Integer.toUnsignedLong(bytes.get(JAVA_INT, 0));
+        }
+        return -WinErrors.wsaLastError(sockets.state);
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public long listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        long s = sockets.listen(local, options);
+        try {
+            associate(s);
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        listenerFamilies.put(s, WinSockAddrs.CODEC.family(local));
+        return s;
+    }
+
+    @Override
+    public long open(InetSocketAddress remote, SocketOptions options) throws IOException {
+        int family = WinSockAddrs.CODEC.family(remote);
+        long s = sockets.configureOrClose(sockets.newSocket(family), options);
+        try {
+            sockets.bindAny(s, family);
+            associate(s);
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        return s;
+    }
+
+    @Override
+    public long accepted(Operation accept, long result, long listener, SocketOptions options) throws IOException {
+        long s = accept.socket;
+        accept.socket = 0;
+        try {
+            sockets.setSocketOption(s, Ws2_32.SO_UPDATE_ACCEPT_CONTEXT, listener);
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        return sockets.configureOrClose(s, options);
+    }
+
+    @Override
+    public void acceptFailed(Operation accept) {
+        if (accept.socket != 0) {
+            sockets.close(accept.socket);
+            accept.socket = 0;
+        }
+    }
+
+    @Override
+    public void adopt(long socket) throws IOException {
+        associate(socket);
+    }
+
+    @Override
+    public void connected(long socket) throws IOException {
+        sockets.setSocketOption(socket, Ws2_32.SO_UPDATE_CONNECT_CONTEXT, 0);
+    }
+
+    @Override
+    public InetSocketAddress localAddress(long socket) {
+        return sockets.socketName(socket, false);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress(long socket) {
+        return sockets.socketName(socket, true);
+    }
+
+    @Override
+    public void shutdownOutput(long socket) throws IOException {
+        sockets.shutdownOutput(socket);
+    }
+
+    @Override
+    public void resetOnClose(long socket) {
+        sockets.resetOnClose(socket);
+    }
+
+    @Override
+    public boolean stopListening(long listener) {
+        // Closing the socket frees the port at once and ends every posted AcceptEx with
+        // ERROR_OPERATION_ABORTED; their OVERLAPPEDs stay the core's until those completions are reaped.
+        listenerFamilies.remove(listener);
+        sockets.close(listener);
+        return true;
+    }
+
+    @Override
+    public void closeNow(long socket) {
+        sockets.close(socket);
+    }
+
+    // ---- operations ----
+
+    @Override
+    public boolean accept(Operation op, long listener) throws IOException {
+        Integer family = listenerFamilies.get(listener);
+        if (family == null) {
+            throw WinSocketCalls.exception("accept", WinErrors.WSAENOTSOCK);
+        }
+        long s = sockets.newSocket(family);
+        try {
+            prepare(op, listener);
+            armed(op);
+            MemorySegment buffer = data(op);
+            boolean ok = MsWsock.AcceptEx(sockets.state, extensions.acceptEx, listener, s, buffer, 0,
+                    ACCEPT_ADDRESS_LENGTH, ACCEPT_ADDRESS_LENGTH, bytes, op.memory) != 0;
+            checkStarted(!ok, "accept");
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        op.socket = s;
+        started(op);
+        return false;
+    }
+
+    @Override
+    public void connect(Operation op, long socket, InetSocketAddress remote) throws IOException {
+        prepare(op, socket);
+        armed(op);
+        MemorySegment address = data(op);
+        int len = WinSockAddrs.CODEC.encode(remote, address);
+        boolean ok = MsWsock.ConnectEx(sockets.state, extensions.connectEx, socket, address, len,
+                MemorySegment.NULL, 0, MemorySegment.NULL, op.memory) != 0;
+        checkStarted(!ok, "connect");
+        started(op);
+    }
+
+    @Override
+    public void receive(Operation op, long socket, ReadBuffer buffer) throws IOException {
+        prepare(op, socket);
+        armed(op);
+        Views v = views(op);
+        v.data.set(JAVA_INT, WSABUF_LEN_OFFSET, buffer.capacity());
+        v.data.set(JAVA_LONG, WSABUF_BUF_OFFSET, buffer.segment().address());
+        v.receiveFlags.set(JAVA_INT, 0, 0);
+        int rc = Ws2_32.WSARecv(sockets.state, socket, v.data, 1, MemorySegment.NULL, v.receiveFlags, op.memory, routine(op));
+        checkStarted(rc == SOCKET_ERROR, "read");
+        started(op);
+    }
+
+    @Override
+    public void send(Operation op, long socket, WriteQueue queue, int chunks) throws IOException {
+        prepare(op, socket);
+        armed(op);
+        MemorySegment d = data(op);
+        for (int i = 0; i < chunks; i++) {
+            Chunk c = queue.chunk(i);
+            long at = i * WSABUF.byteSize();
+            d.set(JAVA_INT, at + WSABUF_LEN_OFFSET, c.readable());
+            d.set(JAVA_LONG, at + WSABUF_BUF_OFFSET, c.segment().address() + c.readIndex());
+        }
+        int rc = Ws2_32.WSASend(sockets.state, socket, d, chunks, MemorySegment.NULL, 0, op.memory, routine(op));
+        checkStarted(rc == SOCKET_ERROR, "write");
+        started(op);
+    }
+
+    @Override
+    public void cancel(Operation op) {
+        long handle = op.memory.get(JAVA_LONG, HANDLE_AT);
+        // ERROR_NOT_FOUND: it has completed already and its completion is on the way.
+        Kernel32.CancelIoEx(sockets.state, MemorySegment.ofAddress(handle), op.memory);
+    }
+
+    @Override
+    public boolean isCancelled(int error) {
+        return error == WinErrors.ERROR_OPERATION_ABORTED;
+    }
+
+    @Override
+    public IOException exception(String operation, int error) {
+        return WinSocketCalls.exception(operation, error);
+    }
+
+    /** {@code AcceptEx} and {@code ConnectEx}, fetched once for the process through {@code WSAIoctl}. */
+    static final class ExtensionFunctions {
+        final MemorySegment acceptEx;
+        final MemorySegment connectEx;
+
+        private ExtensionFunctions(MemorySegment acceptEx, MemorySegment connectEx) {
+            this.acceptEx = acceptEx;
+            this.connectEx = connectEx;
+        }
+
+        static ExtensionFunctions load() throws IOException {
+            try (Arena arena = Arena.ofConfined()) {
+                WinSocketCalls calls = new WinSocketCalls(arena);
+                long s = calls.newSocket(Ws2_32.AF_INET);
+                try {
+                    return new ExtensionFunctions(
+                            pointer(calls, s, arena, Ws2_32.WSAID_ACCEPTEX_LO, Ws2_32.WSAID_ACCEPTEX_HI, "AcceptEx"),
+                            pointer(calls, s, arena, Ws2_32.WSAID_CONNECTEX_LO, Ws2_32.WSAID_CONNECTEX_HI, "ConnectEx"));
+                } finally {
+                    calls.close(s);
+                }
+            }
+        }
+
+        private static MemorySegment pointer(WinSocketCalls calls, long s, Arena arena, long lo, long hi, String name)
+                throws IOException {
+            MemorySegment guid = arena.allocate(Ws2_32.GUID);
+            Ws2_32.writeGuid(guid, lo, hi);
+            MemorySegment out = arena.allocate(JAVA_LONG);
+            MemorySegment returned = arena.allocate(JAVA_INT);
+            int rc = Ws2_32.WSAIoctl(calls.state, s, Ws2_32.SIO_GET_EXTENSION_FUNCTION_POINTER, guid, (int) guid.byteSize(),
+                    out, 8, returned, MemorySegment.NULL, MemorySegment.NULL);
+            if (rc == SOCKET_ERROR) {
+                throw WinSocketCalls.exception("WSAIoctl(" + name + ")", WinErrors.wsaLastError(calls.state));
+            }
+            return MemorySegment.ofAddress(out.get(JAVA_LONG, 0));
+        }
+
+        /** Loaded once for the process, and whether that worked; shared by the three overlapped backends. */
+        static final class Shared {
+            static final ExtensionFunctions FUNCTIONS;
+            static final Availability AVAILABILITY;
+
+            static {
+                ExtensionFunctions f = null;
+                Availability a;
+                try {
+                    f = load();
+                    a = Availability.available();
+                } catch (IOException | RuntimeException e) {
+                    a = Availability.unavailable("AcceptEx/ConnectEx could not be loaded: " + e.getMessage(), e);
+                }
+                FUNCTIONS = f;
+                AVAILABILITY = a;
+            }
+        }
+    }
+}
