@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netloop.bindings.LayoutProbe;
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class WindowsLayoutProbeTest {
 
-    private static final List<Class<?>> BINDINGS = List.of(WinErrors.class, Ws2_32.class, Kernel32.class, MsWsock.class);
+    private static final List<Class<?>> BINDINGS = List.of(WinErrors.class, Ws2_32.class, Kernel32.class, MsWsock.class, User32.class);
 
     private static final Path BASEDIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
 
@@ -55,12 +56,12 @@ class WindowsLayoutProbeTest {
             }
             assumeTrue(wine != null, "wine not on PATH (Debian: wine, wine64)");
         }
-        LayoutProbe.assertSameValues(runProbe(gcc, wine), LayoutProbe.javaValues(BINDINGS, Set.of()), 100, "Windows x64");
+        LayoutProbe.assertSameValues(runProbe(gcc, wine), LayoutProbe.javaValues(BINDINGS, Set.of(FunctionDescriptor.class)), 100, "Windows x64");
     }
 
     @Test
     void everyNamedStructFieldHasItsOffsetConstant() throws Exception {
-        assertEquals(10, LayoutProbe.assertOffsetConstants(BINDINGS), "struct layouts found");
+        assertEquals(13, LayoutProbe.assertOffsetConstants(BINDINGS), "struct layouts found");
     }
 
     /** Compiles and runs the probe ({@code wine} null: natively) and parses its lines. */
