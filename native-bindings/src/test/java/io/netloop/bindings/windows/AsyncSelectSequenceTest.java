@@ -29,10 +29,9 @@ class AsyncSelectSequenceTest {
             "ok CreateWindowExW(HWND_MESSAGE)",
             "ok poll(0) on an empty queue: WAIT_TIMEOUT, 0 dispatched",
             "ok listener, WSAAsyncSelect(FD_ACCEPT | FD_CLOSE)",
-            "ok connect in progress, WSAAsyncSelect(FD_CONNECT | FD_READ | FD_WRITE | FD_CLOSE)",
+            "ok WSAAsyncSelect(FD_CONNECT | FD_READ | FD_WRITE | FD_CLOSE), connect in progress",
             "ok listener FD_ACCEPT error 0",
             "ok accepted, WSAAsyncSelect(FD_READ | FD_WRITE | FD_CLOSE)",
-            "ok client FD_CONNECT error 0",
             "ok connected (FD_CONNECT error 0)",
             "ok echo: server read and sent 19 bytes, client received 19",
             "ok second echo: FD_READ posted again after the recv, client received 38",
@@ -42,8 +41,7 @@ class AsyncSelectSequenceTest {
             "ok stale message for a socket dropped (FD_READ)",
             "ok server FD_CLOSE error 0",
             "ok server read to the end after FD_CLOSE (recv 0)",
-            "ok client FD_CONNECT error 10061",
-            "ok refused connect: FD_CONNECT error 10061 (WSAECONNREFUSED is 10061)",
+            "ok refused connect: error 10061 (WSAECONNREFUSED is 10061)",
             "ok DestroyWindow",
             "ok UnregisterClassW",
             "ok done");
@@ -66,7 +64,9 @@ class AsyncSelectSequenceTest {
             assertEquals(Long.parseLong(sizes[i + 1]), java.get(i).byteSize(), "size of WNDPROC's " + (i == 0 ? "result" : "parameter " + i));
         }
 
+        // "note" lines say what may come in either order (FD_CONNECT or FD_WRITE first): shown, not expected.
         List<String> steps = lines.subList(1, lines.size()).stream()
+                .filter(l -> !l.startsWith("note "))
                 .map(l -> l.replaceAll("\\b\\d{4,}(?= (bytes|of))", "...").replaceAll("(read )\\d+( of)", "$1...$2"))
                 .collect(Collectors.toList());
         assertTrue(steps.stream().noneMatch(l -> l.startsWith("FAIL")), () -> "a step failed:\n" + output);
