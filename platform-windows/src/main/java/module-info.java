@@ -1,6 +1,7 @@
 /**
- * netloop's Windows backends: {@code iocp} (I/O completion ports) on the completion core and
- * {@code eventselect} ({@code WSAEventSelect}) on the readiness core. Thin adapters from those
+ * netloop's Windows backends: {@code iocp} (I/O completion ports) on the completion core,
+ * {@code eventselect} ({@code WSAEventSelect}) and {@code asyncselect} ({@code WSAAsyncSelect},
+ * events as window messages) on the readiness core. Thin adapters from those
  * cores to Winsock and kernel32; on any other OS they report themselves unavailable.
  */
 module io.netloop.windows {
@@ -10,5 +11,6 @@ module io.netloop.windows {
 
     provides io.netloop.spi.Backend with
             io.netloop.windows.internal.IocpBackend,
-            io.netloop.windows.internal.EventSelectBackend;
+            io.netloop.windows.internal.EventSelectBackend,
+            io.netloop.windows.internal.AsyncSelectBackend;
 }

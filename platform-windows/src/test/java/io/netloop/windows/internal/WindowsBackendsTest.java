@@ -142,7 +142,7 @@ class WindowsBackendsTest {
     }
 
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"iocp", "eventselect"})
+    @ValueSource(strings = {"iocp", "eventselect", "asyncselect"})
     void connections_leave_no_handles_behind(String backend) throws Exception {
         requireBackend(backend);
         try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {
