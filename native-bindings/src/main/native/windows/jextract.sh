@@ -14,7 +14,7 @@
 #
 # The WSAID_* GUIDs are brace initialisers, not constant expressions, so jextract cannot emit
 # them (the layout probe checks their bytes instead). Cast macros (INVALID_SOCKET,
-# INVALID_HANDLE_VALUE, FIONBIO) come out typed as C types them: compare their bits with ours.
+# INVALID_HANDLE_VALUE, HWND_MESSAGE, FIONBIO) come out typed as C types them: compare their bits with ours.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +25,7 @@ ${JEXTRACT:-jextract} \
   --header-class-name netloop_windows_h \
   --output "$out" \
   -D WIN32_LEAN_AND_MEAN \
-  -l ws2_32 -l kernel32 \
+  -l ws2_32 -l kernel32 -l user32 \
   \
   --include-function WSAStartup --include-function WSACleanup --include-function WSASocketW \
   --include-function bind --include-function listen --include-function accept \
@@ -38,7 +38,7 @@ ${JEXTRACT:-jextract} \
   --include-function WSACreateEvent --include-function WSACloseEvent \
   --include-function WSASetEvent --include-function WSAResetEvent \
   --include-function WSAEventSelect --include-function WSAWaitForMultipleEvents \
-  --include-function WSAEnumNetworkEvents --include-function select \
+  --include-function WSAEnumNetworkEvents --include-function select --include-function WSAAsyncSelect \
   \
   --include-typedef LPFN_ACCEPTEX --include-typedef LPFN_GETACCEPTEXSOCKADDRS \
   --include-typedef LPFN_CONNECTEX \
@@ -47,11 +47,18 @@ ${JEXTRACT:-jextract} \
   --include-function PostQueuedCompletionStatus --include-function CancelIoEx \
   --include-function CloseHandle --include-function SetFileCompletionNotificationModes \
   --include-function GetHandleInformation --include-function SetHandleInformation \
-  --include-function FormatMessageW \
+  --include-function FormatMessageW --include-function GetModuleHandleW \
   --include-function SleepEx --include-function QueueUserAPC \
   --include-function GetCurrentThread --include-function GetCurrentProcess \
   --include-function DuplicateHandle \
   --include-typedef LPWSAOVERLAPPED_COMPLETION_ROUTINE --include-typedef PAPCFUNC \
+  \
+  --include-function RegisterClassExW --include-function UnregisterClassW \
+  --include-function CreateWindowExW --include-function DestroyWindow \
+  --include-function DefWindowProcW --include-function PeekMessageW --include-function GetMessageW \
+  --include-function DispatchMessageW --include-function PostMessageW \
+  --include-function MsgWaitForMultipleObjectsEx \
+  --include-typedef WNDPROC \
   \
   --include-struct WSAData --include-typedef WSADATA \
   --include-struct _WSABUF --include-typedef WSABUF \
@@ -64,7 +71,11 @@ ${JEXTRACT:-jextract} \
   --include-struct timeval --include-typedef TIMEVAL \
   --include-struct _OVERLAPPED --include-typedef OVERLAPPED \
   --include-struct _OVERLAPPED_ENTRY --include-typedef OVERLAPPED_ENTRY \
+  --include-struct tagWNDCLASSEXW --include-typedef WNDCLASSEXW \
+  --include-struct tagPOINT --include-typedef POINT \
+  --include-struct tagMSG --include-typedef MSG \
   --include-typedef SOCKET --include-typedef WSAEVENT --include-typedef HANDLE \
+  --include-typedef HWND --include-typedef WPARAM --include-typedef LPARAM --include-typedef LRESULT \
   \
   --include-constant WSAEINTR --include-constant WSAEBADF --include-constant WSAEACCES \
   --include-constant WSAEFAULT --include-constant WSAEINVAL --include-constant WSAEMFILE \
@@ -85,6 +96,7 @@ ${JEXTRACT:-jextract} \
   --include-constant ERROR_NOT_FOUND --include-constant ERROR_CONNECTION_REFUSED \
   --include-constant ERROR_CONNECTION_ABORTED --include-constant ERROR_PORT_UNREACHABLE \
   --include-constant ERROR_SEM_TIMEOUT --include-constant WAIT_TIMEOUT \
+  --include-constant ERROR_CLASS_ALREADY_EXISTS --include-constant ERROR_NOT_ENOUGH_QUOTA \
   \
   --include-constant AF_INET --include-constant AF_INET6 --include-constant SOCK_STREAM \
   --include-constant SOCK_DGRAM --include-constant IPPROTO_TCP --include-constant IPPROTO_UDP \
@@ -116,6 +128,11 @@ ${JEXTRACT:-jextract} \
   --include-constant HANDLE_FLAG_INHERIT \
   --include-constant FORMAT_MESSAGE_FROM_SYSTEM --include-constant FORMAT_MESSAGE_IGNORE_INSERTS \
   --include-constant INVALID_HANDLE_VALUE \
+  \
+  --include-constant HWND_MESSAGE --include-constant WM_USER --include-constant WM_APP \
+  --include-constant PM_NOREMOVE --include-constant PM_REMOVE \
+  --include-constant QS_ALLINPUT --include-constant QS_POSTMESSAGE --include-constant QS_SENDMESSAGE \
+  --include-constant MWMO_INPUTAVAILABLE --include-constant WAIT_OBJECT_0 --include-constant WAIT_FAILED \
   \
   "$here/netloop_windows.h"
 

@@ -24,7 +24,8 @@
 #include <winsock2.h>       /* Ws2_32, WinErrors: WSAE*, WSA_*; Winsock types and functions */
 #include <ws2tcpip.h>       /* Ws2_32: sockaddr_in6, IPV6_V6ONLY */
 #include <mswsock.h>        /* MsWsock: AcceptEx, GetAcceptExSockaddrs, ConnectEx, WSAID_*, SO_UPDATE_* */
-#include <windows.h>        /* Kernel32, WinErrors: ERROR_*, WAIT_TIMEOUT; OVERLAPPED, IOCP */
+#include <windows.h>        /* Kernel32, WinErrors: ERROR_*, WAIT_TIMEOUT; OVERLAPPED, IOCP;
+                               User32 (<winuser.h>): windows, messages, the message pump */
 
 /*
  * Functions, as declared by the headers above (quoted, not redeclared):
@@ -75,6 +76,9 @@
  *   typedef void (CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError,
  *                DWORD cbTransferred, LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);
  *   (WSAOVERLAPPED is "#define WSAOVERLAPPED OVERLAPPED": Kernel32's layout.)
+ *   int    WSAAsyncSelect(SOCKET s, HWND hWnd, u_int wMsg, long lEvent);
+ *   macros WSAGETSELECTEVENT(lParam) (LOWORD), WSAGETSELECTERROR(lParam) (HIWORD), mirrored as
+ *          static methods
  *
  * MsWsock (called through the pointers WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) returns for
  * WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_CONNECTEX; the typedefs LPFN_ACCEPTEX,
@@ -106,6 +110,7 @@
  *   BOOL   SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
  *   DWORD  FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
  *                         DWORD dwLanguageId, LPWSTR lpBuffer, DWORD nSize, va_list *Arguments);
+ *   HMODULE GetModuleHandleW(LPCWSTR lpModuleName);
  *   DWORD  SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
  *   DWORD  QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
  *   HANDLE GetCurrentThread(void);
@@ -116,6 +121,24 @@
  *
  * Kernel32 callback (an FFM upcall, FunctionDescriptor PAPCFUNC):
  *   typedef VOID (NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
+ *
+ * User32 (user32.dll; errors through GetLastError):
+ *   ATOM    RegisterClassExW(const WNDCLASSEXW *unnamedParam1);
+ *   BOOL    UnregisterClassW(LPCWSTR lpClassName, HINSTANCE hInstance);
+ *   HWND    CreateWindowExW(DWORD dwExStyle, LPCWSTR lpClassName, LPCWSTR lpWindowName,
+ *                           DWORD dwStyle, int X, int Y, int nWidth, int nHeight,
+ *                           HWND hWndParent, HMENU hMenu, HINSTANCE hInstance, LPVOID lpParam);
+ *   BOOL    DestroyWindow(HWND hWnd);
+ *   LRESULT DefWindowProcW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+ *   BOOL    PeekMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax,
+ *                        UINT wRemoveMsg);
+ *   BOOL    GetMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax);
+ *   LRESULT DispatchMessageW(const MSG *lpMsg);
+ *   BOOL    PostMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+ *   DWORD   MsgWaitForMultipleObjectsEx(DWORD nCount, const HANDLE *pHandles,
+ *                                       DWORD dwMilliseconds, DWORD dwWakeMask, DWORD dwFlags);
+ *   callback (WNDPROC): LRESULT CALLBACK WndProc(HWND hWnd, UINT uMsg, WPARAM wParam,
+ *                                                LPARAM lParam);
  *
  * Structs (x64 shapes):
  *   WSADATA { WORD wVersion; WORD wHighVersion; unsigned short iMaxSockets;
@@ -140,9 +163,16 @@
  *                HANDLE hEvent; };                                          (32 bytes)
  *   OVERLAPPED_ENTRY { ULONG_PTR lpCompletionKey; LPOVERLAPPED lpOverlapped;
  *                      ULONG_PTR Internal; DWORD dwNumberOfBytesTransferred; }; (32 bytes)
+ *   WNDCLASSEXW { UINT cbSize; UINT style; WNDPROC lpfnWndProc; int cbClsExtra; int cbWndExtra;
+ *                 HINSTANCE hInstance; HICON hIcon; HCURSOR hCursor; HBRUSH hbrBackground;
+ *                 LPCWSTR lpszMenuName; LPCWSTR lpszClassName; HICON hIconSm; }; (80 bytes)
+ *   POINT { LONG x; LONG y; };                                                (8 bytes)
+ *   MSG { HWND hwnd; UINT message; WPARAM wParam; LPARAM lParam; DWORD time; POINT pt; };
+ *                                                            (48 bytes; lPrivate only for _MAC)
  *
  * Typedefs: SOCKET (UINT_PTR), WSAEVENT (HANDLE), HANDLE, DWORD, BOOL, WORD, ULONG_PTR, u_short,
- * u_long (32 bits), IN_ADDR.
+ * u_long (32 bits), IN_ADDR, HWND, HINSTANCE, HMODULE, ATOM (WORD), WPARAM (UINT_PTR),
+ * LPARAM and LRESULT (LONG_PTR), WNDPROC.
  *
  * Constants:
  *   WinErrors: WSAEINTR WSAEBADF WSAEACCES WSAEFAULT WSAEINVAL WSAEMFILE WSAEWOULDBLOCK
@@ -154,6 +184,7 @@
  *              ERROR_INVALID_HANDLE ERROR_NETNAME_DELETED ERROR_OPERATION_ABORTED
  *              ERROR_IO_PENDING ERROR_NOT_FOUND ERROR_CONNECTION_REFUSED
  *              ERROR_CONNECTION_ABORTED ERROR_PORT_UNREACHABLE ERROR_SEM_TIMEOUT WAIT_TIMEOUT
+ *              ERROR_CLASS_ALREADY_EXISTS ERROR_NOT_ENOUGH_QUOTA
  *   Ws2_32:    AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM IPPROTO_TCP IPPROTO_UDP IPPROTO_IPV6
  *              SOL_SOCKET SO_REUSEADDR
  *              SO_EXCLUSIVEADDRUSE SO_KEEPALIVE SO_LINGER SO_SNDBUF SO_RCVBUF SO_ERROR
@@ -169,6 +200,8 @@
  *              FILE_SKIP_COMPLETION_PORT_ON_SUCCESS FILE_SKIP_SET_EVENT_ON_HANDLE
  *              HANDLE_FLAG_INHERIT FORMAT_MESSAGE_FROM_SYSTEM FORMAT_MESSAGE_IGNORE_INSERTS
  *              INVALID_HANDLE_VALUE
+ *   User32:    HWND_MESSAGE WM_USER WM_APP PM_NOREMOVE PM_REMOVE QS_ALLINPUT QS_POSTMESSAGE
+ *              QS_SENDMESSAGE MWMO_INPUTAVAILABLE WAIT_OBJECT_0 WAIT_FAILED
  */
 
 #endif /* NETLOOP_WINDOWS_H */

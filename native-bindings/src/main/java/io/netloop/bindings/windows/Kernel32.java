@@ -335,6 +335,21 @@ public final class Kernel32 {
         }
     }
 
+    /**
+     * {@code HMODULE GetModuleHandleW(LPCWSTR lpModuleName);}
+     * <p>With {@code lpModuleName} {@link MemorySegment#NULL}, the executable's own module: the {@code HINSTANCE}
+     * a window class of the process is registered under. Takes no reference; NULL on failure.
+     */
+    public static MemorySegment GetModuleHandleW(MemorySegment callState, MemorySegment lpModuleName) {
+        try {
+            return (MemorySegment) Handles.GETMODULEHANDLEW.invokeExact(callState, lpModuleName);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
     /** Links every function on first use, so that reading the constants and layouts above links nothing. */
     private static final class Handles {
         private static final MethodHandle CREATEIOCOMPLETIONPORT = Linking.kernel32("CreateIoCompletionPort", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -350,6 +365,7 @@ public final class Kernel32 {
         private static final MethodHandle GETCURRENTTHREAD = Linking.kernel32("GetCurrentThread", FunctionDescriptor.of(ADDRESS));
         private static final MethodHandle GETCURRENTPROCESS = Linking.kernel32("GetCurrentProcess", FunctionDescriptor.of(ADDRESS));
         private static final MethodHandle DUPLICATEHANDLE = Linking.kernel32("DuplicateHandle", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+        private static final MethodHandle GETMODULEHANDLEW = Linking.kernel32("GetModuleHandleW", FunctionDescriptor.of(ADDRESS, ADDRESS));
         private static final MethodHandle FORMATMESSAGEW = Linking.kernel32("FormatMessageW", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
     }
 }

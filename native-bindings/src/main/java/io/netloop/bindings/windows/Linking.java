@@ -30,6 +30,11 @@ final class Linking {
         return downcall(Kernel32Dll.LOOKUP, "kernel32", name, function, Kernel32Dll.CAPTURE);
     }
 
+    /** A {@code user32.dll} function, with {@code GetLastError()} captured. */
+    static MethodHandle user32(String name, FunctionDescriptor function) {
+        return downcall(User32Dll.LOOKUP, "user32", name, function, Kernel32Dll.CAPTURE);
+    }
+
     /**
      * A handle for a Winsock function reached through a pointer (the {@code mswsock} extensions),
      * with {@code WSAGetLastError()} captured. Its parameters are
@@ -81,5 +86,11 @@ final class Linking {
         @SuppressWarnings("restricted") // callers enable native access; see module-info
         static final SymbolLookup LOOKUP = SymbolLookup.libraryLookup("kernel32", Arena.global());
         static final Linker.Option CAPTURE = Linker.Option.captureCallState("GetLastError");
+    }
+
+    /** {@code user32.dll}, loaded for the life of the JVM; its errors are {@code GetLastError()}'s, as kernel32's. */
+    private static final class User32Dll {
+        @SuppressWarnings("restricted") // callers enable native access; see module-info
+        static final SymbolLookup LOOKUP = SymbolLookup.libraryLookup("user32", Arena.global());
     }
 }

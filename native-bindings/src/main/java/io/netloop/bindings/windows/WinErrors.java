@@ -48,6 +48,10 @@ public final class WinErrors {
     public static final int ERROR_CONNECTION_REFUSED = 1225;
     public static final int ERROR_PORT_UNREACHABLE = 1234;
     public static final int ERROR_CONNECTION_ABORTED = 1236;
+    /** {@code RegisterClassExW}: a class of that name is registered in this process already. */
+    public static final int ERROR_CLASS_ALREADY_EXISTS = 1410;
+    /** {@code PostMessageW}: the thread's message queue is full. */
+    public static final int ERROR_NOT_ENOUGH_QUOTA = 1816;
 
     // <winsock2.h>: the WSA_* aliases of Win32 errors.
     public static final int WSA_INVALID_HANDLE = ERROR_INVALID_HANDLE;
@@ -138,6 +142,8 @@ public final class WinErrors {
             case ERROR_CONNECTION_REFUSED -> "ERROR_CONNECTION_REFUSED";
             case ERROR_PORT_UNREACHABLE -> "ERROR_PORT_UNREACHABLE";
             case ERROR_CONNECTION_ABORTED -> "ERROR_CONNECTION_ABORTED";
+            case ERROR_CLASS_ALREADY_EXISTS -> "ERROR_CLASS_ALREADY_EXISTS";
+            case ERROR_NOT_ENOUGH_QUOTA -> "ERROR_NOT_ENOUGH_QUOTA";
             case WSAEINTR -> "WSAEINTR";
             case WSAEBADF -> "WSAEBADF";
             case WSAEACCES -> "WSAEACCES";

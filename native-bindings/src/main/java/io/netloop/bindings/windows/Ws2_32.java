@@ -102,6 +102,22 @@ public final class Ws2_32 {
     public static final int FD_CONNECT = 1 << FD_CONNECT_BIT;
     public static final int FD_CLOSE = 1 << FD_CLOSE_BIT;
 
+    /**
+     * {@code WSAGETSELECTEVENT(lParam)}, that is {@code LOWORD(lParam)}: the {@code FD_*} event a
+     * {@code WSAAsyncSelect} message reports (one per message).
+     */
+    public static int WSAGETSELECTEVENT(long lParam) {
+        return (int) (lParam & 0xffff);
+    }
+
+    /**
+     * {@code WSAGETSELECTERROR(lParam)}, that is {@code HIWORD(lParam)}: 0, or the {@code WSAE*}
+     * code that came with the event (a failed connect, a reset).
+     */
+    public static int WSAGETSELECTERROR(long lParam) {
+        return (int) ((lParam >>> 16) & 0xffff);
+    }
+
     public static final int WSA_WAIT_EVENT_0 = 0;
     /** {@code WAIT_TIMEOUT} (258), as {@code WSAWaitForMultipleEvents} returns it. */
     public static final int WSA_WAIT_TIMEOUT = 258;
@@ -756,6 +772,23 @@ public final class Ws2_32 {
     }
 
     /**
+     * {@code int WSAAsyncSelect(SOCKET s, HWND hWnd, u_int wMsg, long lEvent);}
+     * <p>Winsock posts {@code wMsg} to {@code hWnd} with {@code wParam} the socket and {@code lParam} one {@code FD_*}
+     * event and its error ({@link #WSAGETSELECTEVENT}, {@link #WSAGETSELECTERROR}). Replaces any earlier selection
+     * of the socket (messages already posted stay queued); {@code lEvent} 0 cancels. Also makes the socket
+     * non-blocking. An accepted socket inherits the listening socket's selection.
+     */
+    public static int WSAAsyncSelect(MemorySegment callState, long s, MemorySegment hWnd, int wMsg, int lEvent) {
+        try {
+            return (int) Handles.WSAASYNCSELECT.invokeExact(callState, s, hWnd, wMsg, lEvent);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
      * {@code DWORD WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout, BOOL fAlertable);}
      * <p>At most {@link #WSA_MAXIMUM_WAIT_EVENTS} events. Returns {@code WSA_WAIT_EVENT_0 + i},
      * {@link #WSA_WAIT_TIMEOUT} or {@link #WSA_WAIT_FAILED}.
@@ -841,6 +874,7 @@ public final class Ws2_32 {
         private static final MethodHandle WSASETEVENT = Linking.ws2_32("WSASetEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         private static final MethodHandle WSARESETEVENT = Linking.ws2_32("WSAResetEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         private static final MethodHandle WSAEVENTSELECT = Linking.ws2_32("WSAEventSelect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT));
+        private static final MethodHandle WSAASYNCSELECT = Linking.ws2_32("WSAAsyncSelect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
         private static final MethodHandle WSAWAITFORMULTIPLEEVENTS = Linking.ws2_32("WSAWaitForMultipleEvents", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
         private static final MethodHandle SELECT = Linking.ws2_32("select", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         private static final MethodHandle WSAENUMNETWORKEVENTS = Linking.ws2_32("WSAEnumNetworkEvents", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));

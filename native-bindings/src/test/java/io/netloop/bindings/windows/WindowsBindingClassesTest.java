@@ -23,7 +23,7 @@ class WindowsBindingClassesTest {
 
     @Test
     void bindingClassesInitialiseOnEveryOs() {
-        for (Class<?> type : new Class<?>[] {WinErrors.class, Ws2_32.class, Kernel32.class, MsWsock.class, Linking.class}) {
+        for (Class<?> type : new Class<?>[] {WinErrors.class, Ws2_32.class, Kernel32.class, MsWsock.class, User32.class, Linking.class}) {
             assertDoesNotThrow(() -> Class.forName(type.getName(), true, type.getClassLoader()), type.getSimpleName());
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -40,6 +40,16 @@ class WindowsBindingClassesTest {
                 0x25a207b9, (short) 0xddf3, (short) 0x4660, 0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e);
         assertGuid(Ws2_32.WSAID_GETACCEPTEXSOCKADDRS_LO, Ws2_32.WSAID_GETACCEPTEXSOCKADDRS_HI,
                 0xb5367df2, (short) 0xcbac, (short) 0x11cf, 0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92);
+    }
+
+    @Test
+    void selectMessageMacrosSplitTheLowAndHighWord() {
+        // WSAMAKESELECTREPLY(FD_CONNECT, WSAECONNREFUSED): the event in the low word, the error in the high one.
+        long lParam = ((long) WinErrors.WSAECONNREFUSED << 16) | Ws2_32.FD_CONNECT;
+        assertEquals(Ws2_32.FD_CONNECT, Ws2_32.WSAGETSELECTEVENT(lParam));
+        assertEquals(WinErrors.WSAECONNREFUSED, Ws2_32.WSAGETSELECTERROR(lParam));
+        assertEquals(Ws2_32.FD_READ, Ws2_32.WSAGETSELECTEVENT(Ws2_32.FD_READ));
+        assertEquals(0, Ws2_32.WSAGETSELECTERROR(Ws2_32.FD_READ));
     }
 
     @Test

@@ -24,11 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class WindowsLayoutProbeTest {
 
-    private static final List<Class<?>> BINDINGS = List.of(WinErrors.class, Ws2_32.class, Kernel32.class, MsWsock.class);
+    private static final List<Class<?>> BINDINGS = List.of(WinErrors.class, Ws2_32.class, Kernel32.class, MsWsock.class, User32.class);
 
     /**
      * The callbacks' descriptors have no value to print: the probe proves their shapes by
-     * assigning functions of those signatures to the SDK's pointer types under -Werror.
+     * assigning functions of those signatures to the SDK's pointer types under -Werror (and
+     * AsyncSelectSequenceTest checks User32.WNDPROC against the C types' sizes).
      */
     private static final Set<Class<?>> UNCHECKED = Set.of(FunctionDescriptor.class);
 
@@ -41,6 +42,6 @@ class WindowsLayoutProbeTest {
 
     @Test
     void everyNamedStructFieldHasItsOffsetConstant() throws Exception {
-        assertEquals(12, LayoutProbe.assertOffsetConstants(BINDINGS), "struct layouts found");
+        assertEquals(15, LayoutProbe.assertOffsetConstants(BINDINGS), "struct layouts found");
     }
 }

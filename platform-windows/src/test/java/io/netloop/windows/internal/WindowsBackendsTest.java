@@ -174,7 +174,7 @@ class WindowsBackendsTest {
     }
 
     @ParameterizedTest(name = "{displayName} [{0}]")
-    @ValueSource(strings = {"iocp", "eventselect", "winsock-select", "overlapped-events", "overlapped-routines"})
+    @ValueSource(strings = {"iocp", "eventselect", "winsock-select", "asyncselect", "overlapped-events", "overlapped-routines"})
     void connections_leave_no_handles_behind(String backend) throws Exception {
         requireBackend(backend);
         try (EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(1).build()) {

@@ -1,0 +1,491 @@
+package io.netloop.windows.internal;
+
+import static io.netloop.bindings.windows.Ws2_32.*;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.netloop.SocketOptions;
+import io.netloop.bindings.windows.Kernel32;
+import io.netloop.bindings.windows.User32;
+import io.netloop.bindings.windows.WinErrors;
+import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.buffer.Chunk;
+import io.netloop.internal.buffer.WriteQueue;
+import io.netloop.internal.readiness.ListenSocket;
+import io.netloop.internal.readiness.PollableSocket;
+import io.netloop.internal.readiness.ReadinessPoller;
+import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.internal.readiness.StreamSocket;
+import io.netloop.spi.Availability;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link ReadinessPoller} on {@code WSAAsyncSelect}: Winsock posts each socket event as a window
+ * message to a message-only window ({@code HWND_MESSAGE} parent) that the loop thread creates and
+ * owns. {@link #poll} is a message pump: {@code MsgWaitForMultipleObjectsEx} waits for input (with
+ * the timeout {@code GetMessageW} lacks), then {@code PeekMessageW(PM_REMOVE)} and
+ * {@code DispatchMessageW} hand each message to the window procedure, an FFM upcall onto
+ * {@link #windowProcedure}. The procedure only records the event on the socket's registration;
+ * handlers run after the pump, in Java, so no user code runs under a native frame and nothing can
+ * throw into it. {@link #wakeup()} posts a private message ({@code WM_APP}) from any thread.
+ *
+ * <p>Winsock posts an event once and re-enables it only by the matching call: FD_READ after a
+ * {@code recv}, FD_WRITE only after a send failed with WSAEWOULDBLOCK, FD_ACCEPT after an
+ * {@code accept}; FD_CLOSE comes once. As with {@link EventSelectPoller}, reads and writes go on
+ * until they would block, and a registration remembers FD_CLOSE so that reads after it read to
+ * the end.
+ *
+ * <p>A message names its socket only by handle ({@code wParam}), and messages posted before a
+ * socket was closed stay queued after it: its handle may by then belong to a new socket. So each
+ * registration gets its own message number (one of the 16,383 from {@code WM_APP + 1} to
+ * {@code 0xBFFF}, in turn), and a message whose number is not its socket's current registration's
+ * is dropped. A reused handle would be confused only if exactly 16,383 registrations were made
+ * between a stale message's posting and its dispatch.
+ *
+ * <p>One poller per thread: the window and its messages belong to the thread that made them.
+ */
+final class AsyncSelectPoller implements ReadinessPoller {
+    /** As many as the readiness core gathers per write. */
+    static final int MAX_GATHER = StreamSocket.MAX_GATHER;
+    static final int WAKE_MESSAGE = User32.WM_APP;
+    static final int FIRST_SOCKET_MESSAGE = User32.WM_APP + 1;
+    /** {@code WM_APP} through {@code 0xBFFF} are the application's. */
+    static final int LAST_SOCKET_MESSAGE = 0xBFFF;
+    private static final int SOCKET_MESSAGES = LAST_SOCKET_MESSAGE - FIRST_SOCKET_MESSAGE + 1;
+    /** Messages taken per poll, so that a flood cannot hold the loop's tasks and timers back. */
+    private static final int MAX_MESSAGES = 1024;
+    private static final int MAX_DISPATCH = 1024;
+
+    /** The loop thread's poller, for the window procedure, which native code calls with no context. */
+    private static final ThreadLocal<AsyncSelectPoller> CURRENT = new ThreadLocal<>();
+
+    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes, the MSG. Lives as long as the poller. */
+    private final Arena arena = Arena.ofConfined();
+    final WinSocketCalls sockets;
+    final MemorySegment wsabufs;
+    final MemorySegment sent;
+    private final MemorySegment msg;
+    /** Call state of {@link #wakeup()}, which any thread may call; nobody reads it. Freed with the poller by the GC. */
+    private final MemorySegment wakeState = WinErrors.allocateCallState(Arena.ofAuto());
+    private final Thread loopThread = Thread.currentThread();
+    /** The message-only window; destroyed by {@link #close()} on the loop thread. */
+    final MemorySegment window;
+    private final long windowAddress;
+    private final AsyncSelectSocketTable table = new AsyncSelectSocketTable();
+    /** Registrations with events recorded by the window procedure, not yet dispatched. */
+    private final ArrayDeque<Registration> ready = new ArrayDeque<>();
+    private int messageCounter;
+    /** What the window procedure caught, rethrown by the poll it happened in. */
+    private Throwable procedureFailure;
+    private volatile boolean closed;
+
+    AsyncSelectPoller() throws IOException {
+        this.sockets = new WinSocketCalls(arena);
+        this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
+        this.sent = arena.allocate(JAVA_INT);
+        this.msg = arena.allocate(User32.MSG);
+        WindowClass.require();
+        CURRENT.set(this);
+        // Messages sent while the window is made (WM_NCCREATE, WM_CREATE) go to DefWindowProcW:
+        // windowAddress is not set yet.
+        MemorySegment hwnd = User32.CreateWindowExW(sockets.state, 0, WindowClass.name, MemorySegment.NULL, 0, 0, 0, 0, 0,
+                MemorySegment.ofAddress(User32.HWND_MESSAGE), MemorySegment.NULL, WindowClass.instance, MemorySegment.NULL);
+        if (hwnd.address() == 0) {
+            IOException e = WinSocketCalls.exception("CreateWindowExW", WinErrors.lastError(sockets.state));
+            CURRENT.remove();
+            arena.close();
+            throw e;
+        }
+        this.window = hwnd;
+        this.windowAddress = hwnd.address();
+    }
+
+    @Override
+    public boolean edgeTriggered() {
+        return false; // Winsock posts FD_READ and FD_ACCEPT again after each recv or accept while more is there
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return false;
+    }
+
+    /** One registration of one socket: its message number and the events posted but not yet dispatched. Loop thread only. */
+    static final class Registration {
+        final AsyncSelectSocket socket;
+        /** {@code null} between a connect's early selection and the core's registration. */
+        ReadyHandler handler;
+        final int message;
+        /** FD_* bits from messages, taken by the dispatch. */
+        int pending;
+        boolean queued;
+        /** Error codes that came with FD_CONNECT and FD_CLOSE. */
+        int connectError;
+        int closeError;
+        boolean cancelled;
+        /** FD_CLOSE was seen; it will not come again. */
+        boolean closeSeen;
+
+        Registration(AsyncSelectSocket socket, ReadyHandler handler, int message) {
+            this.socket = socket;
+            this.handler = handler;
+            this.message = message;
+        }
+    }
+
+    private int nextMessage() {
+        messageCounter = (messageCounter + 1) % SOCKET_MESSAGES;
+        return FIRST_SOCKET_MESSAGE + messageCounter;
+    }
+
+    /** A new registration, in the table; selected by the caller. */
+    private Registration newRegistration(AsyncSelectSocket socket, ReadyHandler handler) {
+        Registration r = new Registration(socket, handler, nextMessage());
+        table.put(socket.handle, r);
+        socket.registration = r;
+        return r;
+    }
+
+    @Override
+    public void register(PollableSocket pollable, ReadyHandler handler, int interest) throws IOException {
+        assert Thread.currentThread() == loopThread;
+        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
+        Registration r = socket.registration;
+        if (r != null && r.handler == null) {
+            r.handler = handler; // selected before its connect: keep its message number and what it recorded
+        } else {
+            r = newRegistration(socket, handler);
+        }
+        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, mask(socket, interest)) == SOCKET_ERROR) {
+            IOException e = sockets.lastError("WSAAsyncSelect");
+            forget(socket, r);
+            throw e;
+        }
+        if (r.pending != 0 && !r.queued) {
+            r.queued = true;
+            ready.add(r);
+        }
+    }
+
+    private static int mask(AsyncSelectSocket socket, int interest) {
+        int m = FD_CLOSE;
+        if ((interest & READ) != 0) {
+            m |= socket instanceof AsyncSelectListenSocket ? FD_ACCEPT : FD_READ;
+        }
+        if ((interest & WRITE) != 0) {
+            m |= FD_WRITE | FD_CONNECT;
+        }
+        return m;
+    }
+
+    @Override
+    public void setInterest(PollableSocket pollable, int interest) throws IOException {
+        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
+        Registration r = socket.registration;
+        if (r == null) {
+            return;
+        }
+        // Selecting again posts a condition still true (data waiting, a pending accept, room to
+        // send), so nothing that happened while it was not selected is lost.
+        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, mask(socket, interest)) == SOCKET_ERROR) {
+            throw sockets.lastError("WSAAsyncSelect");
+        }
+        if ((interest & READ) != 0 && r.closeSeen && !r.queued) {
+            r.queued = true;
+            ready.add(r); // FD_CLOSE will not be posted again: read on to the end
+        }
+    }
+
+    @Override
+    public void deregister(PollableSocket pollable) {
+        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
+        Registration r = socket.registration;
+        if (r == null) {
+            return;
+        }
+        forget(socket, r);
+        // Messages already queued stay; the table no longer knows this registration, so they are dropped.
+        WSAAsyncSelect(sockets.state, socket.handle, window, 0, 0);
+    }
+
+    private void forget(AsyncSelectSocket socket, Registration r) {
+        r.cancelled = true;
+        socket.registration = null;
+        table.remove(socket.handle, r);
+    }
+
+    /** Window procedure, loop thread: one event of one socket. */
+    private void socketMessage(int message, long socketHandle, long lParam) {
+        Registration r = table.get(socketHandle);
+        if (r == null || r.message != message) {
+            return; // a closed socket's, or an earlier registration's of a handle now reused
+        }
+        int event = WSAGETSELECTEVENT(lParam);
+        int error = WSAGETSELECTERROR(lParam);
+        if (event == FD_CONNECT && error != 0) {
+            r.connectError = error;
+        } else if (event == FD_CLOSE && error != 0) {
+            r.closeError = error;
+        }
+        r.pending |= event;
+        if (!r.queued) {
+            r.queued = true;
+            ready.add(r);
+        }
+    }
+
+    /**
+     * The window procedure: {@code LRESULT CALLBACK WndProc(HWND, UINT, WPARAM, LPARAM)}, called by
+     * {@code DispatchMessageW} (and by {@code CreateWindowExW}, {@code DestroyWindow}) on the loop
+     * thread. It must never throw into native code: whatever it catches goes to the loop through
+     * the poll it happened in.
+     */
+    @SuppressWarnings("unused") // called from native code through WindowClass's upcall stub
+    private static long windowProcedure(MemorySegment hwnd, int message, long wParam, long lParam) {
+        AsyncSelectPoller p = null;
+        try {
+            p = CURRENT.get();
+            if (p != null && hwnd.address() == p.windowAddress) {
+                if (message == WAKE_MESSAGE) {
+                    return 0; // its work was to end the wait
+                }
+                if (message >= FIRST_SOCKET_MESSAGE && message <= LAST_SOCKET_MESSAGE) {
+                    p.socketMessage(message, wParam, lParam);
+                    return 0;
+                }
+            }
+            return User32.DefWindowProcW(p != null ? p.sockets.state : WindowClass.callState, hwnd, message, wParam, lParam);
+        } catch (Throwable t) {
+            if (p != null && p.procedureFailure == null) {
+                p.procedureFailure = t;
+            }
+            return 0;
+        }
+    }
+
+    @Override
+    public void poll(long timeoutNanos) throws IOException {
+        assert Thread.currentThread() == loopThread;
+        if (ready.isEmpty() && timeoutNanos != 0) {
+            int millis = timeoutNanos < 0 ? Kernel32.INFINITE
+                    : (int) Math.min(TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999), Integer.MAX_VALUE - 1);
+            // MWMO_INPUTAVAILABLE: also return for messages already queued that a peek left there
+            // (when the budget below stopped early), not only for new ones.
+            int rc = User32.MsgWaitForMultipleObjectsEx(sockets.state, 0, MemorySegment.NULL, millis,
+                    User32.QS_ALLINPUT, User32.MWMO_INPUTAVAILABLE);
+            if (rc == User32.WAIT_FAILED) {
+                throw WinSocketCalls.exception("MsgWaitForMultipleObjectsEx", WinErrors.lastError(sockets.state));
+            }
+        }
+        // Every message of the thread, not only this window's: one left in the queue would make
+        // every later wait return at once.
+        for (int n = 0; n < MAX_MESSAGES && User32.PeekMessageW(sockets.state, msg, MemorySegment.NULL, 0, 0, User32.PM_REMOVE) != 0; n++) {
+            User32.DispatchMessageW(sockets.state, msg);
+        }
+        Registration r;
+        for (int budget = MAX_DISPATCH; budget > 0 && (r = ready.poll()) != null; budget--) {
+            r.queued = false;
+            if (r.cancelled || r.handler == null) {
+                continue; // a connect's early selection keeps its bits until it is registered
+            }
+            int ops = readyOps(r, r.pending);
+            r.pending = 0;
+            if (ops != 0) {
+                r.handler.onReady(ops);
+            }
+        }
+        Throwable failure = procedureFailure;
+        if (failure != null) {
+            procedureFailure = null;
+            throw new IOException("the asyncselect window procedure failed", failure);
+        }
+    }
+
+    private static int readyOps(Registration r, int bits) {
+        int ops = 0;
+        if ((bits & (FD_READ | FD_ACCEPT | FD_OOB)) != 0) {
+            ops |= READ;
+        }
+        if ((bits & (FD_WRITE | FD_CONNECT)) != 0) {
+            ops |= WRITE;
+        }
+        if ((bits & FD_CONNECT) != 0 && r.connectError != 0) {
+            r.socket.connectError = r.connectError;
+            ops |= ERROR;
+        }
+        if ((bits & FD_CLOSE) != 0) {
+            r.closeSeen = true;
+            if (r.closeError != 0) {
+                r.socket.closeError = r.closeError;
+                ops |= ERROR | HANGUP;
+            }
+        }
+        if (r.closeSeen) {
+            ops |= READ | READ_HANGUP;
+        }
+        return ops;
+    }
+
+    /**
+     * Any thread. The loop asks for a wakeup only when it is about to sleep or asleep (once per
+     * sleep), so the queue's limit of 10,000 posted messages is not approached by wakeups.
+     */
+    @Override
+    public void wakeup() {
+        if (!closed) {
+            User32.PostMessageW(wakeState, window, WAKE_MESSAGE, 0, 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        assert Thread.currentThread() == loopThread;
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Only the creating thread may destroy the window; messages still queued for it are not dispatched.
+        User32.DestroyWindow(sockets.state, window);
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+        arena.close();
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        long s = sockets.listen(local, options);
+        try {
+            sockets.nonBlocking(s);
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        return new AsyncSelectListenSocket(this, s, sockets.socketName(s, false));
+    }
+
+    /**
+     * The socket is selected (FD_CONNECT, FD_WRITE, FD_CLOSE) before {@code connect} is called:
+     * under Wine, a socket selected after its connect finished gets FD_WRITE but no FD_CONNECT, and
+     * one whose connect failed first gets nothing (see {@code windows_asyncselect_sequence.c}).
+     * What is posted before the core registers the socket waits on its registration.
+     */
+    @Override
+    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
+        AsyncSelectStreamSocket socket = new AsyncSelectStreamSocket(this, s);
+        try {
+            Registration r = newRegistration(socket, null);
+            if (WSAAsyncSelect(sockets.state, s, window, r.message, FD_CONNECT | FD_WRITE | FD_CLOSE) == SOCKET_ERROR) {
+                throw sockets.lastError("WSAAsyncSelect");
+            }
+            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
+            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
+                int e = WinErrors.wsaLastError(sockets.state);
+                if (e != WinErrors.WSAEWOULDBLOCK) {
+                    throw WinSocketCalls.exception("connect", e);
+                }
+            }
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** The socket is rebuilt around this loop's scratch memory and window. */
+    @Override
+    public StreamSocket adopt(StreamSocket accepted) {
+        return new AsyncSelectStreamSocket(this, ((AsyncSelectStreamSocket) accepted).handle);
+    }
+
+    /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
+    int fillBuffers(WriteQueue queue, long skip) {
+        int count = 0;
+        int chunks = Math.min(queue.chunkCount(), MAX_GATHER);
+        for (int i = 0; i < chunks; i++) {
+            Chunk c = queue.chunk(i);
+            int readable = c.readable();
+            if (skip >= readable) {
+                skip -= readable;
+                continue;
+            }
+            long at = count * WSABUF.byteSize();
+            wsabufs.set(JAVA_INT, at + WSABUF_LEN_OFFSET, (int) (readable - skip));
+            wsabufs.set(JAVA_LONG, at + WSABUF_BUF_OFFSET, c.segment().address() + c.readIndex() + skip);
+            skip = 0;
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * The process's one window class, registered on first use and never unregistered (like
+     * {@code WSAStartup}, it lasts as long as the process): its name, its procedure's upcall stub
+     * and the strings live in the global arena. The name carries this class's identity hash, so
+     * two copies of netloop in one process (two class loaders) register two classes.
+     */
+    static final class WindowClass {
+        static final Availability AVAILABILITY;
+        /** The class name (UTF-16, NUL-terminated), or NULL when registration failed. */
+        static final MemorySegment name;
+        /** The executable's module, the class's and its windows' {@code HINSTANCE}. */
+        static final MemorySegment instance;
+        /** For DefWindowProcW when no poller is current on the calling thread; any thread writes it, nobody reads it. */
+        static final MemorySegment callState;
+
+        static {
+            Availability a;
+            MemorySegment n = MemorySegment.NULL;
+            MemorySegment module = MemorySegment.NULL;
+            Arena global = Arena.global();
+            MemorySegment state = WinErrors.allocateCallState(global);
+            try {
+                module = Kernel32.GetModuleHandleW(state, MemorySegment.NULL);
+                MethodHandle target = MethodHandles.lookup().findStatic(AsyncSelectPoller.class, "windowProcedure",
+                        MethodType.methodType(long.class, MemorySegment.class, int.class, long.class, long.class));
+                MemorySegment procedure = User32.windowProcedure(target, global);
+                n = global.allocateFrom("netloop-asyncselect-" + Integer.toHexString(System.identityHashCode(WindowClass.class)),
+                        StandardCharsets.UTF_16LE);
+                MemorySegment cls = global.allocate(User32.WNDCLASSEXW);
+                cls.set(JAVA_INT, User32.WNDCLASSEXW_CBSIZE_OFFSET, (int) User32.WNDCLASSEXW.byteSize());
+                cls.set(ADDRESS, User32.WNDCLASSEXW_LPFNWNDPROC_OFFSET, procedure);
+                cls.set(ADDRESS, User32.WNDCLASSEXW_HINSTANCE_OFFSET, module);
+                cls.set(ADDRESS, User32.WNDCLASSEXW_LPSZCLASSNAME_OFFSET, n);
+                if (User32.RegisterClassExW(state, cls) == 0) {
+                    int e = WinErrors.lastError(state);
+                    a = Availability.unavailable("RegisterClassExW failed: " + WinErrors.name(e) + " " + WinErrors.message(e));
+                } else {
+                    a = Availability.available();
+                }
+            } catch (Throwable t) {
+                a = Availability.unavailable("the asyncselect window class could not be registered: " + t, t);
+            }
+            AVAILABILITY = a;
+            name = n;
+            instance = module;
+            callState = state;
+        }
+
+        private WindowClass() {
+        }
+
+        static void require() throws IOException {
+            if (!AVAILABILITY.isAvailable()) {
+                throw new IOException(AVAILABILITY.reason());
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.netloop.windows.internal;
+
+import static io.netloop.bindings.windows.Ws2_32.SOCKET_ERROR;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.netloop.bindings.windows.WinErrors;
+import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.buffer.ReadBuffer;
+import io.netloop.internal.buffer.WriteQueue;
+import io.netloop.internal.readiness.StreamSocket;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+/**
+ * A connected non-blocking socket under WSAAsyncSelect. Loop thread only; uses its poller's scratch
+ * memory. Reads and writes as {@link EventSelectStreamSocket} does: the two models re-enable events alike.
+ */
+final class AsyncSelectStreamSocket extends AsyncSelectSocket implements StreamSocket {
+
+    AsyncSelectStreamSocket(AsyncSelectPoller poller, long handle) {
+        super(poller, handle);
+    }
+
+    @Override
+    public int read(ReadBuffer buffer) throws IOException {
+        WinSocketCalls calls = poller.sockets;
+        int n = Ws2_32.recv(calls.state, handle, buffer.segment(), buffer.capacity(), 0);
+        if (n > 0) {
+            return n;
+        }
+        if (n == 0) {
+            return -1;
+        }
+        int e = WinErrors.wsaLastError(calls.state);
+        if (e == WinErrors.WSAEWOULDBLOCK) {
+            return 0;
+        }
+        throw WinSocketCalls.exception("read", e);
+    }
+
+    /**
+     * Sends until everything gathered is sent or the socket would block: only a send that fails with
+     * WSAEWOULDBLOCK re-enables FD_WRITE, so a short send must be followed by another.
+     */
+    @Override
+    public long write(WriteQueue queue) throws IOException {
+        WinSocketCalls calls = poller.sockets;
+        long total = 0;
+        while (true) {
+            int buffers = poller.fillBuffers(queue, total);
+            if (buffers == 0) {
+                return total;
+            }
+            int rc = Ws2_32.WSASend(calls.state, handle, poller.wsabufs, buffers, poller.sent, 0,
+                    MemorySegment.NULL, MemorySegment.NULL);
+            if (rc == SOCKET_ERROR) {
+                int e = WinErrors.wsaLastError(calls.state);
+                if (e == WinErrors.WSAEWOULDBLOCK) {
+                    return total;
+                }
+                throw WinSocketCalls.exception("write", e);
+            }
+            int n = poller.sent.get(JAVA_INT, 0);
+            if (n == 0) {
+                return total;
+            }
+            total += n;
+        }
+    }
+
+    /**
+     * FD_CONNECT (with its error) or FD_WRITE, whichever comes first, may end a connect; the peer
+     * name says it succeeded, {@code SO_ERROR} that it failed.
+     */
+    @Override
+    public boolean finishConnect() throws IOException {
+        if (connectError != 0) {
+            throw WinSocketCalls.exception("connect", connectError);
+        }
+        if (remoteAddress() != null) {
+            return true;
+        }
+        int error = poller.sockets.getIntOption(handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
+        if (error != 0) {
+            throw WinSocketCalls.exception("connect", error);
+        }
+        return false;
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        poller.sockets.shutdownOutput(handle);
+    }
+
+    @Override
+    public void abort() {
+        poller.sockets.resetOnClose(handle);
+        close();
+    }
+
+    @Override
+    public IOException pendingError() {
+        if (closeError != 0) {
+            return WinSocketCalls.exception("read", closeError);
+        }
+        try {
+            int error = poller.sockets.getIntOption(handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
+            return error == 0 ? null : WinSocketCalls.exception("read", error);
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return poller.sockets.socketName(handle, false);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return poller.sockets.socketName(handle, true);
+    }
+}
