@@ -70,6 +70,18 @@ public interface ConnectionHandler {
     }
 
     /**
+     * The group is shutting down gracefully ({@link EventLoopGroup#shutdownGracefully}) while this
+     * connection is open. By default the connection is closed, after its queued output; a handler
+     * may first write a last message, and a layer such as TLS ends its session properly (TLS sends
+     * {@code close_notify}). A connection still open at the shutdown deadline is aborted.
+     *
+     * @param connection the connection
+     */
+    default void onShutdown(Connection connection) {
+        connection.close();
+    }
+
+    /**
      * The connection is closed. {@code cause} is {@code null} for an orderly close, and otherwise
      * says why: a {@link ConnectionResetException}, a {@link NativeIOException}, or the exception a
      * callback threw.

@@ -603,6 +603,25 @@ public interface TlsConformance extends ConformanceContext {
         Await.get(c.close(), "close");
     }
 
+    @Test
+    default void group_shutdown_ends_tls_sessions_with_close_notify() throws IOException {
+        // The loop asks each open connection's handler to end it (onShutdown); TLS sends
+        // close_notify, so the peer sees an orderly end rather than a truncation.
+        EventLoopGroup server = newGroup(1);
+        EventLoopGroup client = newGroup(1);
+        Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server()), EchoHandler::new));
+        RecordingHandler h = new RecordingHandler();
+        TlsConnection c = Await.get(Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()), h), "TLS connect");
+        byte[] message = Payloads.random(20_000, 4);
+        assertTrue(c.write(message));
+        Payloads.assertSameBytes(message, h.awaitBytes(message.length), "echo before the shutdown");
+
+        Await.get(server.shutdownGracefully(Duration.ofSeconds(10)), "the server group's graceful shutdown");
+        h.awaitInputClosed();
+        assertNull(h.awaitClose(), "the server's close_notify is an orderly end, not a truncation");
+        h.assertContractHeld();
+    }
+
     // ---- helpers ----
 
     /** Connects over TLS, echoes {@code payload} through the server, closes, checks the client's callbacks. */

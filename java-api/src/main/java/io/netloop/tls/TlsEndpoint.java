@@ -170,6 +170,19 @@ final class TlsEndpoint implements TlsConnection {
         }
 
         @Override
+        public void onShutdown(Connection c) {
+            if (phase != OPEN) {
+                c.close(); // no session to end yet
+                return;
+            }
+            try {
+                handler.onShutdown(TlsEndpoint.this); // by default our close(): queued output, then close_notify
+            } catch (Throwable t) {
+                abortWith(t);
+            }
+        }
+
+        @Override
         public void onClose(Connection c, Throwable cause) {
             transportClosed(cause);
         }

@@ -325,7 +325,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
             if (abort) {
                 c.abortNow(null);
             } else {
-                c.closeGracefully();
+                c.closeForShutdown();
             }
         }
         flushDirty();

@@ -97,6 +97,23 @@ public abstract class ConnectionBase implements Connection {
 
     protected abstract void resumeNow();
 
+    /**
+     * The group is shutting down gracefully: an open connection's handler decides how it ends
+     * ({@link ConnectionHandler#onShutdown}, by default a graceful close); one still connecting
+     * closes. Loop thread.
+     */
+    public final void closeForShutdown() {
+        if (state != OPEN) {
+            closeGracefully();
+            return;
+        }
+        try {
+            handler.onShutdown(this);
+        } catch (Throwable t) {
+            abortNow(t);
+        }
+    }
+
     /** Closes at once; a connection still connecting fails its connect with {@code cause} or a closed-channel error. */
     public final void abortNow(Throwable cause) {
         if (state == CONNECTING) {

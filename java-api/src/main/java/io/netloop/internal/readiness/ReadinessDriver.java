@@ -192,7 +192,7 @@ public final class ReadinessDriver implements IoDriver {
             if (abort) {
                 c.abortNow(null);
             } else {
-                c.closeGracefully();
+                c.closeForShutdown();
             }
         }
         flushDirty();
