@@ -1,11 +1,7 @@
 package io.netloop.linux.internal;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import io.netloop.bindings.linux.Errno;
-import io.netloop.bindings.linux.EventFd;
 import io.netloop.bindings.linux.Poll;
-import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -20,11 +16,9 @@ import java.util.Arrays;
  * their generations before any handler runs, because handlers register and deregister sockets
  * and so move slots.
  */
-final class PollPoller extends LinuxPoller {
+final class PollPoller extends WakeablePoller {
     private static final long SLOT = Poll.POLLFD.byteSize();
 
-    private final EventFdWaker waker;
-    private final MemorySegment eventfdValue;
     /** The pollfd array; grown by allocating a larger one from the loop's arena (old ones stay until close). */
     private MemorySegment fds;
     private int capacity;
@@ -39,16 +33,7 @@ final class PollPoller extends LinuxPoller {
     PollPoller() throws IOException {
         this.capacity = 256;
         this.fds = arena.allocate(SLOT * capacity, 8);
-        this.eventfdValue = arena.allocate(JAVA_LONG);
-        EventFdWaker w;
-        try {
-            w = new EventFdWaker(EventFd.EFD_NONBLOCK);
-        } catch (IOException e) {
-            closeMemory();
-            throw e;
-        }
-        this.waker = w;
-        Poll.set(fds, 0, w.fd, Poll.POLLIN);
+        Poll.set(fds, 0, waker.fd, Poll.POLLIN);
         this.count = 1;
     }
 
@@ -131,7 +116,7 @@ final class PollPoller extends LinuxPoller {
             n--;
             int fd = Poll.fd(fds, slot);
             if (slot == 0) {
-                Sockets.read(errno, waker.fd, eventfdValue, 8);
+                drainWakeup();
                 continue;
             }
             if (ready == readyFd.length) {
@@ -170,16 +155,5 @@ final class PollPoller extends LinuxPoller {
             ops |= ERROR;
         }
         return ops;
-    }
-
-    @Override
-    public void wakeup() {
-        waker.wakeup();
-    }
-
-    @Override
-    public void close() {
-        waker.close();
-        closeMemory();
     }
 }

@@ -3,9 +3,7 @@ package io.netloop.linux.internal;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netloop.bindings.linux.Errno;
-import io.netloop.bindings.linux.EventFd;
 import io.netloop.bindings.linux.Select;
-import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -23,11 +21,9 @@ import java.lang.foreign.MemorySegment;
  * writable: end of input, resets and failed connects show as readable or writable, and the
  * readiness core learns which from the read, write or {@code SO_ERROR} that follows.
  */
-final class SelectPoller extends LinuxPoller {
+final class SelectPoller extends WakeablePoller {
     private static final int WORDS = Select.FD_SETSIZE / 64;
 
-    private final EventFdWaker waker;
-    private final MemorySegment eventfdValue;
     private final MemorySegment readSet;
     private final MemorySegment writeSet;
     private final MemorySegment timeval;
@@ -43,21 +39,11 @@ final class SelectPoller extends LinuxPoller {
         this.readSet = arena.allocate(Select.FD_SET_LAYOUT);
         this.writeSet = arena.allocate(Select.FD_SET_LAYOUT);
         this.timeval = arena.allocate(Select.TIMEVAL);
-        this.eventfdValue = arena.allocate(JAVA_LONG);
-        EventFdWaker w;
-        try {
-            w = new EventFdWaker(EventFd.EFD_NONBLOCK);
-        } catch (IOException e) {
-            closeMemory();
-            throw e;
+        if (waker.fd >= Select.FD_SETSIZE) {
+            close();
+            throw tooHigh(waker.fd);
         }
-        if (w.fd >= Select.FD_SETSIZE) {
-            w.close();
-            closeMemory();
-            throw tooHigh(w.fd);
-        }
-        this.waker = w;
-        this.maxFd = w.fd;
+        this.maxFd = waker.fd;
     }
 
     private static IOException tooHigh(int fd) {
@@ -145,7 +131,7 @@ final class SelectPoller extends LinuxPoller {
                 any &= any - 1;
                 int fd = (w << 6) | bit;
                 if (fd == waker.fd) {
-                    Sockets.read(errno, waker.fd, eventfdValue, 8);
+                    drainWakeup();
                     continue;
                 }
                 readyFd[ready] = fd;
@@ -160,16 +146,5 @@ final class SelectPoller extends LinuxPoller {
                 h.onReady(readyOps[i]);
             }
         }
-    }
-
-    @Override
-    public void wakeup() {
-        waker.wakeup();
-    }
-
-    @Override
-    public void close() {
-        waker.close();
-        closeMemory();
     }
 }
