@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netloop.EventLoopGroup;
+import io.netloop.conformance.TlsFixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -318,6 +319,36 @@ class RedisClientTest {
         RedisConnectionException c = assertInstanceOf(RedisConnectionException.class, e.getCause());
         assertTrue(c.getMessage().startsWith("cannot connect to redis://127.0.0.1:" + port), c.getMessage());
         assertInstanceOf(java.net.ConnectException.class, c.getCause());
+    }
+
+    @Test
+    void rediss() throws Exception {
+        try (RedisServerProcess tls = RedisServerProcess.startWithTls(TlsFixtures.file("server.pem"), TlsFixtures.file("server.key"),
+                TlsFixtures.file("ca.pem"), "--requirepass", "s3cret")) {
+            RedisUri uri = RedisUri.parse("rediss://:s3cret@127.0.0.1:" + tls.tlsPort() + "/1");
+            RedisClient.Options options = RedisClient.Options.defaults().withTls(TlsFixtures.build(TlsFixtures.client()));
+            try (RedisClient redis = RedisClient.connect(group, uri, options).get(WAIT, TimeUnit.SECONDS)) {
+                List<CompletableFuture<RespValue>> replies = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    replies.add(redis.send("INCR", "n"));
+                }
+                byte[] value = new byte[1024 * 1024];
+                new Random(3).nextBytes(value);
+                redis.send("SET", "big", value);
+                CompletableFuture<RespValue> back = redis.send("GET", "big");
+                for (int i = 0; i < 1000; i++) {
+                    assertEquals(i + 1, get(replies.get(i)).asLong());
+                }
+                assertArrayEquals(value, get(back).asBytes());
+                assertTrue(get(redis.send("CLIENT", "INFO")).asString().contains("db=1"));
+            }
+            // A client that does not trust the test CA: the handshake fails the connect.
+            RedisClient.Options untrusting = RedisClient.Options.defaults().withTls(TlsFixtures.build(io.netloop.tls.TlsContext.client()));
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> RedisClient.connect(group, uri, untrusting).get(WAIT, TimeUnit.SECONDS));
+            RedisConnectionException c = assertInstanceOf(RedisConnectionException.class, e.getCause());
+            assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, c.getCause(), c.getMessage());
+        }
     }
 
     @Test

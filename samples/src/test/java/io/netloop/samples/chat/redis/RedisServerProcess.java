@@ -26,11 +26,13 @@ final class RedisServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int tlsPort;
     private final Path dir;
 
-    private RedisServerProcess(Process process, int port, Path dir) {
+    private RedisServerProcess(Process process, int port, int tlsPort, Path dir) {
         this.process = process;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.dir = dir;
     }
 
@@ -53,18 +55,37 @@ final class RedisServerProcess implements AutoCloseable {
      * private ones. A port taken between choosing and binding is retried with another.
      */
     static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
+        return start(false, extraArgs);
+    }
+
+    /**
+     * Starts a server that also serves TLS on {@link #tlsPort()} with the given PEM files (clients
+     * are not asked for certificates); the plain port stays, for the readiness check.
+     */
+    static RedisServerProcess startWithTls(Path cert, Path key, Path ca, String... extraArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "no"));
+        args.addAll(List.of(extraArgs));
+        return start(true, args.toArray(String[]::new));
+    }
+
+    private static RedisServerProcess start(boolean tls, String... extraArgs) throws IOException, InterruptedException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
+            int tlsPort = tls ? freePort() : -1;
             Path dir = Files.createTempDirectory("netloop-redis-");
             List<String> cmd = new ArrayList<>(List.of("redis-server",
                     "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no",
                     "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
+            if (tls) {
+                cmd.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
+            }
             cmd.addAll(List.of(extraArgs));
             Path log = dir.resolve("redis.log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            RedisServerProcess server = new RedisServerProcess(p, port, dir);
+            RedisServerProcess server = new RedisServerProcess(p, port, tlsPort, dir);
             try {
                 server.awaitReady(log);
                 return server;
@@ -87,6 +108,14 @@ final class RedisServerProcess implements AutoCloseable {
 
     RedisUri uri() {
         return uri(null, 0);
+    }
+
+    /** The TLS port, when started with {@link #startWithTls}. */
+    int tlsPort() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("started without TLS");
+        }
+        return tlsPort;
     }
 
     /** SIGKILL, and waits (bounded) until it is gone. */
