@@ -16,6 +16,7 @@
 #   iperf3          : the benchmarks' loopback streaming ceiling
 #   openssl         : the conformance suite's TLS interop tests (s_client and s_server as peers, OpenSSL 3)
 #                     and the chat sample's TLS users
+#   redis-server    : the samples' Redis client integration tests (a private server per test class on loopback)
 # A JDK 22+ must already be installed (the build finds it under /usr/lib/jvm, ~/.jdks, JAVA_HOME, ...).
 set -euo pipefail
 
@@ -48,6 +49,8 @@ command -v ii >/dev/null 2>&1 || optional+=(ii)
 command -v iperf3 >/dev/null 2>&1 || optional+=(iperf3)
 # TlsInteropConformance runs `openssl s_client` and `s_server`; without it those tests skip with the reason.
 command -v openssl >/dev/null 2>&1 || optional+=(openssl)
+# The Redis client's integration tests start their own redis-server; without it they skip with the reason.
+command -v redis-server >/dev/null 2>&1 || optional+=(redis-server)
 
 can_apt=false
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -63,7 +66,7 @@ if [ ${#windows_probe[@]} -gt 0 ] && [ "$can_apt" = false ]; then
   windows_probe=()
 fi
 if [ ${#optional[@]} -gt 0 ] && [ "$can_apt" = false ]; then
-  echo "ci/install-deps.sh: optional, for the chat sample's tests and the TLS interop tests (they skip without them): ${optional[*]}" >&2
+  echo "ci/install-deps.sh: optional, for the chat sample's tests, the TLS interop tests and the Redis client's tests (they skip without them): ${optional[*]}" >&2
   optional=()
 fi
 

@@ -8,4 +8,5 @@ module io.netloop.samples {
     exports io.netloop.samples.echo;
     exports io.netloop.samples.chat;
     exports io.netloop.samples.chat.client;
+    exports io.netloop.samples.chat.redis;
 }
