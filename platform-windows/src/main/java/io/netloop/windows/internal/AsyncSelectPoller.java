@@ -81,7 +81,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
     /** The message-only window; destroyed by {@link #close()} on the loop thread. */
     final MemorySegment window;
     private final long windowAddress;
-    private final AsyncSelectSocketTable table = new AsyncSelectSocketTable();
+    private final SocketHandleTable<Registration> table = new SocketHandleTable<>();
     /** Registrations with events recorded by the window procedure, not yet dispatched. */
     private final ArrayDeque<Registration> ready = new ArrayDeque<>();
     private int messageCounter;

@@ -55,7 +55,7 @@ final class WinSelectPoller implements ReadinessPoller {
     /** Registered sockets, dense: a removed one's slot takes the last. */
     private WinSelectSocket[] watched = new WinSelectSocket[INITIAL_CAPACITY];
     private int count;
-    private final WinSelectSocketTable byHandle = new WinSelectSocketTable();
+    private final SocketHandleTable<WinSelectSocket> byHandle = new SocketHandleTable<>();
     private int nextGeneration;
     private int round;
     /** Sockets found ready in this round, and the generation each had then. */
