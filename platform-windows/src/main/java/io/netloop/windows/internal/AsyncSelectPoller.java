@@ -3,14 +3,12 @@ package io.netloop.windows.internal;
 import static io.netloop.bindings.windows.Ws2_32.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.User32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.buffer.Chunk;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
@@ -366,13 +364,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
 
     @Override
     public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listen(local, options);
-        try {
-            sockets.nonBlocking(s);
-        } catch (IOException e) {
-            sockets.close(s);
-            throw e;
-        }
+        long s = sockets.listenNonBlocking(local, options);
         return new AsyncSelectListenSocket(this, s, sockets.socketName(s, false));
     }
 
@@ -391,13 +383,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
             if (WSAAsyncSelect(sockets.state, s, window, r.message, FD_CONNECT | FD_WRITE | FD_CLOSE) == SOCKET_ERROR) {
                 throw sockets.lastError("WSAAsyncSelect");
             }
-            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
-            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
-                int e = WinErrors.wsaLastError(sockets.state);
-                if (e != WinErrors.WSAEWOULDBLOCK) {
-                    throw WinSocketCalls.exception("connect", e);
-                }
-            }
+            sockets.startConnect(s, remote);
             return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -413,22 +399,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
 
     /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
     int fillBuffers(WriteQueue queue, long skip) {
-        int count = 0;
-        int chunks = Math.min(queue.chunkCount(), MAX_GATHER);
-        for (int i = 0; i < chunks; i++) {
-            Chunk c = queue.chunk(i);
-            int readable = c.readable();
-            if (skip >= readable) {
-                skip -= readable;
-                continue;
-            }
-            long at = count * WSABUF.byteSize();
-            wsabufs.set(JAVA_INT, at + WSABUF_LEN_OFFSET, (int) (readable - skip));
-            wsabufs.set(JAVA_LONG, at + WSABUF_BUF_OFFSET, c.segment().address() + c.readIndex() + skip);
-            skip = 0;
-            count++;
-        }
-        return count;
+        return WinSocketCalls.fillBuffers(wsabufs, MAX_GATHER, queue, skip);
     }
 
     /**

@@ -4,7 +4,6 @@ import static io.netloop.bindings.windows.Ws2_32.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
-import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.ListenSocket;
@@ -250,13 +249,7 @@ final class EventSelectPoller implements ReadinessPoller {
 
     @Override
     public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listen(local, options);
-        try {
-            sockets.nonBlocking(s);
-        } catch (IOException e) {
-            sockets.close(s);
-            throw e;
-        }
+        long s = sockets.listenNonBlocking(local, options);
         return new EventSelectListenSocket(this, s, sockets.socketName(s, false));
     }
 
@@ -265,13 +258,7 @@ final class EventSelectPoller implements ReadinessPoller {
         long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
         try {
             sockets.nonBlocking(s);
-            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
-            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
-                int e = WinErrors.wsaLastError(sockets.state);
-                if (e != WinErrors.WSAEWOULDBLOCK) {
-                    throw WinSocketCalls.exception("connect", e);
-                }
-            }
+            sockets.startConnect(s, remote);
             return new EventSelectStreamSocket(this, s);
         } catch (IOException | RuntimeException e) {
             sockets.close(s);

@@ -263,13 +263,7 @@ final class WinSelectPoller implements ReadinessPoller {
 
     @Override
     public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listen(local, options);
-        try {
-            sockets.nonBlocking(s);
-        } catch (IOException e) {
-            sockets.close(s);
-            throw e;
-        }
+        long s = sockets.listenNonBlocking(local, options);
         return new WinSelectListenSocket(this, s, sockets.socketName(s, false));
     }
 
@@ -278,13 +272,7 @@ final class WinSelectPoller implements ReadinessPoller {
         long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
         try {
             sockets.nonBlocking(s);
-            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
-            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
-                int e = WinErrors.wsaLastError(sockets.state);
-                if (e != WinErrors.WSAEWOULDBLOCK) {
-                    throw WinSocketCalls.exception("connect", e);
-                }
-            }
+            sockets.startConnect(s, remote);
             return new WinSelectStreamSocket(this, s, true);
         } catch (IOException | RuntimeException e) {
             sockets.close(s);

@@ -88,6 +88,32 @@ final class WinSocketCalls {
         }
     }
 
+    /** A bound, listening, non-blocking socket, closed again if any step fails: the readiness backends' listener. */
+    long listenNonBlocking(InetSocketAddress local, SocketOptions options) throws IOException {
+        long s = listen(local, options);
+        try {
+            nonBlocking(s);
+        } catch (IOException e) {
+            close(s);
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * Starts a non-blocking {@code connect} of {@code s} to {@code remote}: returns once it is under
+     * way (WSAEWOULDBLOCK) or done, throws if it failed at once. The caller closes {@code s} then.
+     */
+    void startConnect(long s, InetSocketAddress remote) throws IOException {
+        int len = WinSockAddrs.CODEC.encode(remote, sockaddr);
+        if (connect(state, s, sockaddr, len) == SOCKET_ERROR) {
+            int e = WinErrors.wsaLastError(state);
+            if (e != WinErrors.WSAEWOULDBLOCK) {
+                throw exception("connect", e);
+            }
+        }
+    }
+
     /** Binds to the wildcard address of {@code family} and port 0: {@code ConnectEx} needs a bound socket. */
     void bindAny(long s, int family) throws IOException {
         int len = WinSockAddrs.CODEC.encodeWildcard(family, sockaddr);
