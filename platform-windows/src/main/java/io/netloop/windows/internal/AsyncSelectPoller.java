@@ -9,7 +9,6 @@ import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.User32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
@@ -52,7 +51,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One poller per thread: the window and its messages belong to the thread that made them.
  */
-final class AsyncSelectPoller implements ReadinessPoller {
+final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSelectPoller.SocketState> {
     /** As many as the readiness core gathers per write. */
     static final int MAX_GATHER = StreamSocket.MAX_GATHER;
     static final int WAKE_MESSAGE = User32.WM_APP;
@@ -118,9 +117,24 @@ final class AsyncSelectPoller implements ReadinessPoller {
         return false;
     }
 
+    /**
+     * A socket's record: its current registration. A socket is closed on the loop thread, after its
+     * selection is cancelled and its registration forgotten: messages still queued for it are then
+     * dropped, even once the handle is reused.
+     */
+    static final class SocketState {
+        /** Loop thread: the current registration, or {@code null}. */
+        Registration registration;
+    }
+
+    @SuppressWarnings("unchecked") // every socket handed to this poller was made by it
+    private static WinSocket<SocketState> socket(PollableSocket pollable) {
+        return (WinSocket<SocketState>) pollable;
+    }
+
     /** One registration of one socket: its message number and the events posted but not yet dispatched. Loop thread only. */
     static final class Registration {
-        final AsyncSelectSocket socket;
+        final WinSocket<SocketState> socket;
         /** {@code null} between a connect's early selection and the core's registration. */
         ReadyHandler handler;
         final int message;
@@ -134,7 +148,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
         /** FD_CLOSE was seen; it will not come again. */
         boolean closeSeen;
 
-        Registration(AsyncSelectSocket socket, ReadyHandler handler, int message) {
+        Registration(WinSocket<SocketState> socket, ReadyHandler handler, int message) {
             this.socket = socket;
             this.handler = handler;
             this.message = message;
@@ -147,18 +161,18 @@ final class AsyncSelectPoller implements ReadinessPoller {
     }
 
     /** A new registration, in the table; selected by the caller. */
-    private Registration newRegistration(AsyncSelectSocket socket, ReadyHandler handler) {
+    private Registration newRegistration(WinSocket<SocketState> socket, ReadyHandler handler) {
         Registration r = new Registration(socket, handler, nextMessage());
         table.put(socket.handle, r);
-        socket.registration = r;
+        socket.state.registration = r;
         return r;
     }
 
     @Override
     public void register(PollableSocket pollable, ReadyHandler handler, int interest) throws IOException {
         assert Thread.currentThread() == loopThread;
-        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r != null && r.handler == null) {
             r.handler = handler; // selected before its connect: keep its message number and what it recorded
         } else {
@@ -175,10 +189,10 @@ final class AsyncSelectPoller implements ReadinessPoller {
         }
     }
 
-    private static int mask(AsyncSelectSocket socket, int interest) {
+    private static int mask(WinSocket<SocketState> socket, int interest) {
         int m = FD_CLOSE;
         if ((interest & READ) != 0) {
-            m |= socket instanceof AsyncSelectListenSocket ? FD_ACCEPT : FD_READ;
+            m |= socket instanceof WinListenSocket ? FD_ACCEPT : FD_READ;
         }
         if ((interest & WRITE) != 0) {
             m |= FD_WRITE | FD_CONNECT;
@@ -188,8 +202,8 @@ final class AsyncSelectPoller implements ReadinessPoller {
 
     @Override
     public void setInterest(PollableSocket pollable, int interest) throws IOException {
-        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
@@ -206,8 +220,8 @@ final class AsyncSelectPoller implements ReadinessPoller {
 
     @Override
     public void deregister(PollableSocket pollable) {
-        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
@@ -216,9 +230,9 @@ final class AsyncSelectPoller implements ReadinessPoller {
         WSAAsyncSelect(sockets.state, socket.handle, window, 0, 0);
     }
 
-    private void forget(AsyncSelectSocket socket, Registration r) {
+    private void forget(WinSocket<SocketState> socket, Registration r) {
         r.cancelled = true;
-        socket.registration = null;
+        socket.state.registration = null;
         table.remove(socket.handle, r);
     }
 
@@ -365,7 +379,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
     @Override
     public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
         long s = sockets.listenNonBlocking(local, options);
-        return new AsyncSelectListenSocket(this, s, sockets.socketName(s, false));
+        return new WinListenSocket<>(this, s, sockets.socketName(s, false));
     }
 
     /**
@@ -377,7 +391,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
     @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
         long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
-        AsyncSelectStreamSocket socket = new AsyncSelectStreamSocket(this, s);
+        WinStreamSocket<SocketState> socket = new WinStreamSocket<>(this, s);
         try {
             Registration r = newRegistration(socket, null);
             if (WSAAsyncSelect(sockets.state, s, window, r.message, FD_CONNECT | FD_WRITE | FD_CLOSE) == SOCKET_ERROR) {
@@ -394,12 +408,71 @@ final class AsyncSelectPoller implements ReadinessPoller {
     /** The socket is rebuilt around this loop's scratch memory and window. */
     @Override
     public StreamSocket adopt(StreamSocket accepted) {
-        return new AsyncSelectStreamSocket(this, ((AsyncSelectStreamSocket) accepted).handle);
+        return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
     }
 
-    /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
-    int fillBuffers(WriteQueue queue, long skip) {
-        return WinSocketCalls.fillBuffers(wsabufs, MAX_GATHER, queue, skip);
+    // ---- the model's points of its sockets (WinSocketModel) ----
+
+    @Override
+    public WinSocketCalls sockets() {
+        return sockets;
+    }
+
+    @Override
+    public MemorySegment wsabufs() {
+        return wsabufs;
+    }
+
+    @Override
+    public MemorySegment sent() {
+        return sent;
+    }
+
+    @Override
+    public SocketState newState() {
+        return new SocketState();
+    }
+
+    /** Winsock re-enables FD_WRITE only after a send failed with WSAEWOULDBLOCK. */
+    @Override
+    public boolean sendsUntilWouldBlock() {
+        return true;
+    }
+
+    /**
+     * FD_CONNECT (with its error) or FD_WRITE, whichever comes first, may end a connect; the peer
+     * name says it succeeded, {@code SO_ERROR} that it failed.
+     */
+    @Override
+    public boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+        if (socket.connectError != 0) {
+            throw WinSocketCalls.exception("connect", socket.connectError);
+        }
+        if (socket.remoteAddress() != null) {
+            return true;
+        }
+        int error = sockets.getIntOption(socket.handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
+        if (error != 0) {
+            throw WinSocketCalls.exception("connect", error);
+        }
+        return false;
+    }
+
+    @Override
+    public void prepareAccepted(long child) {
+        // An accepted socket inherits the listener's selection (its message number, FD_ACCEPT):
+        // cancel it; the core registers the socket with its own. It stays non-blocking.
+        WSAAsyncSelect(sockets.state, child, window, 0, 0);
+        sockets.noInherit(child);
+    }
+
+    /** Cancels the selection and forgets the registration first, so messages still queued for the socket are dropped. */
+    @Override
+    public void close(WinSocket<SocketState> socket) {
+        if (socket.state.registration != null) {
+            deregister(socket);
+        }
+        sockets.close(socket.handle);
     }
 
     /**

@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
@@ -35,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code accept}; FD_CLOSE comes once. Hence reads and writes here go on until they would block,
  * and a registration remembers FD_CLOSE so that reads after it read to the end.
  */
-final class EventSelectPoller implements ReadinessPoller {
+final class EventSelectPoller implements ReadinessPoller, WinSocketModel<EventSelectPoller.SocketState> {
     static final int SOCKETS_PER_WAITER = WSA_MAXIMUM_WAIT_EVENTS - 1;
     /** As many as the readiness core gathers per write. */
     static final int MAX_GATHER = StreamSocket.MAX_GATHER;
@@ -68,9 +67,26 @@ final class EventSelectPoller implements ReadinessPoller {
         return false;
     }
 
+    /**
+     * A socket's record. Once a waiter has known the socket, the socket is closed by that waiter
+     * after it stopped waiting on it, so that a waiter never reads the events of a socket handle
+     * that was closed and reused meanwhile.
+     */
+    static final class SocketState {
+        /** Loop thread: the current registration, or {@code null}. */
+        Registration registration;
+        /** Loop thread: the waiter of the last registration, which closes the socket. */
+        EventSelectWaiter lastWaiter;
+    }
+
+    @SuppressWarnings("unchecked") // every socket handed to this poller was made by it
+    private static WinSocket<SocketState> socket(PollableSocket pollable) {
+        return (WinSocket<SocketState>) pollable;
+    }
+
     /** One registration of one socket: its event object, its waiter, and the events seen but not yet dispatched. */
     static final class Registration {
-        final EventSelectSocket socket;
+        final WinSocket<SocketState> socket;
         final ReadyHandler handler;
         final MemorySegment event;
         EventSelectWaiter waiter;
@@ -84,7 +100,7 @@ final class EventSelectPoller implements ReadinessPoller {
         /** Loop thread: FD_CLOSE was seen; it will not come again. */
         boolean closeSeen;
 
-        Registration(EventSelectSocket socket, ReadyHandler handler, MemorySegment event) {
+        Registration(WinSocket<SocketState> socket, ReadyHandler handler, MemorySegment event) {
             this.socket = socket;
             this.handler = handler;
             this.event = event;
@@ -93,7 +109,7 @@ final class EventSelectPoller implements ReadinessPoller {
 
     @Override
     public void register(PollableSocket pollable, ReadyHandler handler, int interest) throws IOException {
-        EventSelectSocket socket = (EventSelectSocket) pollable;
+        WinSocket<SocketState> socket = socket(pollable);
         MemorySegment event = WSACreateEvent(sockets.state);
         if (event.address() == 0) {
             throw sockets.lastError("WSACreateEvent");
@@ -107,8 +123,8 @@ final class EventSelectPoller implements ReadinessPoller {
         EventSelectWaiter w = waiterWithRoom();
         r.waiter = w;
         w.assigned++;
-        socket.registration = r;
-        socket.lastWaiter = w;
+        socket.state.registration = r;
+        socket.state.lastWaiter = w;
         w.add(r);
     }
 
@@ -123,10 +139,10 @@ final class EventSelectPoller implements ReadinessPoller {
         return w;
     }
 
-    private static int mask(EventSelectSocket socket, int interest) {
+    private static int mask(WinSocket<SocketState> socket, int interest) {
         int m = FD_CLOSE;
         if ((interest & READ) != 0) {
-            m |= socket instanceof EventSelectListenSocket ? FD_ACCEPT : FD_READ;
+            m |= socket instanceof WinListenSocket ? FD_ACCEPT : FD_READ;
         }
         if ((interest & WRITE) != 0) {
             m |= FD_WRITE | FD_CONNECT;
@@ -136,8 +152,8 @@ final class EventSelectPoller implements ReadinessPoller {
 
     @Override
     public void setInterest(PollableSocket pollable, int interest) throws IOException {
-        EventSelectSocket socket = (EventSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
@@ -153,12 +169,12 @@ final class EventSelectPoller implements ReadinessPoller {
 
     @Override
     public void deregister(PollableSocket pollable) {
-        EventSelectSocket socket = (EventSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
-        socket.registration = null;
+        socket.state.registration = null;
         r.cancelled = true;
         WSAEventSelect(sockets.state, socket.handle, MemorySegment.NULL, 0);
         r.waiter.assigned--;
@@ -250,7 +266,7 @@ final class EventSelectPoller implements ReadinessPoller {
     @Override
     public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
         long s = sockets.listenNonBlocking(local, options);
-        return new EventSelectListenSocket(this, s, sockets.socketName(s, false));
+        return new WinListenSocket<>(this, s, sockets.socketName(s, false));
     }
 
     @Override
@@ -259,7 +275,7 @@ final class EventSelectPoller implements ReadinessPoller {
         try {
             sockets.nonBlocking(s);
             sockets.startConnect(s, remote);
-            return new EventSelectStreamSocket(this, s);
+            return new WinStreamSocket<>(this, s);
         } catch (IOException | RuntimeException e) {
             sockets.close(s);
             throw e;
@@ -269,11 +285,62 @@ final class EventSelectPoller implements ReadinessPoller {
     /** The socket is rebuilt around this loop's scratch memory. */
     @Override
     public StreamSocket adopt(StreamSocket accepted) {
-        return new EventSelectStreamSocket(this, ((EventSelectStreamSocket) accepted).handle);
+        return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
     }
 
-    /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
-    int fillBuffers(WriteQueue queue, long skip) {
-        return WinSocketCalls.fillBuffers(wsabufs, MAX_GATHER, queue, skip);
+    // ---- the model's points of its sockets (WinSocketModel) ----
+
+    @Override
+    public WinSocketCalls sockets() {
+        return sockets;
+    }
+
+    @Override
+    public MemorySegment wsabufs() {
+        return wsabufs;
+    }
+
+    @Override
+    public MemorySegment sent() {
+        return sent;
+    }
+
+    @Override
+    public SocketState newState() {
+        return new SocketState();
+    }
+
+    /** Winsock re-enables FD_WRITE only after a send failed with WSAEWOULDBLOCK. */
+    @Override
+    public boolean sendsUntilWouldBlock() {
+        return true;
+    }
+
+    @Override
+    public boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+        if (socket.connectError != 0) {
+            throw WinSocketCalls.exception("connect", socket.connectError);
+        }
+        return socket.remoteAddress() != null;
+    }
+
+    @Override
+    public void prepareAccepted(long child) {
+        // An accepted socket inherits the listener's event selection: drop it; the core registers its own.
+        WSAEventSelect(sockets.state, child, MemorySegment.NULL, 0);
+        sockets.noInherit(child);
+    }
+
+    /** Once a waiter has known the socket, that waiter closes it, after it stopped waiting on it. */
+    @Override
+    public void close(WinSocket<SocketState> socket) {
+        if (socket.state.registration != null) {
+            deregister(socket);
+        }
+        if (socket.state.lastWaiter != null) {
+            socket.state.lastWaiter.closeSocket(socket.handle);
+        } else {
+            sockets.close(socket.handle);
+        }
     }
 }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netloop.SocketOptions;
+import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.buffer.Chunk;
@@ -214,6 +215,11 @@ final class WinSocketCalls {
             count++;
         }
         return count;
+    }
+
+    /** {@code accept()} makes an inheritable handle whatever the listener's flags: child processes must not get it. */
+    void noInherit(long s) {
+        Kernel32.SetHandleInformation(state, MemorySegment.ofAddress(s), Kernel32.HANDLE_FLAG_INHERIT, 0);
     }
 
     /** Closes a socket; never throws. */

@@ -81,7 +81,7 @@ class WindowsBackendsTest {
             } finally {
                 calls.close(made);
             }
-            EventSelectListenSocket listener = (EventSelectListenSocket) poller.listen(ANY, SocketOptions.defaults(), false);
+            WinListenSocket<?> listener = (WinListenSocket<?>) poller.listen(ANY, SocketOptions.defaults(), false);
             try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
                 StreamSocket accepted = null;
                 for (int i = 0; i < 500 && accepted == null; i++) {
@@ -91,7 +91,7 @@ class WindowsBackendsTest {
                     }
                 }
                 assertTrue(accepted != null, "accepted the peer");
-                assertTrue(!inheritable(((EventSelectStreamSocket) accepted).handle), "an accepted socket");
+                assertTrue(!inheritable(((WinStreamSocket<?>) accepted).handle), "an accepted socket");
                 accepted.close();
             } finally {
                 listener.close();
@@ -106,7 +106,7 @@ class WindowsBackendsTest {
         requireBackend(WinSelectBackend.ID);
         WinSelectPoller poller = new WinSelectPoller();
         try {
-            WinSelectListenSocket listener = (WinSelectListenSocket) poller.listen(ANY, SocketOptions.defaults(), false);
+            WinListenSocket<?> listener = (WinListenSocket<?>) poller.listen(ANY, SocketOptions.defaults(), false);
             try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
                 StreamSocket accepted = null;
                 for (int i = 0; i < 500 && accepted == null; i++) {
@@ -116,7 +116,7 @@ class WindowsBackendsTest {
                     }
                 }
                 assertTrue(accepted != null, "accepted the peer");
-                assertTrue(!inheritable(((WinSelectStreamSocket) accepted).handle), "an accepted socket");
+                assertTrue(!inheritable(((WinStreamSocket<?>) accepted).handle), "an accepted socket");
                 accepted.close();
             } finally {
                 listener.close();
