@@ -324,28 +324,10 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
     }
 
     private static int readyOps(Registration r, int bits) {
-        int ops = 0;
-        if ((bits & (FD_READ | FD_ACCEPT | FD_OOB)) != 0) {
-            ops |= READ;
-        }
-        if ((bits & (FD_WRITE | FD_CONNECT)) != 0) {
-            ops |= WRITE;
-        }
-        if ((bits & FD_CONNECT) != 0 && r.connectError != 0) {
-            r.socket.connectError = r.connectError;
-            ops |= ERROR;
-        }
         if ((bits & FD_CLOSE) != 0) {
             r.closeSeen = true;
-            if (r.closeError != 0) {
-                r.socket.closeError = r.closeError;
-                ops |= ERROR | HANGUP;
-            }
         }
-        if (r.closeSeen) {
-            ops |= READ | READ_HANGUP;
-        }
-        return ops;
+        return NetworkEvents.readyOps(r.socket, bits, r.connectError, r.closeError, r.closeSeen);
     }
 
     /**
