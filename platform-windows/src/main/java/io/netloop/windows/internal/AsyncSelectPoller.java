@@ -51,9 +51,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One poller per thread: the window and its messages belong to the thread that made them.
  */
-final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSelectPoller.SocketState> {
-    /** As many as the readiness core gathers per write. */
-    static final int MAX_GATHER = StreamSocket.MAX_GATHER;
+final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.SocketState> {
     static final int WAKE_MESSAGE = User32.WM_APP;
     static final int FIRST_SOCKET_MESSAGE = User32.WM_APP + 1;
     /** {@code WM_APP} through {@code 0xBFFF} are the application's. */
@@ -66,11 +64,6 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
     /** The loop thread's poller, for the window procedure, which native code calls with no context. */
     private static final ThreadLocal<AsyncSelectPoller> CURRENT = new ThreadLocal<>();
 
-    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes, the MSG. Lives as long as the poller. */
-    private final Arena arena = Arena.ofConfined();
-    final WinSocketCalls sockets;
-    final MemorySegment wsabufs;
-    final MemorySegment sent;
     private final MemorySegment msg;
     /** Call state of {@link #wakeup()}, which any thread may call; nobody reads it. Freed with the poller by the GC. */
     private final MemorySegment wakeState = WinErrors.allocateCallState(Arena.ofAuto());
@@ -87,9 +80,7 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
     private volatile boolean closed;
 
     AsyncSelectPoller() throws IOException {
-        this.sockets = new WinSocketCalls(arena);
-        this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
-        this.sent = arena.allocate(JAVA_INT);
+        super(true);
         this.msg = arena.allocate(User32.MSG);
         WindowClass.require();
         CURRENT.set(this);
@@ -125,11 +116,6 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
     static final class SocketState {
         /** Loop thread: the current registration, or {@code null}. */
         Registration registration;
-    }
-
-    @SuppressWarnings("unchecked") // every socket handed to this poller was made by it
-    private static WinSocket<SocketState> socket(PollableSocket pollable) {
-        return (WinSocket<SocketState>) pollable;
     }
 
     /** One registration of one socket: its message number and the events posted but not yet dispatched. Loop thread only. */
@@ -393,32 +379,11 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
         return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
     }
 
-    // ---- the model's points of its sockets (WinSocketModel) ----
+    // ---- the model's points of its sockets ----
 
     @Override
-    public WinSocketCalls sockets() {
-        return sockets;
-    }
-
-    @Override
-    public MemorySegment wsabufs() {
-        return wsabufs;
-    }
-
-    @Override
-    public MemorySegment sent() {
-        return sent;
-    }
-
-    @Override
-    public SocketState newState() {
+    SocketState newState() {
         return new SocketState();
-    }
-
-    /** Winsock re-enables FD_WRITE only after a send failed with WSAEWOULDBLOCK. */
-    @Override
-    public boolean sendsUntilWouldBlock() {
-        return true;
     }
 
     /**
@@ -426,7 +391,7 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
      * name says it succeeded, {@code SO_ERROR} that it failed.
      */
     @Override
-    public boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+    boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
         if (socket.connectError != 0) {
             throw WinSocketCalls.exception("connect", socket.connectError);
         }
@@ -441,7 +406,7 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
     }
 
     @Override
-    public void prepareAccepted(long child) {
+    void prepareAccepted(long child) {
         // An accepted socket inherits the listener's selection (its message number, FD_ACCEPT):
         // cancel it; the core registers the socket with its own. It stays non-blocking.
         WSAAsyncSelect(sockets.state, child, window, 0, 0);
@@ -450,7 +415,7 @@ final class AsyncSelectPoller implements ReadinessPoller, WinSocketModel<AsyncSe
 
     /** Cancels the selection and forgets the registration first, so messages still queued for the socket are dropped. */
     @Override
-    public void close(WinSocket<SocketState> socket) {
+    void closeSocket(WinSocket<SocketState> socket) {
         if (socket.state.registration != null) {
             deregister(socket);
         }

@@ -1,17 +1,14 @@
 package io.netloop.windows.internal;
 
 import static io.netloop.bindings.windows.Ws2_32.*;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
-import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -34,17 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code accept}; FD_CLOSE comes once. Hence reads and writes here go on until they would block,
  * and a registration remembers FD_CLOSE so that reads after it read to the end.
  */
-final class EventSelectPoller implements ReadinessPoller, WinSocketModel<EventSelectPoller.SocketState> {
+final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.SocketState> {
     static final int SOCKETS_PER_WAITER = WSA_MAXIMUM_WAIT_EVENTS - 1;
-    /** As many as the readiness core gathers per write. */
-    static final int MAX_GATHER = StreamSocket.MAX_GATHER;
     private static final int MAX_DISPATCH = 1024;
 
-    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes. Lives as long as the poller. */
-    private final Arena arena = Arena.ofConfined();
-    final WinSocketCalls sockets;
-    final MemorySegment wsabufs;
-    final MemorySegment sent;
     private final Thread loopThread = Thread.currentThread();
     /** Registrations with events, queued by waiters for the loop. */
     private final ConcurrentLinkedQueue<Registration> ready = new ConcurrentLinkedQueue<>();
@@ -52,9 +42,7 @@ final class EventSelectPoller implements ReadinessPoller, WinSocketModel<EventSe
     private int waiterCount;
 
     EventSelectPoller() {
-        this.sockets = new WinSocketCalls(arena);
-        this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
-        this.sent = arena.allocate(JAVA_INT);
+        super(true);
     }
 
     @Override
@@ -77,11 +65,6 @@ final class EventSelectPoller implements ReadinessPoller, WinSocketModel<EventSe
         Registration registration;
         /** Loop thread: the waiter of the last registration, which closes the socket. */
         EventSelectWaiter lastWaiter;
-    }
-
-    @SuppressWarnings("unchecked") // every socket handed to this poller was made by it
-    private static WinSocket<SocketState> socket(PollableSocket pollable) {
-        return (WinSocket<SocketState>) pollable;
     }
 
     /** One registration of one socket: its event object, its waiter, and the events seen but not yet dispatched. */
@@ -270,36 +253,15 @@ final class EventSelectPoller implements ReadinessPoller, WinSocketModel<EventSe
         return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
     }
 
-    // ---- the model's points of its sockets (WinSocketModel) ----
+    // ---- the model's points of its sockets ----
 
     @Override
-    public WinSocketCalls sockets() {
-        return sockets;
-    }
-
-    @Override
-    public MemorySegment wsabufs() {
-        return wsabufs;
-    }
-
-    @Override
-    public MemorySegment sent() {
-        return sent;
-    }
-
-    @Override
-    public SocketState newState() {
+    SocketState newState() {
         return new SocketState();
     }
 
-    /** Winsock re-enables FD_WRITE only after a send failed with WSAEWOULDBLOCK. */
     @Override
-    public boolean sendsUntilWouldBlock() {
-        return true;
-    }
-
-    @Override
-    public boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+    boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
         if (socket.connectError != 0) {
             throw WinSocketCalls.exception("connect", socket.connectError);
         }
@@ -307,7 +269,7 @@ final class EventSelectPoller implements ReadinessPoller, WinSocketModel<EventSe
     }
 
     @Override
-    public void prepareAccepted(long child) {
+    void prepareAccepted(long child) {
         // An accepted socket inherits the listener's event selection: drop it; the core registers its own.
         WSAEventSelect(sockets.state, child, MemorySegment.NULL, 0);
         sockets.noInherit(child);
@@ -315,7 +277,7 @@ final class EventSelectPoller implements ReadinessPoller, WinSocketModel<EventSe
 
     /** Once a waiter has known the socket, that waiter closes it, after it stopped waiting on it. */
     @Override
-    public void close(WinSocket<SocketState> socket) {
+    void closeSocket(WinSocket<SocketState> socket) {
         if (socket.state.registration != null) {
             deregister(socket);
         }

@@ -19,15 +19,15 @@ import java.net.InetSocketAddress;
 final class WinListenSocket<S> extends WinSocket<S> implements ListenSocket {
     private final InetSocketAddress local;
 
-    WinListenSocket(WinSocketModel<S> model, long handle, InetSocketAddress local) {
-        super(model, handle);
+    WinListenSocket(WinReadinessPoller<S> poller, long handle, InetSocketAddress local) {
+        super(poller, handle);
         this.local = local;
     }
 
     /** The event models re-enable FD_ACCEPT with each accept: Winsock posts it again while connections are queued. */
     @Override
     public StreamSocket accept(SocketOptions options) throws IOException {
-        WinSocketCalls calls = model.sockets();
+        WinSocketCalls calls = poller.sockets;
         long child = Ws2_32.accept(calls.state, handle, MemorySegment.NULL, MemorySegment.NULL);
         if (child == INVALID_SOCKET) {
             int e = WinErrors.wsaLastError(calls.state);
@@ -36,8 +36,8 @@ final class WinListenSocket<S> extends WinSocket<S> implements ListenSocket {
             }
             throw WinSocketCalls.exception("accept", e);
         }
-        model.prepareAccepted(child);
-        return new WinStreamSocket<>(model, calls.configureOrClose(child, options));
+        poller.prepareAccepted(child);
+        return new WinStreamSocket<>(poller, calls.configureOrClose(child, options));
     }
 
     @Override

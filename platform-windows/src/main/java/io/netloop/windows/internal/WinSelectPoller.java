@@ -1,7 +1,6 @@
 package io.netloop.windows.internal;
 
 import static io.netloop.bindings.windows.Ws2_32.*;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.WinErrors;
@@ -34,14 +33,9 @@ import java.util.Arrays;
  * put in the except set, where out-of-band data would be reported over and over.
  * {@link WinSelectWaker} wakes the wait with a datagram to a loopback UDP socket in the read set.
  */
-final class WinSelectPoller implements ReadinessPoller, WinSocketModel<WinSelectPoller.SocketState> {
+final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketState> {
     private static final int INITIAL_CAPACITY = 64;
 
-    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes. Lives as long as the poller. */
-    private final Arena arena = Arena.ofConfined();
-    final WinSocketCalls sockets;
-    final MemorySegment wsabufs;
-    final MemorySegment sent;
     private final MemorySegment timeval;
     private final WinSelectWaker waker;
 
@@ -63,9 +57,7 @@ final class WinSelectPoller implements ReadinessPoller, WinSocketModel<WinSelect
     private int[] readyGeneration = new int[INITIAL_CAPACITY];
 
     WinSelectPoller() throws IOException {
-        this.sockets = new WinSocketCalls(arena);
-        this.wsabufs = arena.allocate(WSABUF.byteSize() * StreamSocket.MAX_GATHER, 8);
-        this.sent = arena.allocate(JAVA_INT);
+        super(false);
         this.timeval = arena.allocate(TIMEVAL);
         try {
             this.waker = new WinSelectWaker(sockets, arena);
@@ -97,11 +89,6 @@ final class WinSelectPoller implements ReadinessPoller, WinSocketModel<WinSelect
         boolean connecting;
         /** The poller found the socket in the except set while it was connecting. */
         boolean connectFailed;
-    }
-
-    @SuppressWarnings("unchecked") // every socket handed to this poller was made by it
-    private static WinSocket<SocketState> socket(PollableSocket pollable) {
-        return (WinSocket<SocketState>) pollable;
     }
 
     @SuppressWarnings("unchecked") // holds only this poller's sockets
@@ -321,32 +308,11 @@ final class WinSelectPoller implements ReadinessPoller, WinSocketModel<WinSelect
         return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
     }
 
-    // ---- the model's points of its sockets (WinSocketModel) ----
+    // ---- the model's points of its sockets ----
 
     @Override
-    public WinSocketCalls sockets() {
-        return sockets;
-    }
-
-    @Override
-    public MemorySegment wsabufs() {
-        return wsabufs;
-    }
-
-    @Override
-    public MemorySegment sent() {
-        return sent;
-    }
-
-    @Override
-    public SocketState newState() {
+    SocketState newState() {
         return new SocketState();
-    }
-
-    /** select is level-triggered: what a send leaves waits for the next WRITE. */
-    @Override
-    public boolean sendsUntilWouldBlock() {
-        return false;
     }
 
     /**
@@ -355,7 +321,7 @@ final class WinSelectPoller implements ReadinessPoller, WinSocketModel<WinSelect
      * handshake is under way: only a peer name says it is done.
      */
     @Override
-    public boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+    boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
         int error = sockets.getIntOption(socket.handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
         if (error != 0) {
             socket.state.connecting = false;
@@ -373,7 +339,7 @@ final class WinSelectPoller implements ReadinessPoller, WinSocketModel<WinSelect
     }
 
     @Override
-    public void prepareAccepted(long child) throws IOException {
+    void prepareAccepted(long child) throws IOException {
         sockets.noInherit(child);
         try {
             // Said again rather than relied on as inherited from the listener (the C sequence test does the same).
@@ -386,7 +352,7 @@ final class WinSelectPoller implements ReadinessPoller, WinSocketModel<WinSelect
 
     /** Between waits, on the loop thread: no wait can hold the handle. */
     @Override
-    public void close(WinSocket<SocketState> socket) {
+    void closeSocket(WinSocket<SocketState> socket) {
         deregister(socket);
         sockets.close(socket.handle);
     }

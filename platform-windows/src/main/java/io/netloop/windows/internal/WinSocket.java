@@ -3,14 +3,14 @@ package io.netloop.windows.internal;
 import io.netloop.internal.readiness.PollableSocket;
 
 /**
- * A non-blocking Winsock socket that a readiness model watches: its handle, its model, and the
- * model's record of it. The model ({@link WinSocketModel}) decides how the socket is closed.
+ * A non-blocking Winsock socket that a readiness model watches: its handle, its poller, and its
+ * model's record of it. Its poller ({@link WinReadinessPoller}) decides how the socket is closed.
  * Loop thread only.
  *
  * @param <S> the model's record of one socket
  */
 abstract sealed class WinSocket<S> implements PollableSocket permits WinStreamSocket, WinListenSocket {
-    final WinSocketModel<S> model;
+    final WinReadinessPoller<S> poller;
     final long handle;
     /** Loop thread: the model's record of this socket, kept by its poller. */
     final S state;
@@ -19,10 +19,10 @@ abstract sealed class WinSocket<S> implements PollableSocket permits WinStreamSo
     int closeError;
     private boolean closed;
 
-    WinSocket(WinSocketModel<S> model, long handle) {
-        this.model = model;
+    WinSocket(WinReadinessPoller<S> poller, long handle) {
+        this.poller = poller;
         this.handle = handle;
-        this.state = model.newState();
+        this.state = poller.newState();
     }
 
     @Override
@@ -31,6 +31,6 @@ abstract sealed class WinSocket<S> implements PollableSocket permits WinStreamSo
             return;
         }
         closed = true;
-        model.close(this);
+        poller.closeSocket(this);
     }
 }

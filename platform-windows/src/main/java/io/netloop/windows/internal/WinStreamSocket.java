@@ -14,19 +14,19 @@ import java.net.InetSocketAddress;
 
 /**
  * A connected (or connecting) non-blocking socket under a Winsock readiness model. Loop thread only;
- * uses its model's scratch memory.
+ * uses its poller's scratch memory.
  *
  * @param <S> the model's record of one socket
  */
 final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
 
-    WinStreamSocket(WinSocketModel<S> model, long handle) {
-        super(model, handle);
+    WinStreamSocket(WinReadinessPoller<S> poller, long handle) {
+        super(poller, handle);
     }
 
     @Override
     public int read(ReadBuffer buffer) throws IOException {
-        WinSocketCalls calls = model.sockets();
+        WinSocketCalls calls = poller.sockets;
         int n = Ws2_32.recv(calls.state, handle, buffer.segment(), buffer.capacity(), 0);
         if (n > 0) {
             return n;
@@ -42,45 +42,21 @@ final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
     }
 
     /**
-     * One gathering send, or, where the model needs it ({@link WinSocketModel#sendsUntilWouldBlock()}),
-     * sends until everything gathered is sent or the socket would block.
+     * Gathering sends. Under select, level-triggered, one send per WRITE: what is left waits for the
+     * next. Under the event models ({@link WinReadinessPoller#sendsUntilWouldBlock}), sends until
+     * everything gathered is sent or the socket would block: only a send that fails with
+     * WSAEWOULDBLOCK re-enables FD_WRITE, so a short send must be followed by another.
      */
     @Override
     public long write(WriteQueue queue) throws IOException {
-        return model.sendsUntilWouldBlock() ? writeUntilWouldBlock(queue) : writeOnce(queue);
-    }
-
-    /** select is level-triggered: what is left waits for the next WRITE. */
-    private long writeOnce(WriteQueue queue) throws IOException {
-        WinSocketCalls calls = model.sockets();
-        MemorySegment sent = model.sent();
-        int buffers = WinSocketCalls.fillBuffers(model.wsabufs(), MAX_GATHER, queue, 0);
-        if (buffers == 0) {
-            return 0;
-        }
-        int rc = Ws2_32.WSASend(calls.state, handle, model.wsabufs(), buffers, sent, 0,
-                MemorySegment.NULL, MemorySegment.NULL);
-        if (rc == SOCKET_ERROR) {
-            int e = WinErrors.wsaLastError(calls.state);
-            if (e == WinErrors.WSAEWOULDBLOCK) {
-                return 0;
-            }
-            throw WinSocketCalls.exception("write", e);
-        }
-        return sent.get(JAVA_INT, 0);
-    }
-
-    /** Only a send that fails with WSAEWOULDBLOCK re-enables FD_WRITE, so a short send must be followed by another. */
-    private long writeUntilWouldBlock(WriteQueue queue) throws IOException {
-        WinSocketCalls calls = model.sockets();
-        MemorySegment sent = model.sent();
+        WinSocketCalls calls = poller.sockets;
         long total = 0;
         while (true) {
-            int buffers = WinSocketCalls.fillBuffers(model.wsabufs(), MAX_GATHER, queue, total);
+            int buffers = WinSocketCalls.fillBuffers(poller.wsabufs, MAX_GATHER, queue, total);
             if (buffers == 0) {
                 return total;
             }
-            int rc = Ws2_32.WSASend(calls.state, handle, model.wsabufs(), buffers, sent, 0,
+            int rc = Ws2_32.WSASend(calls.state, handle, poller.wsabufs, buffers, poller.sent, 0,
                     MemorySegment.NULL, MemorySegment.NULL);
             if (rc == SOCKET_ERROR) {
                 int e = WinErrors.wsaLastError(calls.state);
@@ -89,9 +65,9 @@ final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
                 }
                 throw WinSocketCalls.exception("write", e);
             }
-            int n = sent.get(JAVA_INT, 0);
-            if (n == 0) {
-                return total;
+            int n = poller.sent.get(JAVA_INT, 0);
+            if (n == 0 || !poller.sendsUntilWouldBlock) {
+                return total + n;
             }
             total += n;
         }
@@ -99,17 +75,17 @@ final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
 
     @Override
     public boolean finishConnect() throws IOException {
-        return model.finishConnect(this);
+        return poller.finishConnect(this);
     }
 
     @Override
     public void shutdownOutput() throws IOException {
-        model.sockets().shutdownOutput(handle);
+        poller.sockets.shutdownOutput(handle);
     }
 
     @Override
     public void abort() {
-        model.sockets().resetOnClose(handle);
+        poller.sockets.resetOnClose(handle);
         close();
     }
 
@@ -120,7 +96,7 @@ final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
             return WinSocketCalls.exception("read", closeError);
         }
         try {
-            int error = model.sockets().getIntOption(handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
+            int error = poller.sockets.getIntOption(handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
             return error == 0 ? null : WinSocketCalls.exception("read", error);
         } catch (IOException e) {
             return e;
@@ -129,11 +105,11 @@ final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
 
     @Override
     public InetSocketAddress localAddress() {
-        return model.sockets().socketName(handle, false);
+        return poller.sockets.socketName(handle, false);
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return model.sockets().socketName(handle, true);
+        return poller.sockets.socketName(handle, true);
     }
 }
