@@ -80,7 +80,7 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
     private volatile boolean closed;
 
     AsyncSelectPoller() throws IOException {
-        super(true);
+        super(true, SocketState::new);
         this.msg = arena.allocate(User32.MSG);
         WindowClass.require();
         CURRENT.set(this);
@@ -96,16 +96,6 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
         }
         this.window = hwnd;
         this.windowAddress = hwnd.address();
-    }
-
-    @Override
-    public boolean edgeTriggered() {
-        return false; // Winsock posts FD_READ and FD_ACCEPT again after each recv or accept while more is there
-    }
-
-    @Override
-    public boolean supportsReusePort() {
-        return false;
     }
 
     /**
@@ -373,18 +363,7 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
         }
     }
 
-    /** The socket is rebuilt around this loop's scratch memory and window. */
-    @Override
-    public StreamSocket adopt(StreamSocket accepted) {
-        return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
-    }
-
     // ---- the model's points of its sockets ----
-
-    @Override
-    SocketState newState() {
-        return new SocketState();
-    }
 
     /**
      * FD_CONNECT (with its error) or FD_WRITE, whichever comes first, may end a connect; the peer

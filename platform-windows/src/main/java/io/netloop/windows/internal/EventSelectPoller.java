@@ -42,17 +42,7 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
     private int waiterCount;
 
     EventSelectPoller() {
-        super(true);
-    }
-
-    @Override
-    public boolean edgeTriggered() {
-        return false; // Winsock re-posts FD_READ and FD_ACCEPT after each recv or accept while more is there
-    }
-
-    @Override
-    public boolean supportsReusePort() {
-        return false;
+        super(true, SocketState::new);
     }
 
     /**
@@ -247,18 +237,7 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
         }
     }
 
-    /** The socket is rebuilt around this loop's scratch memory. */
-    @Override
-    public StreamSocket adopt(StreamSocket accepted) {
-        return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
-    }
-
     // ---- the model's points of its sockets ----
-
-    @Override
-    SocketState newState() {
-        return new SocketState();
-    }
 
     @Override
     boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {

@@ -9,6 +9,7 @@ import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
 
 /**
  * What the Winsock readiness pollers ({@code eventselect}, {@code winsock-select},
@@ -39,11 +40,35 @@ abstract class WinReadinessPoller<S> implements ReadinessPoller {
      */
     final boolean sendsUntilWouldBlock;
 
-    WinReadinessPoller(boolean sendsUntilWouldBlock) {
+    /** Makes a new socket's record, once per socket. */
+    private final Supplier<S> newState;
+
+    WinReadinessPoller(boolean sendsUntilWouldBlock, Supplier<S> newState) {
         this.sockets = new WinSocketCalls(arena);
         this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
         this.sent = arena.allocate(JAVA_INT);
         this.sendsUntilWouldBlock = sendsUntilWouldBlock;
+        this.newState = newState;
+    }
+
+    /**
+     * Winsock posts FD_READ and FD_ACCEPT again after each {@code recv} or {@code accept} while more
+     * is there, and select is level-triggered.
+     */
+    @Override
+    public boolean edgeTriggered() {
+        return false;
+    }
+
+    @Override
+    public boolean supportsReusePort() {
+        return false;
+    }
+
+    /** The handle stays; the socket is rebuilt around this loop's poller (its scratch memory, asyncselect's window). */
+    @Override
+    public StreamSocket adopt(StreamSocket accepted) {
+        return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
     }
 
     /** {@code pollable} as this model's socket. */
@@ -53,7 +78,9 @@ abstract class WinReadinessPoller<S> implements ReadinessPoller {
     }
 
     /** A new socket's record, made once per socket. */
-    abstract S newState();
+    final S newState() {
+        return newState.get();
+    }
 
     /** {@link WinStreamSocket#finishConnect()}: each model learns the outcome of a connect its own way. */
     abstract boolean finishConnect(WinStreamSocket<S> socket) throws IOException;

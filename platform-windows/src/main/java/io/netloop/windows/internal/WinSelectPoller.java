@@ -57,7 +57,7 @@ final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketSta
     private int[] readyGeneration = new int[INITIAL_CAPACITY];
 
     WinSelectPoller() throws IOException {
-        super(false);
+        super(false, SocketState::new);
         this.timeval = arena.allocate(TIMEVAL);
         try {
             this.waker = new WinSelectWaker(sockets, arena);
@@ -94,16 +94,6 @@ final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketSta
     @SuppressWarnings("unchecked") // holds only this poller's sockets
     private static WinSocket<SocketState>[] newArray(int length) {
         return (WinSocket<SocketState>[]) new WinSocket<?>[length];
-    }
-
-    @Override
-    public boolean edgeTriggered() {
-        return false;
-    }
-
-    @Override
-    public boolean supportsReusePort() {
-        return false;
     }
 
     @Override
@@ -302,18 +292,7 @@ final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketSta
         }
     }
 
-    /** The handle stays; the socket is rebuilt around this loop's scratch memory. */
-    @Override
-    public StreamSocket adopt(StreamSocket accepted) {
-        return new WinStreamSocket<>(this, ((WinStreamSocket<?>) accepted).handle);
-    }
-
     // ---- the model's points of its sockets ----
-
-    @Override
-    SocketState newState() {
-        return new SocketState();
-    }
 
     /**
      * Winsock reports a failed non-blocking connect in the except set, with the cause in
