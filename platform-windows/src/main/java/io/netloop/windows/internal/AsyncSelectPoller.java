@@ -9,7 +9,6 @@ import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.User32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -333,12 +332,6 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
     }
 
     // ---- sockets ----
-
-    @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listenNonBlocking(local, options);
-        return new WinListenSocket<>(this, s, sockets.socketName(s, false));
-    }
 
     /**
      * The socket is selected (FD_CONNECT, FD_WRITE, FD_CLOSE) before {@code connect} is called:

@@ -3,7 +3,6 @@ package io.netloop.windows.internal;
 import static io.netloop.bindings.windows.Ws2_32.*;
 
 import io.netloop.SocketOptions;
-import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -219,22 +218,8 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
     // ---- sockets ----
 
     @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listenNonBlocking(local, options);
-        return new WinListenSocket<>(this, s, sockets.socketName(s, false));
-    }
-
-    @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
-        try {
-            sockets.nonBlocking(s);
-            sockets.startConnect(s, remote);
-            return new WinStreamSocket<>(this, s);
-        } catch (IOException | RuntimeException e) {
-            sockets.close(s);
-            throw e;
-        }
+        return startConnect(remote, options);
     }
 
     // ---- the model's points of its sockets ----

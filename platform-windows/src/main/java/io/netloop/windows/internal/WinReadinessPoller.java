@@ -3,12 +3,15 @@ package io.netloop.windows.internal;
 import static io.netloop.bindings.windows.Ws2_32.WSABUF;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.netloop.SocketOptions;
+import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +66,28 @@ abstract class WinReadinessPoller<S> implements ReadinessPoller {
     @Override
     public boolean supportsReusePort() {
         return false;
+    }
+
+    @Override
+    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        long s = sockets.listenNonBlocking(local, options);
+        return new WinListenSocket<>(this, s, sockets.socketName(s, false));
+    }
+
+    /**
+     * A new non-blocking socket whose connect to {@code remote} is under way (or done); closed again
+     * if a step fails. For the models that select a socket only when the core registers it.
+     */
+    final WinStreamSocket<S> startConnect(InetSocketAddress remote, SocketOptions options) throws IOException {
+        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
+        try {
+            sockets.nonBlocking(s);
+            sockets.startConnect(s, remote);
+            return new WinStreamSocket<>(this, s);
+        } catch (IOException | RuntimeException e) {
+            sockets.close(s);
+            throw e;
+        }
     }
 
     /** The handle stays; the socket is rebuilt around this loop's poller (its scratch memory, asyncselect's window). */

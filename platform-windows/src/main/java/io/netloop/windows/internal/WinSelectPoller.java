@@ -5,7 +5,6 @@ import static io.netloop.bindings.windows.Ws2_32.*;
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -272,24 +271,10 @@ final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketSta
     // ---- sockets ----
 
     @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listenNonBlocking(local, options);
-        return new WinListenSocket<>(this, s, sockets.socketName(s, false));
-    }
-
-    @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
-        try {
-            sockets.nonBlocking(s);
-            sockets.startConnect(s, remote);
-            WinStreamSocket<SocketState> socket = new WinStreamSocket<>(this, s);
-            socket.state.connecting = true;
-            return socket;
-        } catch (IOException | RuntimeException e) {
-            sockets.close(s);
-            throw e;
-        }
+        WinStreamSocket<SocketState> socket = startConnect(remote, options);
+        socket.state.connecting = true;
+        return socket;
     }
 
     // ---- the model's points of its sockets ----
