@@ -153,7 +153,7 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
         } else {
             r = newRegistration(socket, handler);
         }
-        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             IOException e = sockets.lastError("WSAAsyncSelect");
             forget(socket, r);
             throw e;
@@ -162,17 +162,6 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
             r.queued = true;
             ready.add(r);
         }
-    }
-
-    private static int mask(WinSocket<SocketState> socket, int interest) {
-        int m = FD_CLOSE;
-        if ((interest & READ) != 0) {
-            m |= socket instanceof WinListenSocket ? FD_ACCEPT : FD_READ;
-        }
-        if ((interest & WRITE) != 0) {
-            m |= FD_WRITE | FD_CONNECT;
-        }
-        return m;
     }
 
     @Override
@@ -184,7 +173,7 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
         }
         // Selecting again posts a condition still true (data waiting, a pending accept, room to
         // send), so nothing that happened while it was not selected is lost.
-        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             throw sockets.lastError("WSAAsyncSelect");
         }
         if ((interest & READ) != 0 && r.closeSeen && !r.queued) {

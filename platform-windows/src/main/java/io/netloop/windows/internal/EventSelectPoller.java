@@ -87,7 +87,7 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
             throw sockets.lastError("WSACreateEvent");
         }
         Registration r = new Registration(socket, handler, event);
-        if (WSAEventSelect(sockets.state, socket.handle, event, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAEventSelect(sockets.state, socket.handle, event, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             IOException e = sockets.lastError("WSAEventSelect");
             WSACloseEvent(sockets.state, event);
             throw e;
@@ -111,17 +111,6 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
         return w;
     }
 
-    private static int mask(WinSocket<SocketState> socket, int interest) {
-        int m = FD_CLOSE;
-        if ((interest & READ) != 0) {
-            m |= socket instanceof WinListenSocket ? FD_ACCEPT : FD_READ;
-        }
-        if ((interest & WRITE) != 0) {
-            m |= FD_WRITE | FD_CONNECT;
-        }
-        return m;
-    }
-
     @Override
     public void setInterest(PollableSocket pollable, int interest) throws IOException {
         WinSocket<SocketState> socket = socket(pollable);
@@ -131,7 +120,7 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
         }
         // Selecting again re-records a condition still true (data waiting, a pending accept,
         // room to send), so nothing that happened while it was not selected is lost.
-        if (WSAEventSelect(sockets.state, socket.handle, r.event, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAEventSelect(sockets.state, socket.handle, r.event, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             throw sockets.lastError("WSAEventSelect");
         }
         if ((interest & READ) != 0 && r.closeSeen && r.queued.compareAndSet(false, true)) {

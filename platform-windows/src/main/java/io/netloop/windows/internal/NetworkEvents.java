@@ -17,6 +17,18 @@ final class NetworkEvents {
     private NetworkEvents() {
     }
 
+    /** The FD_* events to select for {@code interest}: FD_CLOSE always, FD_ACCEPT rather than FD_READ on a listener. */
+    static int mask(WinSocket<?> socket, int interest) {
+        int m = FD_CLOSE;
+        if ((interest & READ) != 0) {
+            m |= socket instanceof WinListenSocket ? FD_ACCEPT : FD_READ;
+        }
+        if ((interest & WRITE) != 0) {
+            m |= FD_WRITE | FD_CONNECT;
+        }
+        return m;
+    }
+
     /**
      * The operations of the FD_* {@code bits} reported for {@code socket}. The error codes that came
      * with FD_CONNECT and FD_CLOSE are recorded on the socket, for {@code finishConnect} and
