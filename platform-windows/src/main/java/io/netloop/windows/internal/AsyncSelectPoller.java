@@ -3,16 +3,12 @@ package io.netloop.windows.internal;
 import static io.netloop.bindings.windows.Ws2_32.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.User32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.buffer.Chunk;
-import io.netloop.internal.buffer.WriteQueue;
-import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -54,9 +50,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One poller per thread: the window and its messages belong to the thread that made them.
  */
-final class AsyncSelectPoller implements ReadinessPoller {
-    /** As many as the readiness core gathers per write. */
-    static final int MAX_GATHER = StreamSocket.MAX_GATHER;
+final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.SocketState> {
     static final int WAKE_MESSAGE = User32.WM_APP;
     static final int FIRST_SOCKET_MESSAGE = User32.WM_APP + 1;
     /** {@code WM_APP} through {@code 0xBFFF} are the application's. */
@@ -69,11 +63,6 @@ final class AsyncSelectPoller implements ReadinessPoller {
     /** The loop thread's poller, for the window procedure, which native code calls with no context. */
     private static final ThreadLocal<AsyncSelectPoller> CURRENT = new ThreadLocal<>();
 
-    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes, the MSG. Lives as long as the poller. */
-    private final Arena arena = Arena.ofConfined();
-    final WinSocketCalls sockets;
-    final MemorySegment wsabufs;
-    final MemorySegment sent;
     private final MemorySegment msg;
     /** Call state of {@link #wakeup()}, which any thread may call; nobody reads it. Freed with the poller by the GC. */
     private final MemorySegment wakeState = WinErrors.allocateCallState(Arena.ofAuto());
@@ -81,7 +70,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
     /** The message-only window; destroyed by {@link #close()} on the loop thread. */
     final MemorySegment window;
     private final long windowAddress;
-    private final AsyncSelectSocketTable table = new AsyncSelectSocketTable();
+    private final SocketHandleTable<Registration> table = new SocketHandleTable<>();
     /** Registrations with events recorded by the window procedure, not yet dispatched. */
     private final ArrayDeque<Registration> ready = new ArrayDeque<>();
     private int messageCounter;
@@ -90,9 +79,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
     private volatile boolean closed;
 
     AsyncSelectPoller() throws IOException {
-        this.sockets = new WinSocketCalls(arena);
-        this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
-        this.sent = arena.allocate(JAVA_INT);
+        super(true, SocketState::new);
         this.msg = arena.allocate(User32.MSG);
         WindowClass.require();
         CURRENT.set(this);
@@ -110,19 +97,19 @@ final class AsyncSelectPoller implements ReadinessPoller {
         this.windowAddress = hwnd.address();
     }
 
-    @Override
-    public boolean edgeTriggered() {
-        return false; // Winsock posts FD_READ and FD_ACCEPT again after each recv or accept while more is there
-    }
-
-    @Override
-    public boolean supportsReusePort() {
-        return false;
+    /**
+     * A socket's record: its current registration. A socket is closed on the loop thread, after its
+     * selection is cancelled and its registration forgotten: messages still queued for it are then
+     * dropped, even once the handle is reused.
+     */
+    static final class SocketState {
+        /** Loop thread: the current registration, or {@code null}. */
+        Registration registration;
     }
 
     /** One registration of one socket: its message number and the events posted but not yet dispatched. Loop thread only. */
     static final class Registration {
-        final AsyncSelectSocket socket;
+        final WinSocket<SocketState> socket;
         /** {@code null} between a connect's early selection and the core's registration. */
         ReadyHandler handler;
         final int message;
@@ -136,7 +123,7 @@ final class AsyncSelectPoller implements ReadinessPoller {
         /** FD_CLOSE was seen; it will not come again. */
         boolean closeSeen;
 
-        Registration(AsyncSelectSocket socket, ReadyHandler handler, int message) {
+        Registration(WinSocket<SocketState> socket, ReadyHandler handler, int message) {
             this.socket = socket;
             this.handler = handler;
             this.message = message;
@@ -149,24 +136,24 @@ final class AsyncSelectPoller implements ReadinessPoller {
     }
 
     /** A new registration, in the table; selected by the caller. */
-    private Registration newRegistration(AsyncSelectSocket socket, ReadyHandler handler) {
+    private Registration newRegistration(WinSocket<SocketState> socket, ReadyHandler handler) {
         Registration r = new Registration(socket, handler, nextMessage());
         table.put(socket.handle, r);
-        socket.registration = r;
+        socket.state.registration = r;
         return r;
     }
 
     @Override
     public void register(PollableSocket pollable, ReadyHandler handler, int interest) throws IOException {
         assert Thread.currentThread() == loopThread;
-        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r != null && r.handler == null) {
             r.handler = handler; // selected before its connect: keep its message number and what it recorded
         } else {
             r = newRegistration(socket, handler);
         }
-        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             IOException e = sockets.lastError("WSAAsyncSelect");
             forget(socket, r);
             throw e;
@@ -177,27 +164,16 @@ final class AsyncSelectPoller implements ReadinessPoller {
         }
     }
 
-    private static int mask(AsyncSelectSocket socket, int interest) {
-        int m = FD_CLOSE;
-        if ((interest & READ) != 0) {
-            m |= socket instanceof AsyncSelectListenSocket ? FD_ACCEPT : FD_READ;
-        }
-        if ((interest & WRITE) != 0) {
-            m |= FD_WRITE | FD_CONNECT;
-        }
-        return m;
-    }
-
     @Override
     public void setInterest(PollableSocket pollable, int interest) throws IOException {
-        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
         // Selecting again posts a condition still true (data waiting, a pending accept, room to
         // send), so nothing that happened while it was not selected is lost.
-        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAAsyncSelect(sockets.state, socket.handle, window, r.message, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             throw sockets.lastError("WSAAsyncSelect");
         }
         if ((interest & READ) != 0 && r.closeSeen && !r.queued) {
@@ -208,8 +184,8 @@ final class AsyncSelectPoller implements ReadinessPoller {
 
     @Override
     public void deregister(PollableSocket pollable) {
-        AsyncSelectSocket socket = (AsyncSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
@@ -218,9 +194,9 @@ final class AsyncSelectPoller implements ReadinessPoller {
         WSAAsyncSelect(sockets.state, socket.handle, window, 0, 0);
     }
 
-    private void forget(AsyncSelectSocket socket, Registration r) {
+    private void forget(WinSocket<SocketState> socket, Registration r) {
         r.cancelled = true;
-        socket.registration = null;
+        socket.state.registration = null;
         table.remove(socket.handle, r);
     }
 
@@ -312,28 +288,10 @@ final class AsyncSelectPoller implements ReadinessPoller {
     }
 
     private static int readyOps(Registration r, int bits) {
-        int ops = 0;
-        if ((bits & (FD_READ | FD_ACCEPT | FD_OOB)) != 0) {
-            ops |= READ;
-        }
-        if ((bits & (FD_WRITE | FD_CONNECT)) != 0) {
-            ops |= WRITE;
-        }
-        if ((bits & FD_CONNECT) != 0 && r.connectError != 0) {
-            r.socket.connectError = r.connectError;
-            ops |= ERROR;
-        }
         if ((bits & FD_CLOSE) != 0) {
             r.closeSeen = true;
-            if (r.closeError != 0) {
-                r.socket.closeError = r.closeError;
-                ops |= ERROR | HANGUP;
-            }
         }
-        if (r.closeSeen) {
-            ops |= READ | READ_HANGUP;
-        }
-        return ops;
+        return NetworkEvents.readyOps(r.socket, bits, r.connectError, r.closeError, r.closeSeen);
     }
 
     /**
@@ -364,18 +322,6 @@ final class AsyncSelectPoller implements ReadinessPoller {
 
     // ---- sockets ----
 
-    @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listen(local, options);
-        try {
-            sockets.nonBlocking(s);
-        } catch (IOException e) {
-            sockets.close(s);
-            throw e;
-        }
-        return new AsyncSelectListenSocket(this, s, sockets.socketName(s, false));
-    }
-
     /**
      * The socket is selected (FD_CONNECT, FD_WRITE, FD_CLOSE) before {@code connect} is called:
      * under Wine, a socket selected after its connect finished gets FD_WRITE but no FD_CONNECT, and
@@ -385,19 +331,13 @@ final class AsyncSelectPoller implements ReadinessPoller {
     @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
         long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
-        AsyncSelectStreamSocket socket = new AsyncSelectStreamSocket(this, s);
+        WinStreamSocket<SocketState> socket = new WinStreamSocket<>(this, s);
         try {
             Registration r = newRegistration(socket, null);
             if (WSAAsyncSelect(sockets.state, s, window, r.message, FD_CONNECT | FD_WRITE | FD_CLOSE) == SOCKET_ERROR) {
                 throw sockets.lastError("WSAAsyncSelect");
             }
-            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
-            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
-                int e = WinErrors.wsaLastError(sockets.state);
-                if (e != WinErrors.WSAEWOULDBLOCK) {
-                    throw WinSocketCalls.exception("connect", e);
-                }
-            }
+            sockets.startConnect(s, remote);
             return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -405,30 +345,42 @@ final class AsyncSelectPoller implements ReadinessPoller {
         }
     }
 
-    /** The socket is rebuilt around this loop's scratch memory and window. */
+    // ---- the model's points of its sockets ----
+
+    /**
+     * FD_CONNECT (with its error) or FD_WRITE, whichever comes first, may end a connect; the peer
+     * name says it succeeded, {@code SO_ERROR} that it failed.
+     */
     @Override
-    public StreamSocket adopt(StreamSocket accepted) {
-        return new AsyncSelectStreamSocket(this, ((AsyncSelectStreamSocket) accepted).handle);
+    boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+        if (socket.connectError != 0) {
+            throw WinSocketCalls.exception("connect", socket.connectError);
+        }
+        if (socket.remoteAddress() != null) {
+            return true;
+        }
+        int error = sockets.getIntOption(socket.handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
+        if (error != 0) {
+            throw WinSocketCalls.exception("connect", error);
+        }
+        return false;
     }
 
-    /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
-    int fillBuffers(WriteQueue queue, long skip) {
-        int count = 0;
-        int chunks = Math.min(queue.chunkCount(), MAX_GATHER);
-        for (int i = 0; i < chunks; i++) {
-            Chunk c = queue.chunk(i);
-            int readable = c.readable();
-            if (skip >= readable) {
-                skip -= readable;
-                continue;
-            }
-            long at = count * WSABUF.byteSize();
-            wsabufs.set(JAVA_INT, at + WSABUF_LEN_OFFSET, (int) (readable - skip));
-            wsabufs.set(JAVA_LONG, at + WSABUF_BUF_OFFSET, c.segment().address() + c.readIndex() + skip);
-            skip = 0;
-            count++;
+    @Override
+    void prepareAccepted(long child) {
+        // An accepted socket inherits the listener's selection (its message number, FD_ACCEPT):
+        // cancel it; the core registers the socket with its own. It stays non-blocking.
+        WSAAsyncSelect(sockets.state, child, window, 0, 0);
+        sockets.noInherit(child);
+    }
+
+    /** Cancels the selection and forgets the registration first, so messages still queued for the socket are dropped. */
+    @Override
+    void closeSocket(WinSocket<SocketState> socket) {
+        if (socket.state.registration != null) {
+            deregister(socket);
         }
-        return count;
+        sockets.close(socket.handle);
     }
 
     /**

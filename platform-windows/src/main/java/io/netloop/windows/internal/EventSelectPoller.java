@@ -1,19 +1,13 @@
 package io.netloop.windows.internal;
 
 import static io.netloop.bindings.windows.Ws2_32.*;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
-import io.netloop.bindings.windows.WinErrors;
-import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.buffer.WriteQueue;
-import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -36,17 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code accept}; FD_CLOSE comes once. Hence reads and writes here go on until they would block,
  * and a registration remembers FD_CLOSE so that reads after it read to the end.
  */
-final class EventSelectPoller implements ReadinessPoller {
+final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.SocketState> {
     static final int SOCKETS_PER_WAITER = WSA_MAXIMUM_WAIT_EVENTS - 1;
-    /** As many as the readiness core gathers per write. */
-    static final int MAX_GATHER = StreamSocket.MAX_GATHER;
     private static final int MAX_DISPATCH = 1024;
 
-    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes. Lives as long as the poller. */
-    private final Arena arena = Arena.ofConfined();
-    final WinSocketCalls sockets;
-    final MemorySegment wsabufs;
-    final MemorySegment sent;
     private final Thread loopThread = Thread.currentThread();
     /** Registrations with events, queued by waiters for the loop. */
     private final ConcurrentLinkedQueue<Registration> ready = new ConcurrentLinkedQueue<>();
@@ -54,24 +41,24 @@ final class EventSelectPoller implements ReadinessPoller {
     private int waiterCount;
 
     EventSelectPoller() {
-        this.sockets = new WinSocketCalls(arena);
-        this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
-        this.sent = arena.allocate(JAVA_INT);
+        super(true, SocketState::new);
     }
 
-    @Override
-    public boolean edgeTriggered() {
-        return false; // Winsock re-posts FD_READ and FD_ACCEPT after each recv or accept while more is there
-    }
-
-    @Override
-    public boolean supportsReusePort() {
-        return false;
+    /**
+     * A socket's record. Once a waiter has known the socket, the socket is closed by that waiter
+     * after it stopped waiting on it, so that a waiter never reads the events of a socket handle
+     * that was closed and reused meanwhile.
+     */
+    static final class SocketState {
+        /** Loop thread: the current registration, or {@code null}. */
+        Registration registration;
+        /** Loop thread: the waiter of the last registration, which closes the socket. */
+        EventSelectWaiter lastWaiter;
     }
 
     /** One registration of one socket: its event object, its waiter, and the events seen but not yet dispatched. */
     static final class Registration {
-        final EventSelectSocket socket;
+        final WinSocket<SocketState> socket;
         final ReadyHandler handler;
         final MemorySegment event;
         EventSelectWaiter waiter;
@@ -85,7 +72,7 @@ final class EventSelectPoller implements ReadinessPoller {
         /** Loop thread: FD_CLOSE was seen; it will not come again. */
         boolean closeSeen;
 
-        Registration(EventSelectSocket socket, ReadyHandler handler, MemorySegment event) {
+        Registration(WinSocket<SocketState> socket, ReadyHandler handler, MemorySegment event) {
             this.socket = socket;
             this.handler = handler;
             this.event = event;
@@ -94,13 +81,13 @@ final class EventSelectPoller implements ReadinessPoller {
 
     @Override
     public void register(PollableSocket pollable, ReadyHandler handler, int interest) throws IOException {
-        EventSelectSocket socket = (EventSelectSocket) pollable;
+        WinSocket<SocketState> socket = socket(pollable);
         MemorySegment event = WSACreateEvent(sockets.state);
         if (event.address() == 0) {
             throw sockets.lastError("WSACreateEvent");
         }
         Registration r = new Registration(socket, handler, event);
-        if (WSAEventSelect(sockets.state, socket.handle, event, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAEventSelect(sockets.state, socket.handle, event, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             IOException e = sockets.lastError("WSAEventSelect");
             WSACloseEvent(sockets.state, event);
             throw e;
@@ -108,8 +95,8 @@ final class EventSelectPoller implements ReadinessPoller {
         EventSelectWaiter w = waiterWithRoom();
         r.waiter = w;
         w.assigned++;
-        socket.registration = r;
-        socket.lastWaiter = w;
+        socket.state.registration = r;
+        socket.state.lastWaiter = w;
         w.add(r);
     }
 
@@ -124,27 +111,16 @@ final class EventSelectPoller implements ReadinessPoller {
         return w;
     }
 
-    private static int mask(EventSelectSocket socket, int interest) {
-        int m = FD_CLOSE;
-        if ((interest & READ) != 0) {
-            m |= socket instanceof EventSelectListenSocket ? FD_ACCEPT : FD_READ;
-        }
-        if ((interest & WRITE) != 0) {
-            m |= FD_WRITE | FD_CONNECT;
-        }
-        return m;
-    }
-
     @Override
     public void setInterest(PollableSocket pollable, int interest) throws IOException {
-        EventSelectSocket socket = (EventSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
         // Selecting again re-records a condition still true (data waiting, a pending accept,
         // room to send), so nothing that happened while it was not selected is lost.
-        if (WSAEventSelect(sockets.state, socket.handle, r.event, mask(socket, interest)) == SOCKET_ERROR) {
+        if (WSAEventSelect(sockets.state, socket.handle, r.event, NetworkEvents.mask(socket, interest)) == SOCKET_ERROR) {
             throw sockets.lastError("WSAEventSelect");
         }
         if ((interest & READ) != 0 && r.closeSeen && r.queued.compareAndSet(false, true)) {
@@ -154,12 +130,12 @@ final class EventSelectPoller implements ReadinessPoller {
 
     @Override
     public void deregister(PollableSocket pollable) {
-        EventSelectSocket socket = (EventSelectSocket) pollable;
-        Registration r = socket.registration;
+        WinSocket<SocketState> socket = socket(pollable);
+        Registration r = socket.state.registration;
         if (r == null) {
             return;
         }
-        socket.registration = null;
+        socket.state.registration = null;
         r.cancelled = true;
         WSAEventSelect(sockets.state, socket.handle, MemorySegment.NULL, 0);
         r.waiter.assigned--;
@@ -206,28 +182,10 @@ final class EventSelectPoller implements ReadinessPoller {
     }
 
     private static int readyOps(Registration r, int bits) {
-        int ops = 0;
-        if ((bits & (FD_READ | FD_ACCEPT | FD_OOB)) != 0) {
-            ops |= READ;
-        }
-        if ((bits & (FD_WRITE | FD_CONNECT)) != 0) {
-            ops |= WRITE;
-        }
-        if ((bits & FD_CONNECT) != 0 && r.connectError != 0) {
-            r.socket.connectError = r.connectError;
-            ops |= ERROR;
-        }
         if ((bits & FD_CLOSE) != 0) {
             r.closeSeen = true;
-            if (r.closeError != 0) {
-                r.socket.closeError = r.closeError;
-                ops |= ERROR | HANGUP;
-            }
         }
-        if (r.closeSeen) {
-            ops |= READ | READ_HANGUP;
-        }
-        return ops;
+        return NetworkEvents.readyOps(r.socket, bits, r.connectError, r.closeError, r.closeSeen);
     }
 
     @Override
@@ -249,44 +207,37 @@ final class EventSelectPoller implements ReadinessPoller {
     // ---- sockets ----
 
     @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listen(local, options);
-        try {
-            sockets.nonBlocking(s);
-        } catch (IOException e) {
-            sockets.close(s);
-            throw e;
-        }
-        return new EventSelectListenSocket(this, s, sockets.socketName(s, false));
-    }
-
-    @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
-        try {
-            sockets.nonBlocking(s);
-            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
-            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
-                int e = WinErrors.wsaLastError(sockets.state);
-                if (e != WinErrors.WSAEWOULDBLOCK) {
-                    throw WinSocketCalls.exception("connect", e);
-                }
-            }
-            return new EventSelectStreamSocket(this, s);
-        } catch (IOException | RuntimeException e) {
-            sockets.close(s);
-            throw e;
-        }
+        return startConnect(remote, options);
     }
 
-    /** The socket is rebuilt around this loop's scratch memory. */
+    // ---- the model's points of its sockets ----
+
     @Override
-    public StreamSocket adopt(StreamSocket accepted) {
-        return new EventSelectStreamSocket(this, ((EventSelectStreamSocket) accepted).handle);
+    boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+        if (socket.connectError != 0) {
+            throw WinSocketCalls.exception("connect", socket.connectError);
+        }
+        return socket.remoteAddress() != null;
     }
 
-    /** Fills the WSABUF array from the head of {@code queue}, skipping {@code skip} bytes; returns how many it filled. */
-    int fillBuffers(WriteQueue queue, long skip) {
-        return WinSocketCalls.fillBuffers(wsabufs, MAX_GATHER, queue, skip);
+    @Override
+    void prepareAccepted(long child) {
+        // An accepted socket inherits the listener's event selection: drop it; the core registers its own.
+        WSAEventSelect(sockets.state, child, MemorySegment.NULL, 0);
+        sockets.noInherit(child);
+    }
+
+    /** Once a waiter has known the socket, that waiter closes it, after it stopped waiting on it. */
+    @Override
+    void closeSocket(WinSocket<SocketState> socket) {
+        if (socket.state.registration != null) {
+            deregister(socket);
+        }
+        if (socket.state.lastWaiter != null) {
+            socket.state.lastWaiter.closeSocket(socket.handle);
+        } else {
+            sockets.close(socket.handle);
+        }
     }
 }

@@ -1,13 +1,10 @@
 package io.netloop.windows.internal;
 
 import static io.netloop.bindings.windows.Ws2_32.*;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
-import io.netloop.internal.buffer.WriteQueue;
-import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -15,6 +12,7 @@ import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
@@ -34,14 +32,9 @@ import java.util.Arrays;
  * put in the except set, where out-of-band data would be reported over and over.
  * {@link WinSelectWaker} wakes the wait with a datagram to a loopback UDP socket in the read set.
  */
-final class WinSelectPoller implements ReadinessPoller {
+final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketState> {
     private static final int INITIAL_CAPACITY = 64;
 
-    /** Loop-thread scratch: call state, addresses, the WSABUF array of writes. Lives as long as the poller. */
-    private final Arena arena = Arena.ofConfined();
-    final WinSocketCalls sockets;
-    final MemorySegment wsabufs;
-    final MemorySegment sent;
     private final MemorySegment timeval;
     private final WinSelectWaker waker;
 
@@ -53,19 +46,17 @@ final class WinSelectPoller implements ReadinessPoller {
     private int capacity;
 
     /** Registered sockets, dense: a removed one's slot takes the last. */
-    private WinSelectSocket[] watched = new WinSelectSocket[INITIAL_CAPACITY];
+    private WinSocket<SocketState>[] watched = newArray(INITIAL_CAPACITY);
     private int count;
-    private final WinSelectSocketTable byHandle = new WinSelectSocketTable();
+    private final SocketHandleTable<WinSocket<SocketState>> byHandle = new SocketHandleTable<>();
     private int nextGeneration;
     private int round;
     /** Sockets found ready in this round, and the generation each had then. */
-    private WinSelectSocket[] ready = new WinSelectSocket[INITIAL_CAPACITY];
+    private WinSocket<SocketState>[] ready = newArray(INITIAL_CAPACITY);
     private int[] readyGeneration = new int[INITIAL_CAPACITY];
 
     WinSelectPoller() throws IOException {
-        this.sockets = new WinSocketCalls(arena);
-        this.wsabufs = arena.allocate(WSABUF.byteSize() * StreamSocket.MAX_GATHER, 8);
-        this.sent = arena.allocate(JAVA_INT);
+        super(false, SocketState::new);
         this.timeval = arena.allocate(TIMEVAL);
         try {
             this.waker = new WinSelectWaker(sockets, arena);
@@ -76,20 +67,38 @@ final class WinSelectPoller implements ReadinessPoller {
         allocateSets(INITIAL_CAPACITY);
     }
 
-    @Override
-    public boolean edgeTriggered() {
-        return false;
+    /**
+     * A socket's registration state, kept on it: select runs on the loop thread, so a socket is
+     * closed only between waits and needs none of the hand-over that eventselect makes with its
+     * waiter thread. Loop thread only.
+     */
+    static final class SocketState {
+        /** The handler, or {@code null} when not registered. */
+        ReadyHandler handler;
+        /** READ and/or WRITE. */
+        int interest;
+        /** Index in the poller's array of watched sockets, or -1. */
+        int slot = -1;
+        /** Changes with every registration, so a ready entry of an earlier one is recognised as stale. */
+        int generation;
+        /** The poll round that last found this socket ready, and the operations it found. */
+        int readyRound;
+        int readyOps;
+        /** Whether a non-blocking connect is under way: the poller then watches the except set too. */
+        boolean connecting;
+        /** The poller found the socket in the except set while it was connecting. */
+        boolean connectFailed;
     }
 
-    @Override
-    public boolean supportsReusePort() {
-        return false;
+    @SuppressWarnings("unchecked") // holds only this poller's sockets
+    private static WinSocket<SocketState>[] newArray(int length) {
+        return (WinSocket<SocketState>[]) new WinSocket<?>[length];
     }
 
     @Override
     public void register(PollableSocket pollable, ReadyHandler handler, int interest) {
-        WinSelectSocket s = (WinSelectSocket) pollable;
-        if (s.slot >= 0) {
+        WinSocket<SocketState> s = socket(pollable);
+        if (s.state.slot >= 0) {
             deregister(s);
         }
         if (count == watched.length) {
@@ -99,36 +108,36 @@ final class WinSelectPoller implements ReadinessPoller {
         if (generation == 0) {
             generation = ++nextGeneration;
         }
-        s.generation = generation;
-        s.handler = handler;
-        s.interest = interest;
-        s.slot = count;
+        s.state.generation = generation;
+        s.state.handler = handler;
+        s.state.interest = interest;
+        s.state.slot = count;
         watched[count++] = s;
         byHandle.put(s.handle, s);
     }
 
     @Override
     public void setInterest(PollableSocket pollable, int interest) {
-        WinSelectSocket s = (WinSelectSocket) pollable;
-        if (s.slot >= 0) {
-            s.interest = interest;
+        WinSocket<SocketState> s = socket(pollable);
+        if (s.state.slot >= 0) {
+            s.state.interest = interest;
         }
     }
 
     @Override
     public void deregister(PollableSocket pollable) {
-        WinSelectSocket s = (WinSelectSocket) pollable;
-        int slot = s.slot;
+        WinSocket<SocketState> s = socket(pollable);
+        int slot = s.state.slot;
         if (slot < 0) {
             return;
         }
-        WinSelectSocket last = watched[--count];
+        WinSocket<SocketState> last = watched[--count];
         watched[slot] = last;
-        last.slot = slot;
+        last.state.slot = slot;
         watched[count] = null;
-        s.slot = -1;
-        s.handler = null;
-        s.generation = 0;
+        s.state.slot = -1;
+        s.state.handler = null;
+        s.state.generation = 0;
         byHandle.remove(s.handle);
     }
 
@@ -142,13 +151,13 @@ final class WinSelectPoller implements ReadinessPoller {
         int excepts = 0;
         setFdSetSocket(readSet, reads++, waker.receiver);
         for (int i = 0; i < count; i++) {
-            WinSelectSocket s = watched[i];
-            if ((s.interest & READ) != 0) {
+            WinSocket<SocketState> s = watched[i];
+            if ((s.state.interest & READ) != 0) {
                 setFdSetSocket(readSet, reads++, s.handle);
             }
-            if ((s.interest & WRITE) != 0) {
+            if ((s.state.interest & WRITE) != 0) {
                 setFdSetSocket(writeSet, writes++, s.handle);
-                if (s.connecting()) {
+                if (s.state.connecting) {
                     setFdSetSocket(exceptSet, excepts++, s.handle);
                 }
             }
@@ -191,11 +200,11 @@ final class WinSelectPoller implements ReadinessPoller {
             found = collect(exceptSet, WRITE | ERROR, r, found);
         }
         for (int i = 0; i < found; i++) {
-            WinSelectSocket s = ready[i];
+            WinSocket<SocketState> s = ready[i];
             ready[i] = null;
-            ReadyHandler h = s.handler;
-            if (h != null && s.generation == readyGeneration[i]) { // else deregistered by an earlier handler of this batch
-                h.onReady(s.readyOps);
+            ReadyHandler h = s.state.handler;
+            if (h != null && s.state.generation == readyGeneration[i]) { // else deregistered by an earlier handler of this batch
+                h.onReady(s.state.readyOps);
             }
         }
     }
@@ -209,24 +218,24 @@ final class WinSelectPoller implements ReadinessPoller {
                 waker.drain();
                 continue;
             }
-            WinSelectSocket s = byHandle.get(handle);
+            WinSocket<SocketState> s = byHandle.get(handle);
             if (s == null) {
                 continue;
             }
-            if (s.readyRound != r) {
-                s.readyRound = r;
-                s.readyOps = 0;
+            if (s.state.readyRound != r) {
+                s.state.readyRound = r;
+                s.state.readyOps = 0;
                 if (found == ready.length) {
                     ready = Arrays.copyOf(ready, found * 2);
                     readyGeneration = Arrays.copyOf(readyGeneration, found * 2);
                 }
                 ready[found] = s;
-                readyGeneration[found] = s.generation;
+                readyGeneration[found] = s.state.generation;
                 found++;
             }
-            s.readyOps |= ops;
-            if ((ops & ERROR) != 0 && s instanceof WinSelectStreamSocket stream) {
-                stream.connectFailed = true;
+            s.state.readyOps |= ops;
+            if ((ops & ERROR) != 0 && s instanceof WinStreamSocket) {
+                s.state.connectFailed = true;
             }
         }
         return found;
@@ -262,44 +271,53 @@ final class WinSelectPoller implements ReadinessPoller {
     // ---- sockets ----
 
     @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        long s = sockets.listen(local, options);
-        try {
-            sockets.nonBlocking(s);
-        } catch (IOException e) {
-            sockets.close(s);
-            throw e;
-        }
-        return new WinSelectListenSocket(this, s, sockets.socketName(s, false));
-    }
-
-    @Override
     public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
-        try {
-            sockets.nonBlocking(s);
-            int len = WinSockAddrs.CODEC.encode(remote, sockets.sockaddr);
-            if (Ws2_32.connect(sockets.state, s, sockets.sockaddr, len) == SOCKET_ERROR) {
-                int e = WinErrors.wsaLastError(sockets.state);
-                if (e != WinErrors.WSAEWOULDBLOCK) {
-                    throw WinSocketCalls.exception("connect", e);
-                }
+        WinStreamSocket<SocketState> socket = startConnect(remote, options);
+        socket.state.connecting = true;
+        return socket;
+    }
+
+    // ---- the model's points of its sockets ----
+
+    /**
+     * Winsock reports a failed non-blocking connect in the except set, with the cause in
+     * {@code SO_ERROR}; a successful one in the write set. {@code SO_ERROR} is also 0 while the
+     * handshake is under way: only a peer name says it is done.
+     */
+    @Override
+    boolean finishConnect(WinStreamSocket<SocketState> socket) throws IOException {
+        int error = sockets.getIntOption(socket.handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
+        if (error != 0) {
+            socket.state.connecting = false;
+            throw WinSocketCalls.exception("connect", error);
+        }
+        if (socket.remoteAddress() == null) {
+            if (socket.state.connectFailed) {
+                socket.state.connecting = false;
+                throw new ConnectException("connect failed: select reported it in the except set with no SO_ERROR");
             }
-            return new WinSelectStreamSocket(this, s, true);
-        } catch (IOException | RuntimeException e) {
-            sockets.close(s);
+            return false;
+        }
+        socket.state.connecting = false;
+        return true;
+    }
+
+    @Override
+    void prepareAccepted(long child) throws IOException {
+        sockets.noInherit(child);
+        try {
+            // Said again rather than relied on as inherited from the listener (the C sequence test does the same).
+            sockets.nonBlocking(child);
+        } catch (IOException e) {
+            sockets.close(child);
             throw e;
         }
     }
 
-    /** The handle stays; the socket is rebuilt around this loop's scratch memory. */
+    /** Between waits, on the loop thread: no wait can hold the handle. */
     @Override
-    public StreamSocket adopt(StreamSocket accepted) {
-        return new WinSelectStreamSocket(this, ((WinSelectStreamSocket) accepted).handle, false);
-    }
-
-    /** Fills the WSABUF array from the head of {@code queue}; returns how many it filled. */
-    int fillBuffers(WriteQueue queue) {
-        return WinSocketCalls.fillBuffers(wsabufs, StreamSocket.MAX_GATHER, queue, 0);
+    void closeSocket(WinSocket<SocketState> socket) {
+        deregister(socket);
+        sockets.close(socket.handle);
     }
 }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netloop.SocketOptions;
+import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.buffer.Chunk;
@@ -85,6 +86,32 @@ final class WinSocketCalls {
         } catch (IOException | RuntimeException e) {
             close(s);
             throw e;
+        }
+    }
+
+    /** A bound, listening, non-blocking socket, closed again if any step fails: the readiness backends' listener. */
+    long listenNonBlocking(InetSocketAddress local, SocketOptions options) throws IOException {
+        long s = listen(local, options);
+        try {
+            nonBlocking(s);
+        } catch (IOException e) {
+            close(s);
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * Starts a non-blocking {@code connect} of {@code s} to {@code remote}: returns once it is under
+     * way (WSAEWOULDBLOCK) or done, throws if it failed at once. The caller closes {@code s} then.
+     */
+    void startConnect(long s, InetSocketAddress remote) throws IOException {
+        int len = WinSockAddrs.CODEC.encode(remote, sockaddr);
+        if (connect(state, s, sockaddr, len) == SOCKET_ERROR) {
+            int e = WinErrors.wsaLastError(state);
+            if (e != WinErrors.WSAEWOULDBLOCK) {
+                throw exception("connect", e);
+            }
         }
     }
 
@@ -188,6 +215,11 @@ final class WinSocketCalls {
             count++;
         }
         return count;
+    }
+
+    /** {@code accept()} makes an inheritable handle whatever the listener's flags: child processes must not get it. */
+    void noInherit(long s) {
+        Kernel32.SetHandleInformation(state, MemorySegment.ofAddress(s), Kernel32.HANDLE_FLAG_INHERIT, 0);
     }
 
     /** Closes a socket; never throws. */

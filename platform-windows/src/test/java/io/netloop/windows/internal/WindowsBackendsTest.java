@@ -19,6 +19,7 @@ import io.netloop.Listener;
 import io.netloop.SocketOptions;
 import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,6 @@ class WindowsBackendsTest {
     @Test
     void sockets_made_and_accepted_are_not_inherited_by_child_processes() throws Exception {
         requireBackend(EventSelectBackend.ID);
-        EventSelectPoller poller = new EventSelectPoller();
         try (Arena arena = Arena.ofConfined()) {
             WinSocketCalls calls = new WinSocketCalls(arena);
             long made = calls.newSocket(Ws2_32.AF_INET);
@@ -81,32 +81,26 @@ class WindowsBackendsTest {
             } finally {
                 calls.close(made);
             }
-            EventSelectListenSocket listener = (EventSelectListenSocket) poller.listen(ANY, SocketOptions.defaults(), false);
-            try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
-                StreamSocket accepted = null;
-                for (int i = 0; i < 500 && accepted == null; i++) {
-                    accepted = listener.accept(SocketOptions.defaults());
-                    if (accepted == null) {
-                        Thread.sleep(10);
-                    }
-                }
-                assertTrue(accepted != null, "accepted the peer");
-                assertTrue(!inheritable(((EventSelectStreamSocket) accepted).handle), "an accepted socket");
-                accepted.close();
-            } finally {
-                listener.close();
-            }
-        } finally {
-            poller.close();
         }
+        assertAcceptedNotInherited(new EventSelectPoller());
     }
 
     @Test
     void winsock_select_accepted_sockets_are_not_inherited_by_child_processes() throws Exception {
         requireBackend(WinSelectBackend.ID);
-        WinSelectPoller poller = new WinSelectPoller();
+        assertAcceptedNotInherited(new WinSelectPoller());
+    }
+
+    @Test
+    void asyncselect_accepted_sockets_are_not_inherited_by_child_processes() throws Exception {
+        requireBackend(AsyncSelectBackend.ID);
+        assertAcceptedNotInherited(new AsyncSelectPoller());
+    }
+
+    /** Accepts a loopback peer on a listener of {@code poller}, which it closes: the accepted handle must not be inheritable. */
+    private static void assertAcceptedNotInherited(WinReadinessPoller<?> poller) throws Exception {
         try {
-            WinSelectListenSocket listener = (WinSelectListenSocket) poller.listen(ANY, SocketOptions.defaults(), false);
+            ListenSocket listener = poller.listen(ANY, SocketOptions.defaults(), false);
             try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
                 StreamSocket accepted = null;
                 for (int i = 0; i < 500 && accepted == null; i++) {
@@ -116,7 +110,7 @@ class WindowsBackendsTest {
                     }
                 }
                 assertTrue(accepted != null, "accepted the peer");
-                assertTrue(!inheritable(((WinSelectStreamSocket) accepted).handle), "an accepted socket");
+                assertTrue(!inheritable(((WinStreamSocket<?>) accepted).handle), "an accepted socket");
                 accepted.close();
             } finally {
                 listener.close();

@@ -13,12 +13,14 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
 /**
- * A connected non-blocking socket under WSAAsyncSelect. Loop thread only; uses its poller's scratch
- * memory. Reads and writes as {@link EventSelectStreamSocket} does: the two models re-enable events alike.
+ * A connected (or connecting) non-blocking socket under a Winsock readiness model. Loop thread only;
+ * uses its poller's scratch memory.
+ *
+ * @param <S> the model's record of one socket
  */
-final class AsyncSelectStreamSocket extends AsyncSelectSocket implements StreamSocket {
+final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
 
-    AsyncSelectStreamSocket(AsyncSelectPoller poller, long handle) {
+    WinStreamSocket(WinReadinessPoller<S> poller, long handle) {
         super(poller, handle);
     }
 
@@ -40,7 +42,9 @@ final class AsyncSelectStreamSocket extends AsyncSelectSocket implements StreamS
     }
 
     /**
-     * Sends until everything gathered is sent or the socket would block: only a send that fails with
+     * Gathering sends. Under select, level-triggered, one send per WRITE: what is left waits for the
+     * next. Under the event models ({@link WinReadinessPoller#sendsUntilWouldBlock}), sends until
+     * everything gathered is sent or the socket would block: only a send that fails with
      * WSAEWOULDBLOCK re-enables FD_WRITE, so a short send must be followed by another.
      */
     @Override
@@ -48,7 +52,7 @@ final class AsyncSelectStreamSocket extends AsyncSelectSocket implements StreamS
         WinSocketCalls calls = poller.sockets;
         long total = 0;
         while (true) {
-            int buffers = poller.fillBuffers(queue, total);
+            int buffers = WinSocketCalls.fillBuffers(poller.wsabufs, MAX_GATHER, queue, total);
             if (buffers == 0) {
                 return total;
             }
@@ -62,30 +66,16 @@ final class AsyncSelectStreamSocket extends AsyncSelectSocket implements StreamS
                 throw WinSocketCalls.exception("write", e);
             }
             int n = poller.sent.get(JAVA_INT, 0);
-            if (n == 0) {
-                return total;
+            if (n == 0 || !poller.sendsUntilWouldBlock) {
+                return total + n;
             }
             total += n;
         }
     }
 
-    /**
-     * FD_CONNECT (with its error) or FD_WRITE, whichever comes first, may end a connect; the peer
-     * name says it succeeded, {@code SO_ERROR} that it failed.
-     */
     @Override
     public boolean finishConnect() throws IOException {
-        if (connectError != 0) {
-            throw WinSocketCalls.exception("connect", connectError);
-        }
-        if (remoteAddress() != null) {
-            return true;
-        }
-        int error = poller.sockets.getIntOption(handle, Ws2_32.SOL_SOCKET, Ws2_32.SO_ERROR);
-        if (error != 0) {
-            throw WinSocketCalls.exception("connect", error);
-        }
-        return false;
+        return poller.finishConnect(this);
     }
 
     @Override
@@ -99,6 +89,7 @@ final class AsyncSelectStreamSocket extends AsyncSelectSocket implements StreamS
         close();
     }
 
+    /** The error FD_CLOSE came with, if the model reported one, else {@code SO_ERROR}'s. */
     @Override
     public IOException pendingError() {
         if (closeError != 0) {

@@ -3,7 +3,6 @@ package io.netloop.windows.internal;
 import static io.netloop.bindings.windows.Ws2_32.INVALID_SOCKET;
 
 import io.netloop.SocketOptions;
-import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.readiness.ListenSocket;
@@ -12,15 +11,20 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
-final class AsyncSelectListenSocket extends AsyncSelectSocket implements ListenSocket {
+/**
+ * A non-blocking listening socket under a Winsock readiness model. Loop thread only.
+ *
+ * @param <S> the model's record of one socket
+ */
+final class WinListenSocket<S> extends WinSocket<S> implements ListenSocket {
     private final InetSocketAddress local;
 
-    AsyncSelectListenSocket(AsyncSelectPoller poller, long handle, InetSocketAddress local) {
+    WinListenSocket(WinReadinessPoller<S> poller, long handle, InetSocketAddress local) {
         super(poller, handle);
         this.local = local;
     }
 
-    /** Each accept re-enables FD_ACCEPT: Winsock posts it again while connections are queued. */
+    /** The event models re-enable FD_ACCEPT with each accept: Winsock posts it again while connections are queued. */
     @Override
     public StreamSocket accept(SocketOptions options) throws IOException {
         WinSocketCalls calls = poller.sockets;
@@ -32,12 +36,8 @@ final class AsyncSelectListenSocket extends AsyncSelectSocket implements ListenS
             }
             throw WinSocketCalls.exception("accept", e);
         }
-        // An accepted socket inherits the listener's selection (its message number, FD_ACCEPT):
-        // cancel it; the core registers the socket with its own. It stays non-blocking.
-        Ws2_32.WSAAsyncSelect(calls.state, child, poller.window, 0, 0);
-        // accept() makes an inheritable handle whatever the listener's flags: child processes must not get it.
-        Kernel32.SetHandleInformation(calls.state, MemorySegment.ofAddress(child), Kernel32.HANDLE_FLAG_INHERIT, 0);
-        return new AsyncSelectStreamSocket(poller, calls.configureOrClose(child, options));
+        poller.prepareAccepted(child);
+        return new WinStreamSocket<>(poller, calls.configureOrClose(child, options));
     }
 
     @Override
