@@ -394,22 +394,33 @@ final class TlsEndpoint implements TlsConnection {
 
     // ---- the handshake ----
 
-    /** Drives the handshake from {@code hs} as far as it goes without more input. */
+    /**
+     * Drives the handshake from {@code hs} as far as it goes without more input. Also while the
+     * connection is closing: a post-handshake step (a TLS 1.3 session ticket's task, a key update)
+     * must finish before the queued output and close_notify can be wrapped.
+     */
     private void advance(HandshakeStatus hs) throws SSLException {
-        while (!stopped()) {
-            switch (hs) {
-                case NEED_TASK -> {
-                    startDelegatedTasks();
-                    return;
+        try {
+            while (phase != CLOSED && failure == null) {
+                switch (hs) {
+                    case NEED_TASK -> {
+                        startDelegatedTasks();
+                        return;
+                    }
+                    case NEED_WRAP -> hs = wrapHandshake();
+                    case FINISHED -> {
+                        handshakeFinished();
+                        return;
+                    }
+                    default -> {
+                        return; // NEED_UNWRAP: wait for input; NOT_HANDSHAKING: nothing to do
+                    }
                 }
-                case NEED_WRAP -> hs = wrapHandshake();
-                case FINISHED -> {
-                    handshakeFinished();
-                    return;
-                }
-                default -> {
-                    return; // NEED_UNWRAP: wait for input; NOT_HANDSHAKING: nothing to do
-                }
+            }
+        } finally {
+            if (phase == OPEN) {
+                // A wrap of queued output that stopped for this step resumes after it.
+                scheduleFlush();
             }
         }
     }
