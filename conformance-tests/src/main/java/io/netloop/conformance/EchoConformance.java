@@ -20,12 +20,10 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -230,44 +228,7 @@ public interface EchoConformance extends ConformanceContext {
         Listener listener = server.listen(Loopback.anyPort(), sinks);
         Connection c = Await.get(client.connect(listener.localAddress(), new RecordingHandler()), "connect");
 
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            done.add(f);
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                    ByteBuffer direct = ByteBuffer.allocateDirect(recordSize);
-                    for (int seq = 0; seq < recordsPerWriter; seq++) {
-                        byte[] record = WriterRecords.record(writer, seq, recordSize);
-                        boolean accepted;
-                        if (seq % 2 == 0) {
-                            accepted = c.write(record);
-                        } else {
-                            direct.clear().put(record).flip();
-                            accepted = c.write(direct);
-                            if (accepted && direct.hasRemaining()) {
-                                throw new AssertionError("write(ByteBuffer) left " + direct.remaining() + " bytes unconsumed");
-                            }
-                        }
-                        if (!accepted) {
-                            throw new AssertionError("write returned false on an open connection");
-                        }
-                    }
-                    f.complete(null);
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            }, "writer-" + w);
-            t.setDaemon(true);
-            t.start();
-        }
-        start.countDown();
-        for (int w = 0; w < writers; w++) {
-            Await.get(done.get(w), "writer " + w);
-        }
+        WriterRecords.writeConcurrently(c, writers, recordsPerWriter, recordSize);
         c.close();
 
         RecordingHandler sink = sinks.awaitFirst();

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
@@ -154,32 +153,7 @@ public interface TlsConformance extends ConformanceContext {
         TlsConnection c = Await.get(Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()),
                 new RecordingHandler()), "TLS connect");
 
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            done.add(f);
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int seq = 0; seq < recordsPerWriter; seq++) {
-                        if (!c.write(WriterRecords.record(writer, seq, recordSize))) {
-                            throw new AssertionError("write returned false on an open TLS connection");
-                        }
-                    }
-                    f.complete(null);
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            }, "tls-writer-" + w);
-            t.setDaemon(true);
-            t.start();
-        }
-        start.countDown();
-        for (int w = 0; w < writers; w++) {
-            Await.get(done.get(w), "writer " + w);
-        }
+        WriterRecords.writeConcurrently(c, writers, recordsPerWriter, recordSize);
         c.close();
         RecordingHandler sink = sinks.awaitFirst();
         sink.awaitInputClosed();
