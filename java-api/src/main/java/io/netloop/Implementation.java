@@ -38,10 +38,8 @@ final class Implementation {
     static EventLoopGroup newGroup(String backendId, int threads, int readBufferSize, boolean daemon) {
         try {
             return (EventLoopGroup) NEW_GROUP.invokeExact(backendId, threads, readBufferSize, daemon);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
@@ -49,10 +47,8 @@ final class Implementation {
     static List<String> backendIds() {
         try {
             return (List<String>) BACKEND_IDS.invokeExact();
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
@@ -60,20 +56,27 @@ final class Implementation {
     static Optional<String> unavailabilityCause(String id) {
         try {
             return (Optional<String>) UNAVAILABILITY_CAUSE.invokeExact(id);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
     static String defaultBackendId() {
         try {
             return (String) DEFAULT_BACKEND_ID.invokeExact();
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
+    }
+
+    /** What the implementation threw, as it was when unchecked; it declares no checked exception. */
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
     }
 }
