@@ -7,15 +7,23 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Channel {
     final String name;
     final long createdSeconds = System.currentTimeMillis() / 1000;
+    /** This node's users in the room. */
     final Set<Client> members = ConcurrentHashMap.newKeySet();
+    /** Other nodes' users in the room, on a cluster's node; changed by the cluster's loop only. */
+    final Set<RemoteUser> remote = ConcurrentHashMap.newKeySet();
     volatile String topic = "";
 
     Channel(String name) {
         this.name = name;
     }
 
+    /** Members on every node. */
+    int size() {
+        return members.size() + remote.size();
+    }
+
     /**
-     * Sends one event to every member but {@code except}: the IRC form to IRC members and the plain
+     * Sends one event to every member on this node but {@code except} (which may be {@code null}): the IRC form to IRC members and the plain
      * form (when there is one) to plain members. Each form is encoded once, not once per member.
      */
     void broadcast(Client except, Wire.Line irc, Wire.Line plain) {

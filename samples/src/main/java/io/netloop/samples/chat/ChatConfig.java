@@ -1,5 +1,6 @@
 package io.netloop.samples.chat;
 
+import io.netloop.samples.chat.redis.RedisUri;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,11 +30,17 @@ import java.util.Objects;
  * @param keystorePassword   the password of {@code keystore} and of its key; given with {@code keystore}
  * @param keyCheckInterval   how often the key files are checked for changes, which are then loaded for new
  *                           connections; default 5 s
+ * @param redis              the Redis (or Valkey) whose chat cluster this server joins as one node; default
+ *                           {@code null}: the server runs alone. {@code rediss://} needs no more settings: the
+ *                           JDK's trusted CAs verify the server
+ * @param clusterQueue       events for other nodes held while Redis cannot be reached (and until every node has
+ *                           read them); past it, a user's message reaches this node only and the user is told;
+ *                           default 100,000
  */
 public record ChatConfig(String host, int port, String backend, int threads, int maxClients, Duration pingInterval,
                          long maxSendQueueBytes, int floodBurst, double floodRate,
                          int tlsPort, Path certificate, Path privateKey, Path keystore, String keystorePassword,
-                         Duration keyCheckInterval) {
+                         Duration keyCheckInterval, RedisUri redis, int clusterQueue) {
 
     public ChatConfig {
         Objects.requireNonNull(host, "host");
@@ -57,12 +64,13 @@ public record ChatConfig(String host, int port, String backend, int threads, int
             throw new IllegalArgumentException("TLS keys from PEM files (--cert, --key) or from a keystore (--keystore), not both");
         }
         if (keyCheckInterval.isNegative() || keyCheckInterval.isZero()) throw new IllegalArgumentException("keyCheckInterval must be positive");
+        if (clusterQueue < 1) throw new IllegalArgumentException("clusterQueue must be at least 1, was " + clusterQueue);
     }
 
     public static ChatConfig defaults() {
         return new ChatConfig("127.0.0.1", 6667, null, Runtime.getRuntime().availableProcessors(), 10_000,
                 Duration.ofSeconds(90), 1024 * 1024, 20, 10.0,
-                6697, null, null, null, null, Duration.ofSeconds(5));
+                6697, null, null, null, null, Duration.ofSeconds(5), null, 100_000);
     }
 
     /** Whether TLS is served: keys were given, as PEM files or a keystore. */
@@ -70,25 +78,29 @@ public record ChatConfig(String host, int port, String backend, int threads, int
         return certificate != null || keystore != null;
     }
 
-    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
-    public ChatConfig withTlsPort(int p) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, p, certificate, privateKey, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withTlsPort(int p) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, p, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
     /** TLS from PEM files: a certificate chain (leaf first) and its unencrypted PKCS#8 key; {@code null, null} for none. */
-    public ChatConfig withPemKeys(Path chain, Path key) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, chain, key, keystore, keystorePassword, keyCheckInterval); }
+    public ChatConfig withPemKeys(Path chain, Path key) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, chain, key, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
     /** TLS from a PKCS#12 file whose store and key share {@code password}; {@code null, null} for none. */
-    public ChatConfig withKeystore(Path file, String password) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, file, password, keyCheckInterval); }
-    public ChatConfig withKeyCheckInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, d); }
+    public ChatConfig withKeystore(Path file, String password) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, file, password, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withKeyCheckInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, d, redis, clusterQueue); }
+
+    /** Joins the cluster of chat nodes that share {@code uri}; {@code null} runs alone. */
+    public ChatConfig withRedis(RedisUri uri) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, uri, clusterQueue); }
+    public ChatConfig withClusterQueue(int events) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, events); }
 
     /**
      * The flags {@code --host --port --backend --threads --max-clients --ping-interval (seconds) --max-sendq
-     * --flood-burst --flood-rate --tls-port --cert --key --keystore --keystore-password --key-check-interval (seconds)}.
+     * --flood-burst --flood-rate --tls-port --cert --key --keystore --keystore-password --key-check-interval (seconds) --redis --cluster-queue}.
      * TLS flags that make no sense together (a key without its certificate, a TLS port without keys) are refused here;
      * whether the files can be read is found at {@link ChatServer#start}.
      */
@@ -128,6 +140,8 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                     case "--keystore" -> keystore = v;
                     case "--keystore-password" -> password = v;
                     case "--key-check-interval" -> c = c.withKeyCheckInterval(Duration.ofSeconds(Long.parseLong(v)));
+                    case "--redis" -> c = c.withRedis(RedisUri.parse(v));
+                    case "--cluster-queue" -> c = c.withClusterQueue(Integer.parseInt(v));
                     default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + usage());
                 }
             } catch (NumberFormatException e) {
@@ -167,8 +181,11 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                               [--flood-burst LINES (20)] [--flood-rate LINES_PER_SECOND (10)]
                               [--tls-port 6697] [--cert CHAIN.pem --key KEY.pem | --keystore FILE.p12 --keystore-password PW]
                               [--key-check-interval SECONDS (5)]
+                              [--redis redis://[[user]:password@]host[:port][/db] [--cluster-queue EVENTS (100000)]]
                 TLS (ircs) is served on --tls-port beside plaintext when --cert and --key (PEM: the chain, leaf first,
-                and its PKCS#8 key) or --keystore (PKCS#12) are given; changed key files are loaded for new connections.""";
+                and its PKCS#8 key) or --keystore (PKCS#12) are given; changed key files are loaded for new connections.
+                With --redis the server is one node of a chat served by every node on that Redis: rooms, nicknames and
+                messages are shared; up to --cluster-queue events wait for Redis while it cannot be reached.""";
     }
 
     /** The keystore password is not shown. */
@@ -178,6 +195,7 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                 + ", maxClients=" + maxClients + ", pingInterval=" + pingInterval + ", maxSendQueueBytes=" + maxSendQueueBytes
                 + ", floodBurst=" + floodBurst + ", floodRate=" + floodRate + ", tlsPort=" + tlsPort
                 + ", certificate=" + certificate + ", privateKey=" + privateKey + ", keystore=" + keystore
-                + ", keystorePassword=" + (keystorePassword == null ? null : "(hidden)") + ", keyCheckInterval=" + keyCheckInterval + "]";
+                + ", keystorePassword=" + (keystorePassword == null ? null : "(hidden)") + ", keyCheckInterval=" + keyCheckInterval
+                + ", redis=" + redis + ", clusterQueue=" + clusterQueue + "]";
     }
 }

@@ -34,8 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class ChatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
     private static final Duration FLUSH_ON_SHUTDOWN = Duration.ofSeconds(5);
+    private static final Duration CLUSTER_FLUSH_ON_SHUTDOWN = Duration.ofSeconds(2);
 
     private final Hub hub;
+    /** {@code null} when the server runs alone. */
+    private final Cluster cluster;
     private final EventLoopGroup group;
     private final Listener listener;
     /** {@code null} without TLS keys, as is {@link #keyFiles}. */
@@ -44,8 +47,9 @@ public final class ChatServer implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private ChatServer(EventLoopGroup group, Listener listener, Listener tlsListener, KeyFiles keyFiles, Hub hub) {
+    private ChatServer(EventLoopGroup group, Listener listener, Listener tlsListener, KeyFiles keyFiles, Hub hub, Cluster cluster) {
         this.hub = hub;
+        this.cluster = cluster;
         this.group = group;
         this.listener = listener;
         this.tlsListener = tlsListener;
@@ -69,9 +73,20 @@ public final class ChatServer implements AutoCloseable {
                 throw new IOException("TLS keys cannot be used: " + e.getMessage(), e);
             }
         }
-        EventLoopGroup group = EventLoopGroup.builder().backend(config.backend()).threads(config.threads()).build();
+        Hub hub = new Hub(config);
+        // The cluster before the listeners: nobody may register a nickname before Redis can be asked.
+        Cluster cluster = config.redis() == null ? null : Cluster.join(hub, config);
+        hub.joined(cluster);
+        EventLoopGroup group;
         try {
-            Hub hub = new Hub(config);
+            group = EventLoopGroup.builder().backend(config.backend()).threads(config.threads()).build();
+        } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            throw e;
+        }
+        try {
             SocketOptions options = SocketOptions.builder()
                     .keepAlive(true) // plain clients cannot answer PING: the kernel finds dead peers for them
                     .reusePort(true)
@@ -90,12 +105,18 @@ public final class ChatServer implements AutoCloseable {
                 log.info("chat server on {} with backend {} and {} loop(s)", listener.localAddress(), group.backendId(),
                         group.loops().size());
             }
-            return new ChatServer(group, listener, tlsListener, keyFiles, hub);
+            if (cluster != null) {
+                log.info("node {} of the chat cluster on {}", cluster.nodeId, config.redis());
+            }
+            return new ChatServer(group, listener, tlsListener, keyFiles, hub, cluster);
         } catch (IOException | RuntimeException e) {
             if (keyFiles != null) {
                 keyFiles.stop();
             }
             group.close();
+            if (cluster != null) {
+                cluster.close();
+            }
             throw e;
         }
     }
@@ -124,6 +145,11 @@ public final class ChatServer implements AutoCloseable {
         return group.backendId();
     }
 
+    /** The cluster node's id, or {@code null} when the server runs alone. */
+    public String nodeId() {
+        return cluster == null ? null : cluster.nodeId;
+    }
+
     /** Connections being served, registered or not. */
     public int clientCount() {
         return hub.clientCount();
@@ -144,7 +170,12 @@ public final class ChatServer implements AutoCloseable {
             for (Client c : hub.connected()) {
                 c.serverShutdown();
             }
-            group.shutdownGracefully(FLUSH_ON_SHUTDOWN).whenComplete((ok, e) -> stopped.complete(null));
+            group.shutdownGracefully(FLUSH_ON_SHUTDOWN).whenComplete((ok, e) -> {
+                if (cluster != null) {
+                    cluster.leave(CLUSTER_FLUSH_ON_SHUTDOWN); // after the users' QUITs, which it sends to the other nodes
+                }
+                stopped.complete(null);
+            });
         }
         return stopped;
     }
@@ -186,6 +217,9 @@ public final class ChatServer implements AutoCloseable {
             System.out.println("  openssl s_client -quiet -connect " + tls.getHostString() + ":" + tls.getPort()
                     + "      or irssi: /connect -tls " + tls.getHostString() + " " + tls.getPort()
                     + " (with -notls_verify for a self-signed certificate)");
+        }
+        if (server.nodeId() != null) {
+            System.out.println("Node " + server.nodeId() + " of the chat cluster on " + config.redis() + ".");
         }
         System.out.println("Ctrl-C stops the server.");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown().join(), "chat-shutdown"));

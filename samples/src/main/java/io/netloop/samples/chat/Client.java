@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * loops call {@link #send} and the {@code deliver...} methods, which only read volatile state and
  * write to the connection (thread-safe).
  */
-final class Client implements ConnectionHandler {
+final class Client implements ConnectionHandler, Member {
     private static final Logger log = LoggerFactory.getLogger(Client.class);
 
     static final int PLAIN_MAX_LINE = 1000;
@@ -54,8 +56,10 @@ final class Client implements ConnectionHandler {
     private boolean admitted;
     private boolean refused;
     private boolean leftHub;
-    private boolean registered;
+    private volatile boolean registered;
     private boolean capNegotiating;
+    /** A nickname claim is on its way to Redis: input waits, so that lines keep their order. */
+    private boolean claiming;
     private boolean echoMessage;
     private final Set<Channel> channels = new LinkedHashSet<>();
     private byte[] inbox = new byte[2048];
@@ -80,13 +84,29 @@ final class Client implements ConnectionHandler {
         return mode == Mode.IRC;
     }
 
-    String nick() {
+    @Override
+    public String nick() {
         return nick;
     }
 
-    /** {@code nick!user@host}, how IRC clients see this user. */
-    String prefix() {
-        return nick + "!" + user + "@" + host;
+    @Override
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public String realName() {
+        return isIrc() ? realName : "plain-mode user";
+    }
+
+    /** Whether the user chose its nickname (and, in IRC, its user name): others see it. */
+    boolean isRegistered() {
+        return registered;
     }
 
     // ---- connection callbacks ----
@@ -188,6 +208,7 @@ final class Client implements ConnectionHandler {
             for (Client peer : peers) {
                 peer.send(peer.isIrc() ? irc : plain);
             }
+            hub.publish(new ClusterEvent.Quit(prefix(), reason));
         }
         log.debug("{} ({}) left: {}", nick, host, reason);
     }
@@ -195,7 +216,7 @@ final class Client implements ConnectionHandler {
     // ---- input: lines, flood limit, length and encoding checks ----
 
     private void drainLines() {
-        while (!dropped.get() && conn.isOpen()) {
+        while (!dropped.get() && conn.isOpen() && !claiming) {
             int max = mode == Mode.IRC ? IRC_MAX_LINE : PLAIN_MAX_LINE;
             int nl = indexOfNewline();
             if (nl < 0) {
@@ -259,7 +280,7 @@ final class Client implements ConnectionHandler {
         floodTimer = conn.loop().schedule(() -> {
             throttled = false;
             drainLines();
-            if (!throttled) {
+            if (!throttled && !claiming) {
                 conn.resumeReading();
             }
         }, Duration.ofNanos(Math.max(1_000_000, waitNanos)));
@@ -343,15 +364,22 @@ final class Client implements ConnectionHandler {
                     + "not starting with a digit or -. Choose a nickname:");
             return;
         }
-        if (!hub.claim(wanted, this)) {
-            sendNow("*** Nickname \"" + wanted + "\" is taken. Choose a nickname:");
-            return;
-        }
-        nick = wanted;
-        user = wanted;
-        registered = true;
+        claimNick(wanted, claimed -> {
+            if (claimed) {
+                nick = wanted;
+                user = wanted;
+                registered = true;
+                greetPlain();
+            } else {
+                sendNow("*** Nickname \"" + wanted + "\" is taken. Choose a nickname:");
+            }
+        });
+    }
+
+    private void greetPlain() {
+        String wanted = nick;
         Channel lobby = hub.lobby();
-        int others = lobby.members.size();
+        int others = lobby.size();
         sendNow("*** Hello " + wanted + ". You are in " + lobby.name + " with " + others + (others == 1 ? " other" : " others")
                 + ". /help lists commands.");
         join(lobby);
@@ -379,8 +407,8 @@ final class Client implements ConnectionHandler {
             }
             case "/who", "/list" -> {
                 List<String> names = new ArrayList<>();
-                for (Client m : hub.lobby().members) {
-                    names.add(m.nick);
+                for (Member m : members(hub.lobby())) {
+                    names.add(m.nick());
                 }
                 names.sort(String.CASE_INSENSITIVE_ORDER);
                 sendNow("*** In " + Hub.LOBBY + ": " + String.join(", ", names) + " (" + names.size() + ")");
@@ -550,9 +578,9 @@ final class Client implements ConnectionHandler {
             case "USERHOST" -> {
                 List<String> replies = new ArrayList<>();
                 for (String n : m.params()) {
-                    Client c = hub.byNick(n);
-                    if (c != null && c.registered) {
-                        replies.add(c.nick + "=+" + c.user + "@" + c.host);
+                    Member c = hub.member(n);
+                    if (c != null) {
+                        replies.add(c.nick() + "=+" + c.user() + "@" + c.host());
                     }
                 }
                 sendNow(Wire.numeric("302", nick, String.join(" ", replies)));
@@ -561,9 +589,9 @@ final class Client implements ConnectionHandler {
                 List<String> present = new ArrayList<>();
                 for (String param : m.params()) {
                     for (String n : param.split(" ")) {
-                        Client c = n.isEmpty() ? null : hub.byNick(n);
+                        Member c = n.isEmpty() ? null : hub.member(n);
                         if (c != null) {
-                            present.add(c.nick);
+                            present.add(c.nick());
                         }
                     }
                 }
@@ -572,7 +600,7 @@ final class Client implements ConnectionHandler {
             case "LIST" -> {
                 sendNow(Wire.numeric("321", nick, "Channel", "Users  Name"));
                 for (Channel ch : hub.channels()) {
-                    sendNow(Wire.numeric("322", nick, ch.name, Integer.toString(ch.members.size()), ch.topic));
+                    sendNow(Wire.numeric("322", nick, ch.name, Integer.toString(ch.size()), ch.topic));
                 }
                 sendNow(Wire.numeric("323", nick, "End of /LIST"));
             }
@@ -628,16 +656,18 @@ final class Client implements ConnectionHandler {
             sendNow(Wire.numeric("432", target(), wanted, "Erroneous nickname"));
             return;
         }
-        if (!hub.claim(wanted, this)) {
-            sendNow(Wire.numeric("433", target(), wanted, "Nickname is already in use"));
-            return;
-        }
-        String previous = nick;
-        nick = wanted;
-        if (previous != null && !Text.key(previous).equals(Text.key(wanted))) {
-            hub.release(previous, this);
-        }
-        tryCompleteRegistration();
+        claimNick(wanted, claimed -> {
+            if (!claimed) {
+                sendNow(Wire.numeric("433", target(), wanted, "Nickname is already in use"));
+                return;
+            }
+            String previous = nick;
+            nick = wanted;
+            if (previous != null && !Text.key(previous).equals(Text.key(wanted))) {
+                hub.release(previous, this);
+            }
+            tryCompleteRegistration();
+        });
     }
 
     private void tryCompleteRegistration() {
@@ -653,6 +683,57 @@ final class Client implements ConnectionHandler {
                 + "CASEMAPPING=ascii NETWORK=netloop", "are supported by this server"));
         sendNow(Wire.numeric("422", nick, "MOTD File is missing"));
         join(hub.lobby());
+    }
+
+    /**
+     * Claims {@code wanted} and hands {@link Consumer} whether it is this user's now, on this
+     * loop. On a cluster's node the claim goes to Redis: input waits meanwhile, so the lines after a
+     * NICK see its outcome. While Redis cannot be reached the user is told to try again (IRC's 437).
+     */
+    private void claimNick(String wanted, Consumer<Boolean> then) {
+        CompletableFuture<Boolean> claim = hub.claim(wanted, this);
+        if (claim.isDone()) {
+            claimed(wanted, claim, then);
+            return;
+        }
+        claiming = true;
+        conn.pauseReading();
+        claim.whenComplete((ok, e) -> {
+            try {
+                conn.loop().execute(() -> {
+                    claiming = false;
+                    claimed(wanted, claim, then);
+                    if (!throttled && !dropped.get() && conn.isOpen()) {
+                        drainLines();
+                        if (!throttled && !claiming) {
+                            conn.resumeReading();
+                        }
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
+                hub.release(wanted, this);
+            }
+        });
+    }
+
+    private void claimed(String wanted, CompletableFuture<Boolean> claim, Consumer<Boolean> then) {
+        if (claim.isCompletedExceptionally()) {
+            if (mode == Mode.IRC) {
+                sendNow(Wire.numeric("437", target(), wanted, "Nick/channel is temporarily unavailable (the chat cluster is unreachable)"));
+            } else {
+                sendNow("*** Nicknames cannot be claimed while the chat cluster is unreachable; try again shortly"
+                        + (registered ? "" : ". Choose a nickname:"));
+            }
+            return;
+        }
+        boolean ok = claim.join();
+        if (leftHub || dropped.get()) {
+            if (ok && !wanted.equals(nick)) {
+                hub.release(wanted, this); // the user left while the claim was on its way
+            }
+            return;
+        }
+        then.accept(ok);
     }
 
     private void needMore(String command) {
@@ -671,6 +752,7 @@ final class Client implements ConnectionHandler {
         channels.add(ch);
         Wire.Line irc = Wire.Line.of(":" + prefix() + " JOIN " + ch.name);
         ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " joined") : null);
+        hub.publish(new ClusterEvent.Join(nick, user, host, realName(), ch.name));
         if (mode == Mode.IRC) {
             send(irc);
             if (!ch.topic.isEmpty()) {
@@ -686,15 +768,19 @@ final class Client implements ConnectionHandler {
         channels.remove(ch);
         hub.removeIfEmpty(ch);
         ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " left (" + reason + ")") : null);
+        hub.publish(new ClusterEvent.Part(prefix(), ch.name, reason));
         send(irc);
     }
 
     /** Sends {@code text} to a channel: IRC lines to IRC members, the plain rendering to plain ones. */
     private void say(Channel ch, String text, boolean notice) {
         String command = notice ? "NOTICE" : "PRIVMSG";
-        Wire.Line irc = Wire.Line.of(String.join("\r\n", Wire.relay(prefix(), command, ch.name, text)));
+        Wire.Line irc = Wire.relayLine(prefix(), command, ch.name, text);
         String plain = plainRendering(nick, text, notice, false);
         ch.broadcast(this, irc, plain == null ? null : Wire.Line.of(plain));
+        if (!hub.publish(new ClusterEvent.Say(prefix(), ch.name, text, notice))) {
+            clusterQueueFull();
+        }
         if (echoMessage) {
             send(irc);
         }
@@ -702,6 +788,10 @@ final class Client implements ConnectionHandler {
 
     private void privateMessage(String to, String text, boolean notice) {
         Client target = hub.byNick(to);
+        if ((target == null || !target.registered) && hub.remoteUser(to) != null) {
+            remotePrivateMessage(hub.remoteUser(to), text, notice);
+            return;
+        }
         if (target == null || !target.registered) {
             if (notice) {
                 return;
@@ -715,7 +805,7 @@ final class Client implements ConnectionHandler {
         }
         String command = notice ? "NOTICE" : "PRIVMSG";
         if (target.isIrc()) {
-            target.send(Wire.Line.of(String.join("\r\n", Wire.relay(prefix(), command, target.nick, text))));
+            target.send(Wire.relayLine(prefix(), command, target.nick, text));
         } else {
             String plain = plainRendering(nick, text, notice, true);
             if (plain != null) {
@@ -724,15 +814,36 @@ final class Client implements ConnectionHandler {
         }
         if (mode == Mode.IRC) {
             if (echoMessage) {
-                send(Wire.Line.of(String.join("\r\n", Wire.relay(prefix(), command, target.nick, text))));
+                send(Wire.relayLine(prefix(), command, target.nick, text));
             }
         } else {
             sendNow("-> *" + target.nick + "* " + Text.stripFormatting(text));
         }
     }
 
+    /** A private message to a user of another node: it goes through the cluster, and the sender sees it as sent. */
+    private void remotePrivateMessage(RemoteUser target, String text, boolean notice) {
+        String command = notice ? "NOTICE" : "PRIVMSG";
+        if (!hub.publish(new ClusterEvent.Say(prefix(), target.nick(), text, notice))) {
+            clusterQueueFull();
+            return;
+        }
+        if (mode == Mode.IRC) {
+            if (echoMessage) {
+                send(Wire.relayLine(prefix(), command, target.nick(), text));
+            }
+        } else {
+            sendNow("-> *" + target.nick() + "* " + Text.stripFormatting(text));
+        }
+    }
+
+    /** Redis has been unreachable too long to queue more: the message reached this node's users only. */
+    private void clusterQueueFull() {
+        notice("The chat cluster is unreachable and its queue is full: your message reached users on this server only");
+    }
+
     /** How a plain terminal shows a message from {@code from}; {@code null} for CTCP it has no use for. */
-    private static String plainRendering(String from, String text, boolean notice, boolean isPrivate) {
+    static String plainRendering(String from, String text, boolean notice, boolean isPrivate) {
         String action = Text.ctcpAction(text);
         if (action != null) {
             return (isPrivate ? "*" + from + "* * " : "* ") + (isPrivate ? "" : from + " ") + Text.stripFormatting(action);
@@ -759,14 +870,18 @@ final class Client implements ConnectionHandler {
         if (wanted.equals(nick)) {
             return;
         }
-        if (!hub.claim(wanted, this)) {
-            if (mode == Mode.IRC) {
+        claimNick(wanted, claimed -> {
+            if (claimed) {
+                renamed(wanted);
+            } else if (mode == Mode.IRC) {
                 sendNow(Wire.numeric("433", nick, wanted, "Nickname is already in use"));
             } else {
                 sendNow("*** Nickname \"" + wanted + "\" is taken");
             }
-            return;
-        }
+        });
+    }
+
+    private void renamed(String wanted) {
         String old = nick;
         String oldPrefix = prefix();
         nick = wanted;
@@ -781,6 +896,7 @@ final class Client implements ConnectionHandler {
         for (Client peer : coMembers()) {
             peer.send(peer.isIrc() ? irc : plain);
         }
+        hub.publish(new ClusterEvent.Nick(oldPrefix, wanted, user));
         if (mode == Mode.IRC) {
             send(irc);
         } else {
@@ -805,11 +921,8 @@ final class Client implements ConnectionHandler {
     private void names(Channel ch) {
         String head = ":" + Wire.SERVER + " 353 " + nick + " = " + ch.name + " :";
         StringBuilder line = new StringBuilder(head);
-        for (Client m : ch.members) {
-            String n = m.nick;
-            if (n == null) {
-                continue;
-            }
+        for (Member m : members(ch)) {
+            String n = m.nick();
             if (line.length() + n.length() + 1 > IRC_MAX_LINE && line.length() > head.length()) {
                 sendNow(line.toString().stripTrailing());
                 line.setLength(0);
@@ -841,6 +954,7 @@ final class Client implements ConnectionHandler {
             ch.topic = topic.length() > 390 ? topic.substring(0, 390) : topic;
             Wire.Line irc = Wire.Line.of(":" + prefix() + " TOPIC " + ch.name + " :" + ch.topic);
             ch.broadcast(this, irc, Wire.Line.of("*** " + nick + " set the topic: " + Text.stripFormatting(ch.topic)));
+            hub.publish(new ClusterEvent.Topic(prefix(), ch.name, ch.topic));
             send(irc);
         }
     }
@@ -850,22 +964,34 @@ final class Client implements ConnectionHandler {
         if (mask.startsWith("#")) {
             Channel ch = hub.channel(mask);
             if (ch != null) {
-                for (Client c : ch.members) {
+                for (Member c : members(ch)) {
                     whoReply(ch.name, c);
                 }
             }
         } else {
-            Client c = hub.byNick(mask);
-            if (c != null && c.registered) {
+            Member c = hub.member(mask);
+            if (c != null) {
                 whoReply("*", c);
             }
         }
         sendNow(Wire.numeric("315", nick, mask, "End of /WHO list"));
     }
 
-    private void whoReply(String channel, Client c) {
-        sendNow(":" + Wire.SERVER + " 352 " + nick + " " + channel + " " + c.user + " " + c.host + " " + Wire.SERVER
-                + " " + c.nick + " H :0 " + (c.isIrc() ? c.realName : "plain-mode user"));
+    private void whoReply(String channel, Member c) {
+        sendNow(":" + Wire.SERVER + " 352 " + nick + " " + channel + " " + c.user() + " " + c.host() + " " + Wire.SERVER
+                + " " + c.nick() + " H :0 " + c.realName());
+    }
+
+    /** A channel's registered members on every node: this node's first. */
+    private static List<Member> members(Channel ch) {
+        List<Member> all = new ArrayList<>(ch.size());
+        for (Client c : ch.members) {
+            if (c.nick != null) {
+                all.add(c);
+            }
+        }
+        all.addAll(ch.remote);
+        return all;
     }
 
     private void whois(IrcMessage m) {
@@ -874,22 +1000,21 @@ final class Client implements ConnectionHandler {
             return;
         }
         String who = m.param(m.size() - 1);
-        Client c = hub.byNick(who);
-        if (c == null || !c.registered) {
+        Member c = hub.member(who);
+        if (c == null) {
             sendNow(Wire.numeric("401", nick, who, "No such nick/channel"));
         } else {
-            sendNow(":" + Wire.SERVER + " 311 " + nick + " " + c.nick + " " + c.user + " " + c.host + " * :"
-                    + (c.isIrc() ? c.realName : "plain-mode user"));
+            sendNow(":" + Wire.SERVER + " 311 " + nick + " " + c.nick() + " " + c.user() + " " + c.host() + " * :" + c.realName());
             List<String> names = new ArrayList<>();
             for (Channel ch : hub.channels()) {
-                if (ch.members.contains(c)) {
+                if (c instanceof Client local ? ch.members.contains(local) : ch.remote.contains(c)) {
                     names.add(ch.name);
                 }
             }
             if (!names.isEmpty()) {
-                sendNow(Wire.numeric("319", nick, c.nick, String.join(" ", names)));
+                sendNow(Wire.numeric("319", nick, c.nick(), String.join(" ", names)));
             }
-            sendNow(Wire.numeric("312", nick, c.nick, Wire.SERVER, "netloop chat"));
+            sendNow(Wire.numeric("312", nick, c.nick(), Wire.SERVER, "netloop chat"));
         }
         sendNow(Wire.numeric("318", nick, who, "End of /WHOIS list"));
     }

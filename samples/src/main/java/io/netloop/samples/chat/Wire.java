@@ -30,6 +30,11 @@ final class Wire {
         return b.toString();
     }
 
+    /** {@link #relay} as one line to send. */
+    static Line relayLine(String prefix, String command, String target, String text) {
+        return Line.of(String.join("\r\n", relay(prefix, command, target, text)));
+    }
+
     /**
      * {@code :prefix COMMAND target :text} lines for IRC clients, the text split so that no line
      * passes IRC's 512 bytes: a long plain-mode message reaches IRC users whole.

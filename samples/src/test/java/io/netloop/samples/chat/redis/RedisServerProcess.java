@@ -21,23 +21,26 @@ import java.util.stream.Stream;
  * A private {@code redis-server} for one test: a free loopback port, no persistence, its files in
  * a temporary directory. Started and waited for with bounded waits; {@link #close()} kills it.
  */
-final class RedisServerProcess implements AutoCloseable {
-    static final String MISSING = "redis-server not installed: ci/install-deps.sh installs it";
+public final class RedisServerProcess implements AutoCloseable {
+    public static final String MISSING = "redis-server not installed: ci/install-deps.sh installs it";
 
-    private final Process process;
+    private Process process;
     private final int port;
     private final int tlsPort;
     private final Path dir;
+    /** The whole command line, for {@link #restart()}. */
+    private final List<String> command;
 
-    private RedisServerProcess(Process process, int port, int tlsPort, Path dir) {
+    private RedisServerProcess(Process process, int port, int tlsPort, Path dir, List<String> command) {
         this.process = process;
         this.port = port;
         this.tlsPort = tlsPort;
         this.dir = dir;
+        this.command = command;
     }
 
     /** Whether {@code redis-server} is on the PATH. */
-    static boolean installed() {
+    public static boolean installed() {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
@@ -54,7 +57,7 @@ final class RedisServerProcess implements AutoCloseable {
      * Starts a server with {@code extraArgs} (such as {@code --requirepass secret}) added to the
      * private ones. A port taken between choosing and binding is retried with another.
      */
-    static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
+    public static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
         return start(false, extraArgs);
     }
 
@@ -85,7 +88,7 @@ final class RedisServerProcess implements AutoCloseable {
             cmd.addAll(List.of(extraArgs));
             Path log = dir.resolve("redis.log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            RedisServerProcess server = new RedisServerProcess(p, port, tlsPort, dir);
+            RedisServerProcess server = new RedisServerProcess(p, port, tlsPort, dir, cmd);
             try {
                 server.awaitReady(log);
                 return server;
@@ -97,16 +100,38 @@ final class RedisServerProcess implements AutoCloseable {
         throw last;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
+    /**
+     * SIGKILL, then the same server again on the same port: empty, since nothing is persisted (as
+     * a Redis without persistence comes back after a crash).
+     */
+    public void restart() throws IOException, InterruptedException {
+        kill();
+        Path log = dir.resolve("redis.log");
+        IOException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitReady(log);
+                return;
+            } catch (IOException e) { // the port may linger a moment after the kill
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw last;
+    }
+
     /** {@code redis://127.0.0.1:port} with {@code userInfo} ({@code ":password"}, {@code "user:password"}) and {@code db}. */
-    RedisUri uri(String userInfo, int db) {
+    public RedisUri uri(String userInfo, int db) {
         return RedisUri.parse("redis://" + (userInfo == null ? "" : userInfo + "@") + "127.0.0.1:" + port + "/" + db);
     }
 
-    RedisUri uri() {
+    public RedisUri uri() {
         return uri(null, 0);
     }
 
@@ -119,7 +144,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** SIGKILL, and waits (bounded) until it is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("redis-server on port " + port + " still runs 10 s after SIGKILL");
