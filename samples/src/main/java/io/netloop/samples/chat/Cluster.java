@@ -68,7 +68,7 @@ final class Cluster implements AutoCloseable {
     private static final long FORGET_MS = 600_000;
     private static final Duration HEARTBEAT = Duration.ofMillis(500);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
-    private static final long MAX_BACKOFF_MS = 5_000;
+    private static final long MAX_BACKOFF_MS = 2_000;
     private static final int READ_COUNT = 1_000;
     private static final int READ_BLOCK_MS = 1_000;
 
@@ -199,6 +199,8 @@ final class Cluster implements AutoCloseable {
     /** Nicknames let go while Redis was unreachable, released when it is back. */
     private final Set<String> pendingReleases = new HashSet<>();
     private long backoffMs;
+    /** When the connections were last made: nodes missing then may still be on their way back. */
+    private long attachedNanos;
     private boolean reconnecting;
     private boolean closing;
     private Timer heartbeat;
@@ -399,6 +401,7 @@ final class Cluster implements AutoCloseable {
             }
         }
         backoffMs = 0;
+        attachedNanos = System.nanoTime();
         readNext(read);
         heartbeat = loop.schedule(this::beat, HEARTBEAT);
         if (!first) {
@@ -512,7 +515,10 @@ final class Cluster implements AutoCloseable {
             for (RespValue v : hb.get(4).asList()) {
                 alive.add(v.asString());
             }
-            declareDead(alive);
+            // After Redis lost its data, or this node was away, the others need a moment to come back.
+            if (System.nanoTime() - attachedNanos >= TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
+                declareDead(alive);
+            }
             heartbeat = loop.schedule(this::beat, HEARTBEAT);
         });
     }
