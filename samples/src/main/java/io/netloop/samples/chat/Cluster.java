@@ -361,7 +361,7 @@ final class Cluster implements AutoCloseable {
     private void attached(RedisClient cmd, RedisClient read, List<RespValue> hb) {
         String newEpoch = hb.get(0).asString();
         boolean leaseLost = hb.get(1).asLong() == 1;
-        String lastId = hb.get(3).asString();
+        String lastId = streamId(hb.get(3).asString());
         boolean first = epoch == null;
         boolean reset = !first && !epoch.equals(newEpoch);
         epoch = newEpoch;
@@ -497,30 +497,48 @@ final class Cluster implements AutoCloseable {
             if (e != null || cmd != commandsNow()) {
                 return; // the connection's end is handled by lost()
             }
-            List<RespValue> hb = reply.asList();
-            if (!hb.get(0).asString().equals(epoch)) {
-                // Redis lost its data without dropping the connections (FLUSHALL): join again.
-                lost(cmd, new IOException("the cluster's data in Redis was lost"));
-                return;
-            }
-            if (hb.get(1).asLong() == 1) {
-                log.warn("node {} was silent past its lease ({} ms): claiming its users' nicknames again", nodeId, LEASE_MS);
-                reclaimNicks(cmd);
-                synchronized (lock) {
-                    publishState();
-                }
-            }
-            confirm(hb.get(2).asString());
-            Set<String> alive = new HashSet<>();
-            for (RespValue v : hb.get(4).asList()) {
-                alive.add(v.asString());
-            }
-            // After Redis lost its data, or this node was away, the others need a moment to come back.
-            if (System.nanoTime() - attachedNanos >= TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
-                declareDead(alive);
-            }
-            heartbeat = loop.schedule(this::beat, HEARTBEAT);
+            guarded(cmd, "the heartbeat", () -> beaten(cmd, reply.asList()));
         });
+    }
+
+    private void beaten(RedisClient cmd, List<RespValue> hb) {
+        if (!hb.get(0).asString().equals(epoch)) {
+            // Redis lost its data without dropping the connections (FLUSHALL): join again.
+            lost(cmd, new IOException("the cluster's data in Redis was lost"));
+            return;
+        }
+        if (hb.get(1).asLong() == 1) {
+            log.warn("node {} was silent past its lease ({} ms): claiming its users' nicknames again", nodeId, LEASE_MS);
+            reclaimNicks(cmd);
+            synchronized (lock) {
+                publishState();
+            }
+        }
+        String min = hb.get(2).asString();
+        confirm(min.isEmpty() ? min : streamId(min));
+        Set<String> alive = new HashSet<>();
+        for (RespValue v : hb.get(4).asList()) {
+            alive.add(v.asString());
+        }
+        // After Redis lost its data, or this node was away, the others need a moment to come back.
+        if (System.nanoTime() - attachedNanos >= TimeUnit.MILLISECONDS.toNanos(LEASE_MS)) {
+            declareDead(alive);
+        }
+        heartbeat = loop.schedule(this::beat, HEARTBEAT);
+    }
+
+    /**
+     * Runs what a reply asks for; a reply of the wrong shape (valid RESP, but not what the command
+     * returns: a hostile or broken server) closes that connection with the reason, and the node
+     * connects again, as after any lost connection.
+     */
+    private void guarded(RedisClient c, String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.error("node {}: unexpected reply to {} from {} ({}); closing that connection", nodeId, what, uri, e.toString());
+            c.close();
+        }
     }
 
     /** Drops the events every node has read. */
@@ -563,18 +581,20 @@ final class Cluster implements AutoCloseable {
             if (e != null || read != reader) {
                 return; // lost() reconnects
             }
-            List<RespValue> streams = reply.asList();
-            if (streams != null) {
-                for (RespValue stream : streams) {
-                    for (RespValue entry : stream.asList().get(1).asList()) {
-                        List<RespValue> parts = entry.asList();
-                        String id = parts.get(0).asString();
-                        receive(id, parts.get(1).asList());
-                        position = id;
+            guarded(read, "XREAD", () -> {
+                List<RespValue> streams = reply.asList();
+                if (streams != null) {
+                    for (RespValue stream : streams) {
+                        for (RespValue entry : stream.asList().get(1).asList()) {
+                            List<RespValue> parts = entry.asList();
+                            String id = streamId(parts.get(0).asString());
+                            receive(id, parts.get(1).asList());
+                            position = id;
+                        }
                     }
                 }
-            }
-            readNext(read);
+                readNext(read);
+            });
         });
     }
 
@@ -824,7 +844,17 @@ final class Cluster implements AutoCloseable {
 
     /** Under {@link #lock}. */
     private void send(RedisClient c, Outgoing o) {
-        c.send(o.command).thenAccept(reply -> o.id = reply.asString());
+        c.send(o.command).thenAccept(reply -> guarded(c, "XADD", () -> o.id = streamId(reply.asString())));
+    }
+
+    /** {@code id} when it is a stream entry id ({@code ms-seq}). */
+    private static String streamId(String id) {
+        int dash = id == null ? -1 : id.indexOf('-');
+        if (dash <= 0 || dash == id.length() - 1 || !id.chars().allMatch(ch -> ch == '-' || (ch >= '0' && ch <= '9'))
+                || id.indexOf('-', dash + 1) >= 0 || id.length() > 41) {
+            throw new IllegalStateException("not a stream entry id: " + id);
+        }
+        return id;
     }
 
     static int compareIds(String a, String b) {
