@@ -32,7 +32,9 @@ import java.util.Objects;
  *                           connections; default 5 s
  * @param redis              the Redis (or Valkey) whose chat cluster this server joins as one node; default
  *                           {@code null}: the server runs alone. {@code rediss://} needs no more settings: the
- *                           JDK's trusted CAs verify the server
+ *                           JDK's trusted CAs verify the server, unless {@code redisCa} is given
+ * @param redisCa            PEM CA certificates that a {@code rediss://} server is verified with, instead of the
+ *                           JDK's; default {@code null}
  * @param clusterQueue       events for other nodes held while Redis cannot be reached (and until every node has
  *                           read them); past it, a user's message reaches this node only and the user is told;
  *                           default 100,000
@@ -40,7 +42,7 @@ import java.util.Objects;
 public record ChatConfig(String host, int port, String backend, int threads, int maxClients, Duration pingInterval,
                          long maxSendQueueBytes, int floodBurst, double floodRate,
                          int tlsPort, Path certificate, Path privateKey, Path keystore, String keystorePassword,
-                         Duration keyCheckInterval, RedisUri redis, int clusterQueue) {
+                         Duration keyCheckInterval, RedisUri redis, Path redisCa, int clusterQueue) {
 
     public ChatConfig {
         Objects.requireNonNull(host, "host");
@@ -70,7 +72,7 @@ public record ChatConfig(String host, int port, String backend, int threads, int
     public static ChatConfig defaults() {
         return new ChatConfig("127.0.0.1", 6667, null, Runtime.getRuntime().availableProcessors(), 10_000,
                 Duration.ofSeconds(90), 1024 * 1024, 20, 10.0,
-                6697, null, null, null, null, Duration.ofSeconds(5), null, 100_000);
+                6697, null, null, null, null, Duration.ofSeconds(5), null, null, 100_000);
     }
 
     /** Whether TLS is served: keys were given, as PEM files or a keystore. */
@@ -78,29 +80,31 @@ public record ChatConfig(String host, int port, String backend, int threads, int
         return certificate != null || keystore != null;
     }
 
-    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withTlsPort(int p) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, p, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withTlsPort(int p) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, p, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
     /** TLS from PEM files: a certificate chain (leaf first) and its unencrypted PKCS#8 key; {@code null, null} for none. */
-    public ChatConfig withPemKeys(Path chain, Path key) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, chain, key, keystore, keystorePassword, keyCheckInterval, redis, clusterQueue); }
+    public ChatConfig withPemKeys(Path chain, Path key) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, chain, key, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
     /** TLS from a PKCS#12 file whose store and key share {@code password}; {@code null, null} for none. */
-    public ChatConfig withKeystore(Path file, String password) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, file, password, keyCheckInterval, redis, clusterQueue); }
-    public ChatConfig withKeyCheckInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, d, redis, clusterQueue); }
+    public ChatConfig withKeystore(Path file, String password) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, file, password, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withKeyCheckInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, d, redis, redisCa, clusterQueue); }
 
     /** Joins the cluster of chat nodes that share {@code uri}; {@code null} runs alone. */
-    public ChatConfig withRedis(RedisUri uri) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, uri, clusterQueue); }
-    public ChatConfig withClusterQueue(int events) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, events); }
+    public ChatConfig withRedis(RedisUri uri) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, uri, redisCa, clusterQueue); }
+    /** CA certificates (PEM) that a {@code rediss://} server's certificate is checked against instead of the JDK's; {@code null} for the JDK's. */
+    public ChatConfig withRedisCa(Path pem) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, pem, clusterQueue); }
+    public ChatConfig withClusterQueue(int events) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, events); }
 
     /**
      * The flags {@code --host --port --backend --threads --max-clients --ping-interval (seconds) --max-sendq
-     * --flood-burst --flood-rate --tls-port --cert --key --keystore --keystore-password --key-check-interval (seconds) --redis --cluster-queue}.
+     * --flood-burst --flood-rate --tls-port --cert --key --keystore --keystore-password --key-check-interval (seconds) --redis --redis-ca --cluster-queue}.
      * TLS flags that make no sense together (a key without its certificate, a TLS port without keys) are refused here;
      * whether the files can be read is found at {@link ChatServer#start}.
      */
@@ -111,6 +115,7 @@ public record ChatConfig(String host, int port, String backend, int threads, int
         String key = null;
         String keystore = null;
         String password = null;
+        String redisCa = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -141,6 +146,7 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                     case "--keystore-password" -> password = v;
                     case "--key-check-interval" -> c = c.withKeyCheckInterval(Duration.ofSeconds(Long.parseLong(v)));
                     case "--redis" -> c = c.withRedis(RedisUri.parse(v));
+                    case "--redis-ca" -> redisCa = v;
                     case "--cluster-queue" -> c = c.withClusterQueue(Integer.parseInt(v));
                     default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + usage());
                 }
@@ -166,6 +172,12 @@ public record ChatConfig(String host, int port, String backend, int threads, int
         if (tlsPortGiven && cert == null && keystore == null) {
             throw new IllegalArgumentException("--tls-port needs keys: --cert CHAIN.pem --key KEY.pem, or --keystore FILE.p12 --keystore-password PW");
         }
+        if (redisCa != null) {
+            if (c.redis() == null || !c.redis().tls()) {
+                throw new IllegalArgumentException("--redis-ca is for a TLS connection to Redis: give --redis rediss://...");
+            }
+            c = c.withRedisCa(Path.of(redisCa));
+        }
         if (cert != null) {
             c = c.withPemKeys(Path.of(cert), Path.of(key));
         } else if (keystore != null) {
@@ -181,7 +193,8 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                               [--flood-burst LINES (20)] [--flood-rate LINES_PER_SECOND (10)]
                               [--tls-port 6697] [--cert CHAIN.pem --key KEY.pem | --keystore FILE.p12 --keystore-password PW]
                               [--key-check-interval SECONDS (5)]
-                              [--redis redis://[[user]:password@]host[:port][/db] [--cluster-queue EVENTS (100000)]]
+                              [--redis redis://[[user]:password@]host[:port][/db] | rediss://... [--redis-ca CA.pem]]
+                              [--cluster-queue EVENTS (100000)]
                 TLS (ircs) is served on --tls-port beside plaintext when --cert and --key (PEM: the chain, leaf first,
                 and its PKCS#8 key) or --keystore (PKCS#12) are given; changed key files are loaded for new connections.
                 With --redis the server is one node of a chat served by every node on that Redis: rooms, nicknames and
@@ -196,6 +209,6 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                 + ", floodBurst=" + floodBurst + ", floodRate=" + floodRate + ", tlsPort=" + tlsPort
                 + ", certificate=" + certificate + ", privateKey=" + privateKey + ", keystore=" + keystore
                 + ", keystorePassword=" + (keystorePassword == null ? null : "(hidden)") + ", keyCheckInterval=" + keyCheckInterval
-                + ", redis=" + redis + ", clusterQueue=" + clusterQueue + "]";
+                + ", redis=" + redis + ", redisCa=" + redisCa + ", clusterQueue=" + clusterQueue + "]";
     }
 }

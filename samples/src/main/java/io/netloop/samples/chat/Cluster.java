@@ -211,8 +211,16 @@ final class Cluster implements AutoCloseable {
         this.maxQueue = config.clusterQueue();
         RedisClient.Options o = RedisClient.Options.defaults();
         if (uri.tls()) {
-            // rediss://: the JDK's trusted CAs verify the server, and its name is checked.
-            o = o.withTls(TlsContext.client().build());
+            // rediss://: the server's certificate is verified (by the JDK's CAs unless others are given), and its name checked.
+            TlsContext.Builder tls = TlsContext.client();
+            if (config.redisCa() != null) {
+                try {
+                    tls.trustPem(config.redisCa());
+                } catch (IOException e) {
+                    throw new IOException("cannot use the Redis CA file " + config.redisCa() + ": " + e.getMessage(), e);
+                }
+            }
+            o = o.withTls(tls.build());
         }
         this.options = o;
         this.group = EventLoopGroup.builder().backend(config.backend()).threads(1).build();

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netloop.EventLoopGroup;
+import io.netloop.conformance.TlsFixtures;
+import io.netloop.samples.chat.redis.RedisServerProcess;
+import io.netloop.samples.chat.redis.RedisUri;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +46,33 @@ class ClusterChatTest {
             alice.awaitLine("*** robert left (Quit)");
             alice.send("/who");
             alice.awaitLine("*** In #lobby: alice (1)");
+        }
+    }
+
+    @Test
+    void nodesJoinARedisOverTlsWithAPasswordAndRefuseOneTheyCannotVerify() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(RedisServerProcess.installed(), RedisServerProcess.MISSING);
+        try (RedisServerProcess redis = RedisServerProcess.startWithTls(TlsFixtures.file("server.pem"),
+                TlsFixtures.file("server.key"), TlsFixtures.file("ca.pem"),
+                "--requirepass", "s3cret")) {
+            RedisUri uri = RedisUri.parse("rediss://:s3cret@127.0.0.1:" + redis.tlsPort());
+            ChatConfig config = ChatConfig.defaults().withHost("127.0.0.1").withPort(0).withThreads(1).withRedis(uri)
+                    .withRedisCa(TlsFixtures.file("ca.pem"));
+            try (ChatServer a = ChatServer.start(config); ChatServer b = ChatServer.start(config)) {
+                NcUser alice = NcUser.connect("tls-node-a/alice", a.address().getPort());
+                NcUser bob = NcUser.connect("tls-node-b/bob", b.address().getPort());
+                try (alice; bob) {
+                    alice.register("alice", 0);
+                    bob.register("bob", 1);
+                    bob.send("over TLS to Redis");
+                    alice.awaitLine("<bob> over TLS to Redis");
+                }
+            }
+            // Without the test CA the JDK's CAs do not know the server's certificate: the start fails and says why.
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> ChatServer.start(config.withRedisCa(null)).close());
+            assertTrue(e.getMessage().startsWith("cannot join the chat cluster on rediss://:***@127.0.0.1:"), e::getMessage);
+            assertTrue(e.getMessage().contains("PKIX") || e.getMessage().contains("certification path"), e::getMessage);
         }
     }
 

@@ -65,7 +65,7 @@ public final class RedisServerProcess implements AutoCloseable {
      * Starts a server that also serves TLS on {@link #tlsPort()} with the given PEM files (clients
      * are not asked for certificates); the plain port stays, for the readiness check.
      */
-    static RedisServerProcess startWithTls(Path cert, Path key, Path ca, String... extraArgs) throws IOException, InterruptedException {
+    public static RedisServerProcess startWithTls(Path cert, Path key, Path ca, String... extraArgs) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
                 "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "no"));
         args.addAll(List.of(extraArgs));
@@ -136,7 +136,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /** The TLS port, when started with {@link #startWithTls}. */
-    int tlsPort() {
+    public int tlsPort() {
         if (tlsPort < 0) {
             throw new IllegalStateException("started without TLS");
         }
