@@ -319,6 +319,46 @@ class ClusterChatTest {
         }
     }
 
+    @Test
+    void aStalledReaderIsDroppedByItsNodeWhileTheOthersGetEveryLine() throws Exception {
+        try (ClusterFixture cluster = ClusterFixture.start(2, c -> c.withMaxSendQueueBytes(64 * 1024)
+                .withFloodBurst(1_000_000).withFloodRate(1_000_000))) {
+            EventLoopGroup clients = clientGroup(cluster);
+            SocketUser talker = SocketUser.connect(clients, cluster.nodes.get(0).address(), "talker", false);
+            // Plain: an IRC user would get each 900-byte line split in two.
+            SocketUser listener = SocketUser.connect(clients, cluster.nodes.get(1).address(), "listener", false);
+            await(List.of(talker, listener), u -> u.registered, "registering");
+            RawClient stalled = cluster.own(RawClient.connect("stalled", cluster.nodes.get(1).address(), 4096));
+            stalled.registerThenStopReading("stalled");
+            awaitLobbyOnEveryNode(cluster, clients, 3);
+
+            String payload = "p".repeat(900);
+            CompletableFuture<String> dropped = talker.line(l -> l.startsWith("*** stalled left (") && l.contains("send queue"));
+            int sent = 0;
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (!dropped.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    fail("the stalled user on the far node is still connected after " + sent + " lines of 900 bytes");
+                }
+                for (int i = 0; i < 20; i++, sent++) {
+                    talker.say(sent + " " + payload);
+                }
+                int last = sent - 1;
+                try {
+                    listener.line(l -> l.equals("<talker> " + last + " " + payload)).get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    fail("the listener did not get line " + last + ": " + listener + "; the talker: " + talker);
+                }
+            }
+            List<String> got = listener.said();
+            assertEquals(sent, got.size(), "the listener on the stalled user's node got every line once");
+            for (int i = 0; i < sent; i++) {
+                assertEquals("talker: " + i + " " + payload, got.get(i));
+            }
+            assertEquals(2, cluster.nodes.get(1).clientCount(), "the far node dropped the stalled user only (and kept its watcher)");
+        }
+    }
+
     /** Waits until a watcher on each node lists {@code count} users in #lobby (plus the watchers themselves). */
     static void awaitLobbyOnEveryNode(ClusterFixture cluster, EventLoopGroup clients, int count) throws Exception {
         int n = cluster.nodes.size();
