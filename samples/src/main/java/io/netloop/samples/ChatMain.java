@@ -35,6 +35,7 @@ public final class ChatMain {
 
                   server [--host 127.0.0.1] [--port 6667] [--backend ID] [--threads N]   serves until Ctrl-C
                          [--tls-port 6697 --cert CHAIN.pem --key KEY.pem]               and TLS beside plaintext
+                         [--redis redis://HOST:PORT]                                   one node of a chat on Redis
                   client [--nick NICK] [--host 127.0.0.1] [--port 6667] [--backend ID]  chats until /quit
 
                 A plain user can join with: nc 127.0.0.1 6667 (over TLS: openssl s_client -quiet -connect 127.0.0.1:6697)
