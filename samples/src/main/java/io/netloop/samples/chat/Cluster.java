@@ -641,6 +641,9 @@ final class Cluster implements AutoCloseable {
         }
         switch (event) {
             case ClusterEvent.Join j -> {
+                if (!Text.isValidChannel(j.channel()) || !Text.isValidNick(j.nick())) {
+                    throw new IllegalArgumentException("not a nickname and a channel: " + j.nick() + " " + j.channel());
+                }
                 RemoteUser u = hub.remoteUser(j.nick());
                 if (u == null || !u.node.equals(node)) {
                     if (u != null) {
@@ -728,6 +731,9 @@ final class Cluster implements AutoCloseable {
         deadNodes.remove(node);
         Set<String> keys = new HashSet<>();
         for (ClusterEvent.UserState us : s.users()) {
+            if (!Text.isValidNick(us.nick()) || !us.channels().stream().allMatch(Text::isValidChannel)) {
+                throw new IllegalArgumentException("not a nickname and channels: " + us.nick() + " " + us.channels());
+            }
             keys.add(Text.key(us.nick()));
         }
         for (RemoteUser u : hub.remoteUsers()) {

@@ -103,6 +103,35 @@ class ChatConfigTest {
         assertTrue(e.getMessage().contains("wrong password"), e::getMessage);
     }
 
+    @Test
+    void redisFlagsMakeTheServerANodeOfACluster() {
+        ChatConfig alone = ChatConfig.parse(new String[] {"--port", "7000"});
+        assertNull(alone.redis());
+        assertEquals(100_000, alone.clusterQueue());
+        ChatConfig node = ChatConfig.parse(new String[] {"--redis", "rediss://chat:s3cret@redis.example:6380/2",
+                "--redis-ca", "ca.pem", "--cluster-queue", "500"});
+        assertEquals(new io.netloop.samples.chat.redis.RedisUri(true, "redis.example", 6380, "chat", "s3cret", 2), node.redis());
+        assertEquals(Path.of("ca.pem"), node.redisCa());
+        assertEquals(500, node.clusterQueue());
+        assertFalse(node.toString().contains("s3cret"), node::toString);
+        assertRefused("expected redis://", "--redis", "http://redis.example");
+        assertRefused("--redis-ca is for a TLS connection to Redis", "--redis", "redis://127.0.0.1", "--redis-ca", "ca.pem");
+        assertRefused("clusterQueue must be at least 1", "--redis", "redis://127.0.0.1", "--cluster-queue", "0");
+    }
+
+    @Test
+    void aRedisThatCannotBeReachedStopsTheStartNamingIt() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        int closed = port;
+        IOException e = assertThrows(IOException.class, () -> ChatServer.start(ChatConfig.defaults().withHost("127.0.0.1")
+                .withPort(0).withThreads(1).withRedis(io.netloop.samples.chat.redis.RedisUri.parse("redis://127.0.0.1:" + closed))));
+        assertTrue(e.getMessage().startsWith("cannot join the chat cluster on redis://127.0.0.1:" + closed + ": cannot connect"),
+                e::getMessage);
+    }
+
     private static ChatConfig tlsConfig() {
         return ChatConfig.defaults().withHost("127.0.0.1").withPort(0).withTlsPort(0).withThreads(1);
     }

@@ -51,7 +51,8 @@ class ClusterOutageTest {
             // Past the lease (5 s): the near node declares the far one dead meanwhile.
             near.line(l -> l.equals(":far!far@127.0.0.1 QUIT :Node lost")).get(20, TimeUnit.SECONDS);
             farNeighbour.line(l -> l.equals("<far> far " + (lines - 1))).get(20, TimeUnit.SECONDS); // local chat goes on
-            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(8) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt)));
+            // 30 s: the longest cut the issue names (CHAT.md promises up to 2 minutes).
+            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(30) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt)));
             proxy.heal();
 
             near.line(l -> l.endsWith(":far " + (lines - 1))).get(30, TimeUnit.SECONDS);
@@ -60,8 +61,8 @@ class ClusterOutageTest {
             assertEquals(expected("near", lines), far.said().stream().filter(l -> l.startsWith("near: ")).toList(),
                     "the far user got the near user's lines once each, in order");
             // The far node's users are back in the near node's picture (as after an IRC netsplit).
-            Eventually.equal(2L, () -> near.lines().stream().filter(l -> l.equals(":far!far@127.0.0.1 JOIN #lobby")).count(),
-                    "the far user joined, and joined again after the cut");
+            near.line(l -> l.equals(":far!far@127.0.0.1 JOIN #lobby")
+                    && near.lines().lastIndexOf(l) > near.lines().indexOf(":far!far@127.0.0.1 QUIT :Node lost")).get(20, TimeUnit.SECONDS);
             CompletableFuture<String> names = near.line(l -> l.startsWith(":netloop 353 near = #lobby :") && l.contains(" far")
                     && l.contains("farneighbour"));
             near.send("NAMES #lobby");
