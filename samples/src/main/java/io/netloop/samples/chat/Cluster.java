@@ -76,6 +76,7 @@ final class Cluster implements AutoCloseable {
     private static final String NODES = PREFIX + "nodes";
     private static final String POS = PREFIX + "pos";
     private static final String EVENTS = PREFIX + "events";
+    private static final String SEQ = PREFIX + "seq";
     private static final String EPOCH = PREFIX + "epoch";
     private static final String NICK = PREFIX + "nick:";
 
@@ -84,7 +85,7 @@ final class Cluster implements AutoCloseable {
             + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n";
 
     /**
-     * KEYS nodes, pos, events, epoch; ARGV node, position or '', a fresh epoch, lease, grace, forget.
+     * KEYS nodes, pos, events, epoch, seq; ARGV node, position or '', a fresh epoch, lease, grace, forget.
      * Returns {epoch, lease lost (0/1), trim position or '', last entry id, {live nodes}}.
      */
     private static final String HEARTBEAT_SCRIPT = NOW + """
@@ -100,6 +101,7 @@ final class Cluster implements AutoCloseable {
             for _, n in ipairs(gone) do
               redis.call('ZREM', KEYS[1], n)
               redis.call('HDEL', KEYS[2], n)
+              redis.call('HDEL', KEYS[5], n)
             end
             local alive = redis.call('ZRANGEBYSCORE', KEYS[1], now - lease, '+inf')
             local recent = redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[5]), '+inf')
@@ -139,16 +141,39 @@ final class Cluster implements AutoCloseable {
             return 1
             """;
 
+    /**
+     * KEYS events, seq; ARGV node, sequence number, the event's fields. Appends a node's events to
+     * the stream once each and in order: an event already in is not added again (its reply is the
+     * id of the node's last entry, at or after its own), and one that would leave a gap is refused
+     * ({@code NETLOOPGAP}), so that a node whose earlier event was refused (out of memory, say)
+     * writes again from that one. The first event of a node, or the first after Redis lost its
+     * data, sets where its numbers start. Returns the entry's id.
+     */
+    private static final String APPEND_SCRIPT = """
+            local s = tonumber(ARGV[2])
+            local prev = redis.call('HGET', KEYS[2], ARGV[1])
+            if prev then
+              local space = string.find(prev, ' ', 1, true)
+              local last = tonumber(string.sub(prev, 1, space - 1))
+              if s <= last then return string.sub(prev, space + 1) end
+              if s ~= last + 1 then return redis.error_reply('NETLOOPGAP expected ' .. (last + 1) .. ', got ' .. s) end
+            end
+            local id = redis.call('XADD', KEYS[1], '*', 'n', ARGV[1], 's', ARGV[2], unpack(ARGV, 3))
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ' ' .. id)
+            return id
+            """;
+
     /** KEYS nick; ARGV node: deletes the claim if it is the node's. */
     private static final String RELEASE_SCRIPT = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
             return 1
             """;
 
-    /** KEYS nodes, pos; ARGV node: a node that stops takes itself out. */
+    /** KEYS nodes, pos, seq; ARGV node: a node that stops takes itself out. */
     private static final String LEAVE_SCRIPT = """
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('HDEL', KEYS[2], ARGV[1])
+            redis.call('HDEL', KEYS[3], ARGV[1])
             return 1
             """;
 
@@ -275,12 +300,12 @@ final class Cluster implements AutoCloseable {
                 return false;
             }
             List<Object> cmd = new ArrayList<>(24);
-            cmd.add("XADD");
+            cmd.add("EVAL");
+            cmd.add(APPEND_SCRIPT);
+            cmd.add(2);
             cmd.add(EVENTS);
-            cmd.add("*");
-            cmd.add("n");
+            cmd.add(SEQ);
             cmd.add(nodeId);
-            cmd.add("s");
             cmd.add(++seq);
             cmd.addAll(ClusterEvent.fields(e));
             Outgoing o = new Outgoing(cmd.toArray());
@@ -492,7 +517,7 @@ final class Cluster implements AutoCloseable {
     // ---- the heartbeat: liveness, trimming, dead nodes ----
 
     private Object[] heartbeatCommand(String pos) {
-        return new Object[] {"EVAL", HEARTBEAT_SCRIPT, 4, NODES, POS, EVENTS, EPOCH, nodeId, pos, UUID.randomUUID().toString(),
+        return new Object[] {"EVAL", HEARTBEAT_SCRIPT, 5, NODES, POS, EVENTS, EPOCH, SEQ, nodeId, pos, UUID.randomUUID().toString(),
                 LEASE_MS, GRACE_MS, FORGET_MS};
     }
 
@@ -502,8 +527,12 @@ final class Cluster implements AutoCloseable {
             return;
         }
         cmd.send(heartbeatCommand(position)).whenComplete((reply, e) -> {
-            if (e != null || cmd != commandsNow()) {
+            if (cmd != commandsNow()) {
                 return; // the connection's end is handled by lost()
+            }
+            if (e != null) {
+                refused(cmd, "the heartbeat", e);
+                return;
             }
             guarded(cmd, "the heartbeat", () -> beaten(cmd, reply.asList()));
         });
@@ -533,6 +562,20 @@ final class Cluster implements AutoCloseable {
             declareDead(alive);
         }
         heartbeat = loop.schedule(this::beat, HEARTBEAT);
+    }
+
+    /**
+     * A command failed. A lost connection is handled by {@link #lost} already; an error reply
+     * (Redis out of memory, read-only, a gap in this node's events) closes the connection as if it
+     * were lost, so that the node connects again with backoff and writes again, in order, what
+     * Redis does not have: heartbeats, reading and events never stop for good.
+     */
+    private void refused(RedisClient c, String what, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof io.netloop.samples.chat.redis.RedisErrorReply && c.isOpen()) {
+            log.warn("node {}: Redis {} refused {} ({}); connecting again", nodeId, uri, what, cause.getMessage());
+            c.close();
+        }
     }
 
     /**
@@ -586,8 +629,12 @@ final class Cluster implements AutoCloseable {
 
     private void readNext(RedisClient read) {
         read.send("XREAD", "COUNT", READ_COUNT, "BLOCK", READ_BLOCK_MS, "STREAMS", EVENTS, position).whenComplete((reply, e) -> {
-            if (e != null || read != reader) {
+            if (read != reader) {
                 return; // lost() reconnects
+            }
+            if (e != null) {
+                refused(read, "XREAD", e);
+                return;
             }
             guarded(read, "XREAD", () -> {
                 List<RespValue> streams = reply.asList();
@@ -858,7 +905,13 @@ final class Cluster implements AutoCloseable {
 
     /** Under {@link #lock}. */
     private void send(RedisClient c, Outgoing o) {
-        c.send(o.command).thenAccept(reply -> guarded(c, "XADD", () -> o.id = streamId(reply.asString())));
+        c.send(o.command).whenComplete((reply, e) -> {
+            if (e != null) {
+                refused(c, "an event", e);
+            } else {
+                guarded(c, "an event", () -> o.id = streamId(reply.asString()));
+            }
+        });
     }
 
     /** {@code id} when it is a stream entry id ({@code ms-seq}). */
@@ -902,7 +955,7 @@ final class Cluster implements AutoCloseable {
         RedisClient cmd = commandsNow();
         if (cmd != null) {
             try {
-                cmd.send("EVAL", LEAVE_SCRIPT, 2, NODES, POS, nodeId).get(2, TimeUnit.SECONDS);
+                cmd.send("EVAL", LEAVE_SCRIPT, 3, NODES, POS, SEQ, nodeId).get(2, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 log.debug("node {} could not take itself out of the cluster: {}", nodeId, e.toString());
             } catch (InterruptedException e) {

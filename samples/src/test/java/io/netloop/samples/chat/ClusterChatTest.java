@@ -30,8 +30,8 @@ class ClusterChatTest {
     @Test
     void usersOnTwoNodesShareTheLobby() throws Exception {
         try (ClusterFixture cluster = ClusterFixture.start(2)) {
-            NcUser alice = cluster.join(0, "alice", 0);
-            NcUser bob = cluster.join(1, "bob", 1);
+            NcUser alice = cluster.join(0, "alice");
+            NcUser bob = cluster.join(1, "bob");
             alice.awaitLine("*** bob joined");
             alice.send("hello from node 0");
             bob.awaitLine("<alice> hello from node 0");
@@ -63,8 +63,8 @@ class ClusterChatTest {
                 NcUser alice = NcUser.connect("tls-node-a/alice", a.address().getPort());
                 NcUser bob = NcUser.connect("tls-node-b/bob", b.address().getPort());
                 try (alice; bob) {
-                    alice.register("alice", 0);
-                    bob.register("bob", 1);
+                    ClusterFixture.register(alice, "alice");
+                    ClusterFixture.register(bob, "bob");
                     bob.send("over TLS to Redis");
                     alice.awaitLine("<bob> over TLS to Redis");
                 }
@@ -84,9 +84,7 @@ class ClusterChatTest {
             SocketUser carol = SocketUser.connect(clients, cluster.nodes.get(0).address(), "carol", true);
             SocketUser dave = SocketUser.connect(clients, cluster.nodes.get(2).address(), "dave", true);
             await(List.of(carol, dave), u -> u.registered, "registering");
-            NcUser erin = cluster.own(NcUser.connect("node1/erin", cluster.port(1)));
-            erin.send("erin");
-            erin.await("the welcome", l -> l.startsWith("*** Hello erin. You are in #lobby with "));
+            NcUser erin = cluster.join(1, "erin");
 
             dave.send("JOIN #ops");
             dave.line(l -> l.equals(":netloop 366 dave #ops :End of /NAMES list")).get(20, TimeUnit.SECONDS);
@@ -138,8 +136,8 @@ class ClusterChatTest {
     @Test
     void streamEntriesNoNodeWroteAreSkippedAndTheNodesCarryOn() throws Exception {
         try (ClusterFixture cluster = ClusterFixture.start(2)) {
-            NcUser alice = cluster.join(0, "alice", 0);
-            NcUser bob = cluster.join(1, "bob", 1);
+            NcUser alice = cluster.join(0, "alice");
+            NcUser bob = cluster.join(1, "bob");
             alice.awaitLine("*** bob joined");
             EventLoopGroup group = clientGroup(cluster);
             try (RedisClient vandal = RedisClient.connect(group, cluster.redis.uri()).get(20, TimeUnit.SECONDS)) {

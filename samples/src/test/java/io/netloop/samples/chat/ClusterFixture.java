@@ -59,11 +59,19 @@ final class ClusterFixture implements AutoCloseable {
         return peer;
     }
 
-    /** An {@code nc} user on {@code node}, registered as {@code nick} with {@code others} others in #lobby. */
-    NcUser join(int node, String nick, int others) throws IOException {
+    /**
+     * An {@code nc} user on {@code node}, registered as {@code nick}. How many others its welcome
+     * counts depends on how far that node has read the others' joins, so it is not checked here.
+     */
+    NcUser join(int node, String nick) throws IOException {
         NcUser u = own(NcUser.connect("node" + node + "/" + nick, port(node)));
-        u.register(nick, others);
+        register(u, nick);
         return u;
+    }
+
+    static void register(NcUser u, String nick) throws IOException {
+        u.send(nick);
+        u.await("the welcome", l -> l.startsWith("*** Hello " + nick + ". You are in #lobby with "));
     }
 
     @Override

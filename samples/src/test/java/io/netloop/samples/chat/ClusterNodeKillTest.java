@@ -25,13 +25,11 @@ class ClusterNodeKillTest {
             Lines.Match ready = node.out.await("the node's address", l -> l.startsWith("netloop chat on "));
             int port = Integer.parseInt(ready.line().replaceAll(".*:(\\d+) \\(backend.*", "$1"));
 
-            NcUser alice = cluster.join(0, "alice", 0);
+            NcUser alice = cluster.join(0, "alice");
             NcUser doomed1 = cluster.own(NcUser.connect("killed-node/doomed1", port));
-            doomed1.send("doomed1");
-            doomed1.await("the welcome", l -> l.startsWith("*** Hello doomed1. "));
+            ClusterFixture.register(doomed1, "doomed1");
             NcUser doomed2 = cluster.own(NcUser.connect("killed-node/doomed2", port));
-            doomed2.send("doomed2");
-            doomed2.await("the welcome", l -> l.startsWith("*** Hello doomed2. "));
+            ClusterFixture.register(doomed2, "doomed2");
             alice.awaitLine("*** doomed1 joined");
             alice.awaitLine("*** doomed2 joined");
             doomed1.send("still here");
@@ -45,7 +43,7 @@ class ClusterNodeKillTest {
                     QUITS_WITHIN.minusNanos(System.nanoTime() - killed));
 
             // Their names are free: a user of the surviving node takes one.
-            NcUser heir = cluster.join(0, "doomed1", 1);
+            NcUser heir = cluster.join(0, "doomed1");
             alice.awaitLine("*** doomed1 joined");
             heir.send("/who");
             heir.awaitLine("*** In #lobby: alice, doomed1 (2)");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netloop.EventLoopGroup;
+import io.netloop.samples.chat.redis.RedisClient;
 import io.netloop.samples.chat.redis.RedisUri;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -98,6 +99,34 @@ class ClusterOutageTest {
             far.send("PING :still");
             far.line(l -> l.equals(":netloop PONG netloop :still")).get(20, TimeUnit.SECONDS);
             assertTrue(far.lines().stream().noneMatch(l -> l.startsWith("ERROR")), () -> "the far user was not dropped: " + far.lines());
+        }
+    }
+
+    @Test
+    void whileRedisRefusesWritesNothingIsLostAndTheNodesCarryOnAfterwards() throws Exception {
+        int lines = 100;
+        try (ClusterFixture cluster = ClusterFixture.start(2)) {
+            EventLoopGroup clients = clientGroup(cluster);
+            SocketUser talker = SocketUser.connect(clients, cluster.nodes.get(0).address(), "talker", false);
+            SocketUser listener = SocketUser.connect(clients, cluster.nodes.get(1).address(), "listener", true);
+            await(List.of(talker, listener), u -> u.registered, "registering");
+            awaitLobbyOnEveryNode(cluster, clients, 2);
+            try (RedisClient admin = RedisClient.connect(clients, cluster.redis.uri()).get(20, TimeUnit.SECONDS)) {
+                for (int i = 0; i < lines; i++) {
+                    talker.say("talker " + i);
+                    if (i == 30) {
+                        // Out of memory: Redis refuses every write (events, heartbeats) with -OOM, and keeps the connections.
+                        admin.send("CONFIG", "SET", "maxmemory", "1").get(20, TimeUnit.SECONDS);
+                    } else if (i == 60) {
+                        admin.send("CONFIG", "SET", "maxmemory", "0").get(20, TimeUnit.SECONDS);
+                    }
+                    Thread.sleep(30);
+                }
+            }
+            listener.line(l -> l.endsWith(":talker " + (lines - 1))).get(30, TimeUnit.SECONDS);
+            assertEquals(expected("talker", lines), listener.said(), "each line once, in order, though Redis refused writes for a while");
+            listener.say("and back");
+            talker.line(l -> l.equals("<listener> and back")).get(20, TimeUnit.SECONDS);
         }
     }
 
