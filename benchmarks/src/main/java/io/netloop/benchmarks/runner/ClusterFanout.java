@@ -51,8 +51,11 @@ public final class ClusterFanout {
         }
     }
 
-    /** One measured run: the load generator's JSON, and the server side's CPU (% of one core) and GCs over it. */
-    record Run(Config config, double rate, Map<String, String> lg, double nodesCpu, double redisCpu, double gcs) {
+    /**
+     * One measured run: the load generator's JSON, the server side's CPU (% of one core) and GCs over it, and how
+     * long the server side took to go quiet after the warm-up run.
+     */
+    record Run(Config config, double rate, Map<String, String> lg, double nodesCpu, double redisCpu, double gcs, double settle) {
         double num(String key) {
             return Json.num(lg, key);
         }
@@ -174,8 +177,9 @@ public final class ClusterFanout {
             }
             String ports = String.join(",", nodes.stream().map(n -> Integer.toString(n.port)).toList());
             Map<String, String> w = loadgen(ports, rate, "w", 0, WARMUP_RUN_SECONDS);
-            System.out.printf(Locale.ROOT, "%-10s %6s lines/s warm-up: %s deliveries/s, p99 %s us, lost %s%n", c.name(), fmt(rate),
-                    fmt(Json.num(w, "msgs_per_s")), fmt(Json.num(w, "p99_us")), w.get("lost"));
+            double settle = awaitQuiet(nodes, redis);
+            System.out.printf(Locale.ROOT, "%-10s %6s lines/s warm-up: %s deliveries/s, p99 %s us, lost %s; quiet %.1f s later%n",
+                    c.name(), fmt(rate), fmt(Json.num(w, "msgs_per_s")), fmt(Json.num(w, "p99_us")), w.get("lost"), settle);
 
             double[] cpu0 = cpu(nodes, redis);
             double gc0 = gcs(nodes);
@@ -184,13 +188,13 @@ public final class ClusterFanout {
             double wall = (System.nanoTime() - t0) / 1e9;
             double[] cpu1 = cpu(nodes, redis);
             Run run = new Run(c, rate, r, 100 * (cpu1[0] - cpu0[0]) / wall, redis == null ? Double.NaN : 100 * (cpu1[1] - cpu0[1]) / wall,
-                    gcs(nodes) - gc0);
+                    gcs(nodes) - gc0, settle);
             runs.add(run);
             System.out.printf(Locale.ROOT, "%-10s %6s lines/s: %10s deliveries/s p50=%8s p99=%8s max=%8s us cross-node p50=%8s p99=%8s us"
-                            + " lost=%s dup/late=%s errors=%s nodes cpu=%.0f%% redis cpu=%s%% loadgen cpu=%s%%%n",
+                            + " lost=%s dup/late=%s stale=%s errors=%s nodes cpu=%.0f%% redis cpu=%s%% loadgen cpu=%s%%%n",
                     c.name(), fmt(rate), fmt(run.num("msgs_per_s")), fmt(run.num("p50_us")), fmt(run.num("p99_us")),
                     fmt(run.num("max_us")), fmt(run.num("remote_p50_us")), fmt(run.num("remote_p99_us")), r.get("lost"),
-                    r.get("duplicate_or_late"), r.get("errors"), run.nodesCpu(), fmt(run.redisCpu()), fmt(run.num("cpu_percent")));
+                    r.get("duplicate_or_late"), r.get("stale"), r.get("errors"), run.nodesCpu(), fmt(run.redisCpu()), fmt(run.num("cpu_percent")));
         } finally {
             for (ServerProcess n : nodes) {
                 n.close();
@@ -236,6 +240,28 @@ public final class ClusterFanout {
         return Json.flat(last);
     }
 
+    /**
+     * Waits (at most 60 s) until the nodes and Redis together use under 5 % of a core over half a second: a run
+     * that fell behind leaves a backlog in the stream that the nodes work off after its clients have gone, and
+     * the next run's clients would get those lines (the load generator counts them as {@code stale}).
+     *
+     * @return the seconds waited
+     */
+    private static double awaitQuiet(List<ServerProcess> nodes, RedisProcess redis) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        double[] before = cpu(nodes, redis);
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+            Thread.sleep(500);
+            double[] now = cpu(nodes, redis);
+            double used = now[0] + now[1] - before[0] - before[1];
+            before = now;
+            if (used < 0.025) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     /** CPU seconds so far: the nodes together, and Redis. */
     private static double[] cpu(List<ServerProcess> nodes, RedisProcess redis) throws IOException {
         double n = 0;
@@ -271,12 +297,12 @@ public final class ClusterFanout {
 
     private static final String[] CSV_KEYS = {"msgs_per_s", "p50_us", "p99_us", "p999_us", "max_us", "remote_deliveries",
         "remote_p50_us", "remote_p99_us", "remote_max_us", "lines_sent", "expected_deliveries", "lost", "duplicate_or_late",
-        "unexpected", "drain_s", "errors", "connections_open", "cpu_percent", "seconds"};
+        "unexpected", "stale", "drain_s", "errors", "connections_open", "cpu_percent", "seconds"};
 
     private List<String> csv() {
         List<String> lines = new ArrayList<>();
         lines.add("config,nodes,redis,rate,clients,senders,size," + String.join(",", CSV_KEYS)
-                + ",nodes_cpu_percent,redis_cpu_percent,gc_count");
+                + ",nodes_cpu_percent,redis_cpu_percent,gc_count,quiet_after_warmup_s");
         for (Run r : runs) {
             StringBuilder b = new StringBuilder();
             b.append(r.config().name()).append(',').append(r.config().nodes()).append(',').append(r.config().redis())
@@ -284,8 +310,8 @@ public final class ClusterFanout {
             for (String k : CSV_KEYS) {
                 b.append(',').append(r.lg().getOrDefault(k, ""));
             }
-            b.append(',').append(String.format(Locale.ROOT, "%.1f,%s,%.0f", r.nodesCpu(),
-                    Double.isNaN(r.redisCpu()) ? "" : String.format(Locale.ROOT, "%.1f", r.redisCpu()), r.gcs()));
+            b.append(',').append(String.format(Locale.ROOT, "%.1f,%s,%.0f,%.1f", r.nodesCpu(),
+                    Double.isNaN(r.redisCpu()) ? "" : String.format(Locale.ROOT, "%.1f", r.redisCpu()), r.gcs(), r.settle()));
             lines.add(b.toString());
         }
         return lines;
@@ -297,7 +323,8 @@ public final class ClusterFanout {
         b.append("- command (in `benchmarks/`): `").append(command).append("`\n");
         b.append(String.format(Locale.ROOT, "- %d plain-mode clients spread round-robin over the nodes (client i on node i mod N);"
                 + " clients 0..%d send %d-byte lines at the rate given, in total; %d s measured after %d s of warm-up traffic,"
-                + " preceded by a %d s warm-up run on the same processes; then up to %d s for lines still on their way%n",
+                + " preceded by a %d s warm-up run on the same processes (and a wait until they are quiet); then up to %d s for lines"
+                + " still on their way%n",
                 clients, senders - 1, size, duration, warmup, WARMUP_RUN_SECONDS, drain));
         b.append("- each node: one JVM (64 MiB heap, serial GC), `--threads 1` (one chat loop; a cluster node also runs"
                 + " its cluster loop, the Redis connections' thread); all nodes and redis-server pinned to CPU 1,"
@@ -306,9 +333,9 @@ public final class ClusterFanout {
             Run base = runs.stream().filter(r -> r.rate() == rate && !r.config().redis()).findFirst().orElse(null);
             b.append(String.format(Locale.ROOT, "## %s lines/s (%s deliveries/s offered)%n%n", fmt(rate), fmt(rate * (clients - 1))));
             b.append("| configuration | deliveries/s | vs single | p50 µs | p99 µs | max µs | p50 vs single | p99 vs single"
-                    + " | cross-node p50 µs | cross-node p99 µs | lost | dup/late | other errors | drain s"
+                    + " | cross-node p50 µs | cross-node p99 µs | lost | dup/late | stale | other errors | drain s"
                     + " | nodes CPU % | Redis CPU % | loadgen CPU % | GCs |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Run r : runs) {
                 if (r.rate() != rate) {
                     continue;
@@ -326,6 +353,7 @@ public final class ClusterFanout {
                         .append(" | ").append(fmt(r.num("remote_p99_us")))
                         .append(" | ").append(fmt(r.num("lost")))
                         .append(" | ").append(fmt(r.num("duplicate_or_late") + r.num("unexpected")))
+                        .append(" | ").append(fmt(r.num("stale")))
                         .append(" | ").append(fmt(other))
                         .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.num("drain_s")))
                         .append(" | ").append(fmt(r.nodesCpu()))
@@ -353,8 +381,10 @@ public final class ClusterFanout {
                   stayed connected, checked by sequence number per sender and receiver after the window and the drain
                   (so lines still queued at the end of a saturated run count as lost). **dup/late**: a line at or below
                   one the client already had from that sender (a duplicate, or one that came after a later line, which
-                  then also counts as lost), or the sender's own line back. **other errors**: failed connects and
-                  lost connections. All counted over the warm-up traffic and the window, not only the window.
+                  then also counts as lost), or the sender's own line back. **stale**: lines stamped before this load
+                  generator run began (the warm-up run's, still worked off by the nodes), left out of every other
+                  column. **other errors**: failed connects, lost connections, lines a sender dropped with 16 MiB unsent.
+                  All counted over the warm-up traffic and the window, not only the window.
                 - **drain s**: how long after the window the last due line took to arrive (capped by `--drain`).
                 - **nodes CPU %**, **Redis CPU %**: CPU time of the node JVMs together and of redis-server over the
                   measured load generator run (registration, warm-up, window and drain), in % of one core; they share
