@@ -7,8 +7,9 @@
  * or refused write sets SOCK_NOSPACE, so the freed space raises an EPOLLOUT edge. That saves
  * level-triggered epoll's re-poll of every ready socket and the EPOLL_CTL_MODs for EPOLLOUT.
  *
- *   loadgen --host 127.0.0.1 --port P --scenario S [--connections N] [--size BYTES] [--depth D]
+ *   loadgen --host 127.0.0.1 --port P[,P...] --scenario S [--connections N] [--size BYTES] [--depth D]
  *           [--warmup SECONDS] [--duration SECONDS] [--senders K] [--rate MSGS_PER_S] [--verify]
+ *           [--nick-prefix STR] [--ready PREFIX] [--drain SECONDS]
  *
  * Scenarios: pingpong, pipeline, stream, churn, fanout, idle (see ../../../README.md).
  * Prints one JSON object on one line on stdout at the end; diagnostics go to stderr.
@@ -43,7 +44,7 @@
 enum scenario { SC_PINGPONG, SC_PIPELINE, SC_STREAM, SC_CHURN, SC_FANOUT, SC_IDLE };
 static const char *const SCENARIO_NAMES[] = { "pingpong", "pipeline", "stream", "churn", "fanout", "idle" };
 
-enum phase { PH_CONNECT, PH_REGISTER, PH_SETTLE, PH_WARMUP, PH_MEASURE, PH_DONE };
+enum phase { PH_CONNECT, PH_REGISTER, PH_SETTLE, PH_WARMUP, PH_MEASURE, PH_DRAIN, PH_DONE };
 enum cstate { CS_NEW, CS_CONNECTING, CS_OPEN, CS_DEAD };
 
 #define PAT_PERIOD 251u                 /* prime, so chunk sizes that are powers of two still shift the phase */
@@ -59,6 +60,8 @@ enum cstate { CS_NEW, CS_CONNECTING, CS_OPEN, CS_DEAD };
 #define TIMER_ID 0xffffffffu
 #define FD_RESERVE 16                   /* descriptors kept for stdio, epoll, timerfd */
 #define SOURCE_ADDRESSES 64u            /* 127.0.0.1 .. 127.0.0.64, for a loopback destination */
+#define MAX_PORTS 16                    /* servers a run spreads its connections over */
+#define REGISTER_TIMEOUT_NS 30000000000ull /* fanout --ready: how long registrations may take */
 
 /* ---- latency histogram: exact below 256 ns, then 128 linear buckets per power of two (< 0.8 % error) ---- */
 
@@ -68,10 +71,16 @@ enum cstate { CS_NEW, CS_CONNECTING, CS_OPEN, CS_DEAD };
 #define H_OCTAVES 40
 #define H_BUCKETS (H_LINEAR + H_OCTAVES * H_SUB)
 
-static uint64_t hist[H_BUCKETS];
-static uint64_t hist_count;
+struct hist {
+    uint64_t b[H_BUCKETS];
+    uint64_t count;
+    uint64_t max;              /* exact, in ns */
+};
 
-static inline void hist_record(uint64_t v) {
+static struct hist lat;        /* every latency recorded */
+static struct hist lat_remote; /* fanout over several ports: deliveries whose sender is on another server */
+
+static inline void hist_record(struct hist *h, uint64_t v) {
     unsigned idx;
     if (v < H_LINEAR) {
         idx = (unsigned)v;
@@ -83,8 +92,11 @@ static inline void hist_record(uint64_t v) {
             idx = H_BUCKETS - 1;
         }
     }
-    hist[idx]++;
-    hist_count++;
+    h->b[idx]++;
+    h->count++;
+    if (v > h->max) {
+        h->max = v;
+    }
 }
 
 static double hist_bucket_mid(unsigned idx) {
@@ -99,11 +111,11 @@ static double hist_bucket_mid(unsigned idx) {
 }
 
 /* The value at quantile q, in microseconds; 0 when nothing was recorded. */
-static double hist_quantile_us(double q) {
-    if (hist_count == 0) {
+static double hist_quantile_us(const struct hist *h, double q) {
+    if (h->count == 0) {
         return 0;
     }
-    double want = q * (double)hist_count;
+    double want = q * (double)h->count;
     uint64_t target = (uint64_t)want;
     if ((double)target < want) {
         target++; /* ceiling, without libm */
@@ -113,7 +125,7 @@ static double hist_quantile_us(double q) {
     }
     uint64_t seen = 0;
     for (unsigned i = 0; i < H_BUCKETS; i++) {
-        seen += hist[i];
+        seen += h->b[i];
         if (seen >= target) {
             return hist_bucket_mid(i) / 1000.0;
         }
@@ -128,7 +140,7 @@ struct conn {
     uint32_t gen;              /* bumped per socket, so stale epoll events are recognised */
     uint8_t state;
     uint8_t attempts;
-    uint8_t registered;        /* fanout: registration line fully written */
+    uint8_t registered;        /* fanout: registration line fully written, or with --ready its reply read */
     uint8_t line_skip;         /* fanout: discarding the rest of an overlong line */
     uint8_t blocked;           /* the last write was short: wait for the EPOLLOUT edge */
     uint32_t ev;               /* current epoll interest */
@@ -149,7 +161,9 @@ struct conn {
 static struct {
     /* options */
     const char *host;
-    int port;
+    const char *port_list;     /* as given: "P" or "P1,P2,..." */
+    int ports[MAX_PORTS];
+    int nports;
     enum scenario sc;
     int connections;
     size_t size;
@@ -158,9 +172,13 @@ static struct {
     int senders;
     double rate;
     int verify;
+    const char *nick_prefix;   /* fanout: registration is <prefix><index> */
+    const char *ready;         /* fanout: a client is registered once it reads a line starting with this */
+    size_t ready_len;
+    double drain_s;            /* fanout --verify: how long to wait for lines still on their way */
 
     /* fixed resources */
-    struct sockaddr_storage addr;
+    struct sockaddr_storage addrs[MAX_PORTS]; /* connection i goes to addrs[i % nports] */
     socklen_t addrlen;
     int spread_sources;        /* the destination is IPv4 loopback: connect from several source addresses */
     uint32_t next_source;
@@ -185,6 +203,14 @@ static struct {
     uint64_t fanout_sent_measured, fanout_dropped;
     uint64_t cycles_ok_total;  /* churn: cycles completed, warm-up included */
     uint64_t verify_errors;
+    /* fanout --verify: next_seq[receiver * senders + sender] is the sequence number the receiver
+     * expects next from the sender (lines from one sender arrive in order); owned, lives for the process */
+    uint64_t *next_seq;
+    uint64_t fv_skipped;       /* lines a receiver never got before a later one from the same sender */
+    uint64_t fv_behind;        /* lines at or below what a receiver had already: duplicates, or late after a skip */
+    uint64_t fv_unexpected;    /* a sender's own line back, or a sender index out of range */
+    uint64_t stale;            /* fanout: lines stamped before this run started: an earlier run's, delivered late */
+    uint64_t t_drain0, t_drain1;
 
     /* results */
     uint64_t messages, bytes, errors;
@@ -253,7 +279,8 @@ static void conn_lost(struct conn *c, const char *why, int err) {
 
 /* Starts a nonblocking connect; 0 when under way, -1 (errno set) when it failed at once. */
 static int start_connect(struct conn *c, uint32_t events) {
-    int fd = socket(g.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const struct sockaddr_storage *addr = &g.addrs[(c - g.conns) % g.nports];
+    int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return -1;
     }
@@ -272,7 +299,7 @@ static int start_connect(struct conn *c, uint32_t events) {
         src.sin_addr.s_addr = htonl(0x7f000001u + g.next_source++ % SOURCE_ADDRESSES);
         bind(fd, (struct sockaddr *)&src, sizeof src); /* on failure the kernel picks, as usual */
     }
-    if (connect(fd, (struct sockaddr *)&g.addr, g.addrlen) < 0 && errno != EINPROGRESS) {
+    if (connect(fd, (const struct sockaddr *)addr, g.addrlen) < 0 && errno != EINPROGRESS) {
         int e = errno;
         close(fd);
         errno = e;
@@ -355,7 +382,7 @@ static void on_open(struct conn *c) {
             note("out of memory");
             exit(1);
         }
-        c->out_len = (uint32_t)snprintf(c->out, c->out_cap, "u%ld\n", (long)(c - g.conns));
+        c->out_len = (uint32_t)snprintf(c->out, c->out_cap, "%s%ld\n", g.nick_prefix, (long)(c - g.conns));
         set_events(c, EPOLLIN | EPOLLOUT | EPOLLET);
         fanout_flush(c);
         break;
@@ -434,7 +461,7 @@ static void echo_completed(struct conn *c) {
         c->ring_head = (c->ring_head + 1) % (uint32_t)g.depth;
         c->ring_len--;
         if (g.recording) {
-            hist_record(now - t);
+            hist_record(&lat, now - t);
             g.messages++;
         }
     }
@@ -589,7 +616,7 @@ static void churn_event(struct conn *c, uint32_t ev) {
                 if (g.recording) {
                     g.messages++;
                     g.bytes += c->rx_off;
-                    hist_record(now - c->t0);
+                    hist_record(&lat, now - c->t0);
                 }
                 if (g.sending) {
                     churn_start(c, now);
@@ -639,7 +666,7 @@ static void fanout_flush(struct conn *c) {
     c->blocked = c->out_len > 0;
     if (c->out_len == 0) {
         c->out_head = 0;
-        if (!c->registered) {
+        if (!c->registered && !g.ready) {
             c->registered = 1;
             g.registered++;
         }
@@ -731,35 +758,84 @@ static inline const char *find_msg(const char *p, size_t len) {
     return NULL;
 }
 
-static inline void fanout_line(const char *p, size_t len, uint64_t now) {
-    if (!g.recording) {
+/* Reads an unsigned decimal at *q, then skips the spaces after it; -1 when there are no digits. */
+static inline int parse_u64(const char **q, const char *end, uint64_t *v) {
+    const char *p = *q;
+    uint64_t x = 0;
+    int digits = 0;
+    while (p < end && *p >= '0' && *p <= '9') {
+        x = x * 10 + (uint64_t)(*p - '0');
+        p++;
+        digits++;
+    }
+    while (p < end && *p == ' ') {
+        p++;
+    }
+    *q = p;
+    *v = x;
+    return digits > 0 ? 0 : -1;
+}
+
+/* --verify: one line from `sender` numbered `seq` reached `receiver`. */
+static inline void fanout_check(long receiver, uint64_t sender, uint64_t seq) {
+    if (sender >= (uint64_t)g.senders || (long)sender == receiver) {
+        g.fv_unexpected++;
+        return;
+    }
+    uint64_t *next = &g.next_seq[(size_t)receiver * (size_t)g.senders + sender];
+    if (seq == *next) {
+        (*next)++;
+    } else if (seq > *next) {
+        g.fv_skipped += seq - *next;
+        *next = seq + 1;
+    } else {
+        g.fv_behind++;
+    }
+}
+
+static inline void fanout_line(struct conn *c, const char *p, size_t len, uint64_t now) {
+    if (!c->registered) {
+        /* with --ready: nothing counts before the server's reply to the registration */
+        if (g.ready && len >= g.ready_len && memcmp(p, g.ready, g.ready_len) == 0) {
+            c->registered = 1;
+            g.registered++;
+        }
+        return;
+    }
+    if (!g.recording && !g.next_seq) {
         return;
     }
     const char *m = find_msg(p, len);
     if (!m) {
         return;
     }
-    g.messages++;
     /* MSG <sender> <seq> <t_ns> ... */
     const char *end = p + len;
     const char *q = m + 4;
-    for (int field = 0; field < 2; field++) {
-        while (q < end && *q != ' ') {
-            q++;
-        }
-        while (q < end && *q == ' ') {
-            q++;
+    uint64_t sender, seq, t;
+    int ok = parse_u64(&q, end, &sender) == 0 && parse_u64(&q, end, &seq) == 0 && parse_u64(&q, end, &t) == 0;
+    long receiver = (long)(c - g.conns);
+    if (ok && t < g.t_start) {
+        /* not ours: a server still working off an earlier run's backlog hands its lines to our clients */
+        g.stale++;
+        return;
+    }
+    if (g.next_seq) {
+        if (ok) {
+            fanout_check(receiver, sender, seq);
+        } else {
+            g.fv_unexpected++;
         }
     }
-    uint64_t t = 0;
-    int digits = 0;
-    while (q < end && *q >= '0' && *q <= '9') {
-        t = t * 10 + (uint64_t)(*q - '0');
-        q++;
-        digits++;
+    if (!g.recording) {
+        return;
     }
-    if (digits > 0 && t <= now) {
-        hist_record(now - t);
+    g.messages++;
+    if (ok && t <= now) {
+        hist_record(&lat, now - t);
+        if (g.nports > 1 && sender < (uint64_t)g.connections && (long)sender % g.nports != receiver % g.nports) {
+            hist_record(&lat_remote, now - t);
+        }
     }
 }
 
@@ -812,12 +888,12 @@ static void fanout_lines(struct conn *c, size_t n) {
                 break;
             }
             if (!c->line_skip) {
-                fanout_line(c->line, c->line_len, now);
+                fanout_line(c, c->line, c->line_len, now);
             }
             c->line_len = 0;
             c->line_skip = 0;
         } else {
-            fanout_line(p, len, now);
+            fanout_line(c, p, len, now);
         }
         p = nl + 1;
     }
@@ -913,8 +989,8 @@ static void enter_measure(uint64_t now) {
     g.phase_end = now + (uint64_t)(g.duration_s * 1e9);
     g.messages = 0;
     g.bytes = 0;
-    memset(hist, 0, sizeof hist);
-    hist_count = 0;
+    memset(&lat, 0, sizeof lat);
+    memset(&lat_remote, 0, sizeof lat_remote);
     g.recording = 1;
     g.t_measure0 = now;
     getrusage(RUSAGE_SELF, &g.ru0);
@@ -930,14 +1006,53 @@ static void enter_warmup(uint64_t now) {
     g.phase_end = now + (uint64_t)(g.warmup_s * 1e9);
 }
 
-static void finish(uint64_t now) {
+static void end_measure(uint64_t now) {
     if (g.phase == PH_MEASURE) {
         g.t_measure1 = now;
         getrusage(RUSAGE_SELF, &g.ru1);
     }
     g.recording = 0;
     g.sending = 0;
+}
+
+static void finish(uint64_t now) {
+    end_measure(now);
+    if (g.phase == PH_DRAIN) {
+        g.t_drain1 = now;
+    }
     g.phase = PH_DONE;
+}
+
+/* Deliveries still owed: for every open receiver, every other sender's lines it has not reached yet. */
+static uint64_t fanout_owed(void) {
+    uint64_t owed = 0;
+    for (int r = 0; r < g.connections; r++) {
+        if (g.conns[r].state != CS_OPEN) {
+            continue;
+        }
+        const uint64_t *next = &g.next_seq[(size_t)r * (size_t)g.senders];
+        for (int s = 0; s < g.senders; s++) {
+            if (s != r && next[s] < g.conns[s].seq) {
+                owed += g.conns[s].seq - next[s];
+            }
+        }
+    }
+    return owed;
+}
+
+/* Deliveries every open receiver should get: every line of every other sender. */
+static uint64_t fanout_expected(void) {
+    uint64_t all = 0;
+    for (int s = 0; s < g.senders; s++) {
+        all += g.conns[s].seq;
+    }
+    uint64_t expected = 0;
+    for (int r = 0; r < g.connections; r++) {
+        if (g.conns[r].state == CS_OPEN) {
+            expected += all - (r < g.senders ? g.conns[r].seq : 0);
+        }
+    }
+    return expected;
 }
 
 static void advance(uint64_t now) {
@@ -968,6 +1083,7 @@ static void advance(uint64_t now) {
         }
         if (g.sc == SC_FANOUT) {
             g.phase = PH_REGISTER;
+            g.phase_end = now + REGISTER_TIMEOUT_NS;
         } else if (g.sc == SC_IDLE) {
             g.phase = PH_SETTLE;
             g.phase_end = now + IDLE_SETTLE_NS;
@@ -976,8 +1092,13 @@ static void advance(uint64_t now) {
         }
         return;
     case PH_REGISTER:
-        if (g.registered >= g.open) {
-            note("registered %d clients", g.registered);
+        if (g.registered >= g.open || now >= g.phase_end) {
+            if (g.registered < g.open) {
+                note("only %d of %d clients registered within %.0f s; going on", g.registered, g.open,
+                     REGISTER_TIMEOUT_NS / 1e9);
+            } else {
+                note("registered %d clients", g.registered);
+            }
             g.phase = PH_SETTLE;
             g.phase_end = now + FANOUT_SETTLE_NS;
         }
@@ -1004,9 +1125,28 @@ static void advance(uint64_t now) {
             if (g.open == 0 && g.sc != SC_CHURN) {
                 note("every connection was lost; stopping early");
             }
-            finish(now);
+            if (g.next_seq && g.open > 0) {
+                end_measure(now); /* sending stops; lines still on their way are awaited */
+                g.phase = PH_DRAIN;
+                g.t_drain0 = now;
+                g.phase_end = now + (uint64_t)(g.drain_s * 1e9);
+            } else {
+                finish(now);
+            }
         }
         return;
+    case PH_DRAIN: {
+        static uint64_t next_check; /* the count walks every pair: once a millisecond is enough */
+        if (now >= g.phase_end) {
+            finish(now);
+        } else if (now >= next_check) {
+            next_check = now + 1000000ull;
+            if (fanout_owed() == 0) {
+                finish(now);
+            }
+        }
+        return;
+    }
     case PH_DONE:
         return;
     }
@@ -1017,7 +1157,7 @@ static int wait_timeout_ms(uint64_t now) {
         return 0;
     }
     uint64_t until = 100000000ull; /* at most 100 ms, so phases and signals are noticed */
-    if (g.phase == PH_WARMUP || g.phase == PH_MEASURE || g.phase == PH_SETTLE) {
+    if (g.phase == PH_WARMUP || g.phase == PH_MEASURE || g.phase == PH_SETTLE || g.phase == PH_DRAIN) {
         uint64_t left = g.phase_end > now ? g.phase_end - now : 0;
         if (left < until) {
             until = left;
@@ -1122,13 +1262,15 @@ static void run(void) {
 
 static void usage(void) {
     fprintf(stderr,
-            "usage: loadgen --host HOST --port PORT --scenario pingpong|pipeline|stream|churn|fanout|idle\n"
+            "usage: loadgen --host HOST --port PORT[,PORT...] --scenario pingpong|pipeline|stream|churn|fanout|idle\n"
             "               [--connections N] [--size BYTES] [--depth D] [--warmup SECONDS]\n"
             "               [--duration SECONDS] [--senders K] [--rate MSGS_PER_S] [--verify]\n"
+            "               [--nick-prefix STR] [--ready PREFIX] [--drain SECONDS]\n"
+            "connection i goes to the (i mod n)-th of n ports\n"
             "defaults: connections 1 (pingpong, pipeline, stream), 16 (churn), 1000 (fanout),\n"
             "          10000 (idle; capped by the open-file limit); size 64 (stream: 65536);\n"
             "          depth 16 (pipeline; pingpong is depth 1); warmup 2; duration 10;\n"
-            "          senders 4; rate 2000\n");
+            "          senders 4; rate 2000; nick-prefix u; drain 5 (fanout --verify)\n");
     exit(2);
 }
 
@@ -1151,12 +1293,15 @@ static void parse_args(int argc, char **argv) {
         { "warmup", required_argument, 0, 'w' },   { "duration", required_argument, 0, 't' },
         { "senders", required_argument, 0, 'k' },  { "rate", required_argument, 0, 'r' },
         { "verify", no_argument, 0, 'v' },         { "help", no_argument, 0, '?' },
+        { "nick-prefix", required_argument, 0, 'n' }, { "ready", required_argument, 0, 'y' },
+        { "drain", required_argument, 0, 'D' },
         { 0, 0, 0, 0 },
     };
     int scenario = -1, connections = -1, depth = -1;
     double size = -1;
     g.host = "127.0.0.1";
-    g.port = -1;
+    g.nick_prefix = "u";
+    g.drain_s = 5;
     g.warmup_s = 2;
     g.duration_s = 10;
     g.senders = 4;
@@ -1165,7 +1310,23 @@ static void parse_args(int argc, char **argv) {
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
         case 'h': g.host = optarg; break;
-        case 'p': g.port = (int)parse_num("port", optarg, 1, 65535); break;
+        case 'p': {
+            g.port_list = optarg;
+            g.nports = 0;
+            char *list = strdup(optarg), *save = NULL;
+            for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (g.nports == MAX_PORTS) {
+                    fprintf(stderr, "loadgen: --port: at most %d ports\n", MAX_PORTS);
+                    usage();
+                }
+                g.ports[g.nports++] = (int)parse_num("port", t, 1, 65535);
+            }
+            free(list);
+            break;
+        }
+        case 'n': g.nick_prefix = optarg; break;
+        case 'y': g.ready = optarg; g.ready_len = strlen(optarg); break;
+        case 'D': g.drain_s = parse_num("drain", optarg, 0, 1e6); break;
         case 's':
             for (int i = 0; i < (int)(sizeof SCENARIO_NAMES / sizeof *SCENARIO_NAMES); i++) {
                 if (strcmp(optarg, SCENARIO_NAMES[i]) == 0) {
@@ -1188,8 +1349,8 @@ static void parse_args(int argc, char **argv) {
         default: usage();
         }
     }
-    if (optind < argc || g.port < 0 || scenario < 0) {
-        if (g.port < 0) {
+    if (optind < argc || g.nports == 0 || scenario < 0) {
+        if (g.nports == 0) {
             fprintf(stderr, "loadgen: --port is required\n");
         }
         if (scenario < 0) {
@@ -1208,19 +1369,21 @@ static void parse_args(int argc, char **argv) {
 }
 
 static void resolve(void) {
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    char port[16];
-    snprintf(port, sizeof port, "%d", g.port);
-    int r = getaddrinfo(g.host, port, &hints, &res);
-    if (r != 0) {
-        fprintf(stderr, "loadgen: cannot resolve %s: %s\n", g.host, gai_strerror(r));
-        exit(2);
+    for (int i = 0; i < g.nports; i++) {
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+        char port[16];
+        snprintf(port, sizeof port, "%d", g.ports[i]);
+        int r = getaddrinfo(g.host, port, &hints, &res);
+        if (r != 0) {
+            fprintf(stderr, "loadgen: cannot resolve %s: %s\n", g.host, gai_strerror(r));
+            exit(2);
+        }
+        memcpy(&g.addrs[i], res->ai_addr, res->ai_addrlen);
+        g.addrlen = res->ai_addrlen;
+        freeaddrinfo(res);
     }
-    memcpy(&g.addr, res->ai_addr, res->ai_addrlen);
-    g.addrlen = res->ai_addrlen;
-    g.spread_sources = g.addr.ss_family == AF_INET
-                       && (ntohl(((struct sockaddr_in *)&g.addr)->sin_addr.s_addr) >> 24) == 127;
-    freeaddrinfo(res);
+    g.spread_sources = g.addrs[0].ss_family == AF_INET
+                       && (ntohl(((struct sockaddr_in *)&g.addrs[0])->sin_addr.s_addr) >> 24) == 127;
 }
 
 static void raise_fd_limit(void) {
@@ -1268,16 +1431,45 @@ static void report(void) {
              g.fanout_sent_measured, secs > 0 ? (double)g.fanout_sent_measured / secs : 0, g.fanout_dropped, g.messages,
              expected, expected > 0 ? 100.0 * (double)g.messages / expected : 0);
     }
-    if (g.verify) {
+    uint64_t lost = 0, expected = 0, lines_sent = 0;
+    if (g.next_seq) {
+        for (int i = 0; i < g.senders; i++) {
+            lines_sent += g.conns[i].seq;
+        }
+        /* what never came after the drain, plus what a later line from the same sender overtook */
+        lost = fanout_owed() + g.fv_skipped;
+        expected = fanout_expected();
+        g.verify_errors += lost + g.fv_behind + g.fv_unexpected;
+        note("verify: %" PRIu64 " deliveries expected (every line to every other open client): %" PRIu64
+             " lost, %" PRIu64 " duplicate or late, %" PRIu64 " unexpected; drained in %.3f s",
+             expected, lost, g.fv_behind, g.fv_unexpected, (double)(g.t_drain1 - g.t_drain0) / 1e9);
+    } else if (g.verify) {
         note("verify: %" PRIu64 " mismatches", g.verify_errors);
+    }
+    if (g.stale > 0) {
+        note("fanout: %" PRIu64 " lines from an earlier run (stamped before this one started) ignored", g.stale);
     }
     printf("{\"scenario\":\"%s\",\"connections\":%d,\"size\":%zu,\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64
            ",\"seconds\":%.3f,\"msgs_per_s\":%.1f,\"mbytes_per_s\":%.3f,\"p50_us\":%.2f,\"p99_us\":%.2f,"
-           "\"p999_us\":%.2f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,\"cpu_percent\":%.1f,\"errors\":%" PRIu64
-           ",\"connections_open\":%d}\n",
-           SCENARIO_NAMES[g.sc], g.connections, g.size, messages, g.bytes, secs, mps, mbps, hist_quantile_us(0.50),
-           hist_quantile_us(0.99), hist_quantile_us(0.999), user, sys, secs > 0 ? 100.0 * (user + sys) / secs : 0,
-           g.errors + g.verify_errors, open);
+           "\"p999_us\":%.2f,\"max_us\":%.2f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,\"cpu_percent\":%.1f,\"errors\":%" PRIu64
+           ",\"connections_open\":%d",
+           SCENARIO_NAMES[g.sc], g.connections, g.size, messages, g.bytes, secs, mps, mbps, hist_quantile_us(&lat, 0.50),
+           hist_quantile_us(&lat, 0.99), hist_quantile_us(&lat, 0.999), (double)lat.max / 1000.0, user, sys,
+           secs > 0 ? 100.0 * (user + sys) / secs : 0, g.errors + g.verify_errors, open);
+    if (g.sc == SC_FANOUT && g.nports > 1) {
+        printf(",\"remote_deliveries\":%" PRIu64 ",\"remote_p50_us\":%.2f,\"remote_p99_us\":%.2f,\"remote_max_us\":%.2f",
+               lat_remote.count, hist_quantile_us(&lat_remote, 0.50), hist_quantile_us(&lat_remote, 0.99),
+               (double)lat_remote.max / 1000.0);
+    }
+    if (g.next_seq) {
+        printf(",\"lines_sent\":%" PRIu64 ",\"expected_deliveries\":%" PRIu64 ",\"lost\":%" PRIu64
+               ",\"duplicate_or_late\":%" PRIu64 ",\"unexpected\":%" PRIu64 ",\"drain_s\":%.3f",
+               lines_sent, expected, lost, g.fv_behind, g.fv_unexpected, (double)(g.t_drain1 - g.t_drain0) / 1e9);
+    }
+    if (g.sc == SC_FANOUT) {
+        printf(",\"stale\":%" PRIu64, g.stale);
+    }
+    printf("}\n");
     fflush(stdout);
 }
 
@@ -1319,6 +1511,13 @@ int main(int argc, char **argv) {
         note("epoll_create1: %s", strerror(errno));
         return 1;
     }
+    if (g.sc == SC_FANOUT && g.verify) {
+        g.next_seq = calloc((size_t)g.connections * (size_t)g.senders, sizeof *g.next_seq);
+        if (!g.next_seq) {
+            note("out of memory");
+            return 1;
+        }
+    }
     if (g.sc == SC_FANOUT) {
         g.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
         struct epoll_event e = { .events = EPOLLIN, .data.u64 = TIMER_ID };
@@ -1335,7 +1534,7 @@ int main(int argc, char **argv) {
     report();
     int nothing = g.sc == SC_CHURN ? g.cycles_ok_total == 0 : g.connected == 0;
     if (nothing) {
-        note("nothing could connect to %s:%d", g.host, g.port);
+        note("nothing could connect to %s:%s", g.host, g.port_list);
         return 1;
     }
     return 0;

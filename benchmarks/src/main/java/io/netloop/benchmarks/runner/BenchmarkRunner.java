@@ -92,7 +92,7 @@ public final class BenchmarkRunner {
     }
 
     private void run() throws Exception {
-        compileC();
+        compileC(cDir);
         String machine = machine();
         System.out.println(machine);
         notes.add(machine);
@@ -321,7 +321,8 @@ public final class BenchmarkRunner {
         return p;
     }
 
-    private void compileC() throws IOException, InterruptedException {
+    /** Builds the load generator and the C server into {@code cDir}; run from the benchmarks directory. */
+    static void compileC(Path cDir) throws IOException, InterruptedException {
         Path src = Path.of("src", "main", "c").toAbsolutePath();
         for (String prog : List.of("loadgen", "echo_server")) {
             Process p = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", cDir.resolve(prog).toString(),
@@ -350,7 +351,7 @@ public final class BenchmarkRunner {
         return b.toString();
     }
 
-    private static boolean which(String tool) {
+    static boolean which(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;

@@ -114,7 +114,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** CPU seconds used by the process so far (user + system), from /proc. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        return cpuSeconds(process.pid());
+    }
+
+    /** CPU seconds used by process {@code pid} so far (user + system), from /proc. */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields 14 and 15 of /proc/PID/stat (utime, stime) are 11 and 12 after the command name
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;

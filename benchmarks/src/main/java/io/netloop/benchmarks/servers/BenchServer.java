@@ -14,9 +14,12 @@ import java.util.Locale;
  *
  * <pre>
  * BenchServer --impl IMPL --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive]
+ *             [--redis redis://HOST:PORT]
  *
- *   IMPL: netloop-epoll-et | netloop-epoll-lt | netloop-io_uring | netloop-nio | netty-epoll | netty-nio | jdk-selector
+ *   IMPL: netloop-epoll-et | netloop-epoll-lt | netloop-io_uring | netloop-nio | netty-epoll | netty-nio | jdk-selector | chat-sample
  * </pre>
+ *
+ * <p>{@code --redis} (chat-sample only) makes the chat server one node of the chat cluster on that Redis.
  *
  * <p>Binds 127.0.0.1:P (0 picks a free port), prints {@code READY <port>} once listening, then reads
  * commands from stdin, one per line:
@@ -39,7 +42,7 @@ public final class BenchServer {
             "netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio", "netty-epoll", "netty-nio", "jdk-selector", "chat-sample");
     private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final String USAGE = "usage: BenchServer --impl " + String.join("|", IMPLS)
-            + " --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive]";
+            + " --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive] [--redis URI (chat-sample)]";
 
     private BenchServer() {
     }
@@ -50,6 +53,7 @@ public final class BenchServer {
         String port = null;
         String threads = "1";
         String allocator = "pooled";
+        String redis = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -66,16 +70,20 @@ public final class BenchServer {
                 case "--port" -> port = v;
                 case "--threads" -> threads = v;
                 case "--netty-allocator" -> allocator = v;
+                case "--redis" -> redis = v;
                 default -> usage("unknown option " + a);
             }
         }
         if (impl == null || mode == null || port == null) {
             usage("--impl, --mode and --port are required");
         }
+        if (redis != null && !"chat-sample".equals(impl)) {
+            usage("--redis is for --impl chat-sample only");
+        }
         PeerServer server;
         try {
             server = start(impl, Mode.parse(mode), parseInt("--port", port, 0, 65535),
-                    parseInt("--threads", threads, 1, 1024), allocator);
+                    parseInt("--threads", threads, 1, 1024), allocator, redis);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
             return;
@@ -99,7 +107,7 @@ public final class BenchServer {
         System.exit(0);
     }
 
-    static PeerServer start(String impl, Mode mode, int port, int threads, String nettyAllocator) throws Exception {
+    static PeerServer start(String impl, Mode mode, int port, int threads, String nettyAllocator, String redis) throws Exception {
         return switch (impl) {
             case "netloop-epoll-et" -> NetloopServer.start("epoll-et", mode, port, threads);
             case "netloop-epoll-lt" -> NetloopServer.start("epoll-lt", mode, port, threads);
@@ -113,7 +121,7 @@ public final class BenchServer {
                 }
                 yield JdkSelectorServer.start(mode, port);
             }
-            case "chat-sample" -> ChatSampleServer.start(port, threads); // broadcast by nature: lines reach the lobby
+            case "chat-sample" -> ChatSampleServer.start(port, threads, redis); // broadcast by nature: lines reach the lobby
             default -> throw new IllegalArgumentException("unknown --impl '" + impl + "'; expected one of " + IMPLS);
         };
     }
