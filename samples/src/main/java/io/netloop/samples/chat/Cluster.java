@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *     refuses while a live node holds it, so of two users racing for a name exactly one wins.</li>
  * <li>{@code events}: the stream. Each entry carries its node and that node's sequence number;
  *     receivers drop numbers they have seen, so an entry written twice is applied once.</li>
+ * <li>{@code seq}: each node's last sequence number in the stream and its entry id, kept by the
+ *     script that appends events, so that each is written once and in order.</li>
  * <li>{@code pos}: how far each node has read. The stream is trimmed below the lowest position of
  *     the nodes heard from in the last {@value #GRACE_MS} ms.</li>
  * <li>{@code epoch}: a random id set when missing. A new one means Redis lost its data (a restart
@@ -88,7 +90,7 @@ final class Cluster implements AutoCloseable {
      * KEYS nodes, pos, events, epoch, seq; ARGV node, position or '', a fresh epoch, lease, grace, forget.
      * Returns {epoch, lease lost (0/1), trim position or '', last entry id, {live nodes}}.
      */
-    private static final String HEARTBEAT_SCRIPT = NOW + """
+    private static final Script HEARTBEAT_SCRIPT = Script.of(NOW + """
             redis.call('SET', KEYS[4], ARGV[3], 'NX')
             local epoch = redis.call('GET', KEYS[4])
             local lease = tonumber(ARGV[4])
@@ -125,10 +127,10 @@ final class Cluster implements AutoCloseable {
             local lastId = '0-0'
             if #last > 0 then lastId = last[1][1] end
             return {epoch, lost, min, lastId, alive}
-            """;
+            """);
 
     /** KEYS nick, nodes; ARGV node, lease. 1 when the node now holds the nickname, 0 when a live node does. */
-    private static final String CLAIM_SCRIPT = """
+    private static final Script CLAIM_SCRIPT = Script.of("""
             local owner = redis.call('GET', KEYS[1])
             if owner and owner ~= ARGV[1] then
               local seen = redis.call('ZSCORE', KEYS[2], owner)
@@ -139,7 +141,7 @@ final class Cluster implements AutoCloseable {
             end
             redis.call('SET', KEYS[1], ARGV[1])
             return 1
-            """;
+            """);
 
     /**
      * KEYS events, seq; ARGV node, sequence number, the event's fields. Appends a node's events to
@@ -149,7 +151,7 @@ final class Cluster implements AutoCloseable {
      * writes again from that one. The first event of a node, or the first after Redis lost its
      * data, sets where its numbers start. Returns the entry's id.
      */
-    private static final String APPEND_SCRIPT = """
+    private static final Script APPEND_SCRIPT = Script.of("""
             local s = tonumber(ARGV[2])
             local prev = redis.call('HGET', KEYS[2], ARGV[1])
             if prev then
@@ -161,21 +163,39 @@ final class Cluster implements AutoCloseable {
             local id = redis.call('XADD', KEYS[1], '*', 'n', ARGV[1], 's', ARGV[2], unpack(ARGV, 3))
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ' ' .. id)
             return id
-            """;
+            """);
 
     /** KEYS nick; ARGV node: deletes the claim if it is the node's. */
-    private static final String RELEASE_SCRIPT = """
+    private static final Script RELEASE_SCRIPT = Script.of("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
             return 1
-            """;
+            """);
 
     /** KEYS nodes, pos, seq; ARGV node: a node that stops takes itself out. */
-    private static final String LEAVE_SCRIPT = """
+    private static final Script LEAVE_SCRIPT = Script.of("""
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('HDEL', KEYS[2], ARGV[1])
             redis.call('HDEL', KEYS[3], ARGV[1])
             return 1
-            """;
+            """);
+
+    /**
+     * A Lua script, called by its SHA-1 ({@code EVALSHA}) so that its text is not sent with every
+     * event. Each connection loads them all first ({@code SCRIPT LOAD}); a Redis that forgot them
+     * (restarted, {@code SCRIPT FLUSH}) answers {@code NOSCRIPT}, which reconnects and loads them again.
+     */
+    private record Script(String body, String sha) {
+        static Script of(String body) {
+            try {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return new Script(body, java.util.HexFormat.of().formatHex(d));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is required of every JDK", e);
+            }
+        }
+    }
+
+    private static final List<Script> SCRIPTS = List.of(HEARTBEAT_SCRIPT, CLAIM_SCRIPT, RELEASE_SCRIPT, APPEND_SCRIPT, LEAVE_SCRIPT);
 
     /** Thrown into a claim's future while Redis cannot be reached. */
     static final class UnavailableException extends IOException {
@@ -300,8 +320,8 @@ final class Cluster implements AutoCloseable {
                 return false;
             }
             List<Object> cmd = new ArrayList<>(24);
-            cmd.add("EVAL");
-            cmd.add(APPEND_SCRIPT);
+            cmd.add("EVALSHA");
+            cmd.add(APPEND_SCRIPT.sha());
             cmd.add(2);
             cmd.add(EVENTS);
             cmd.add(SEQ);
@@ -332,7 +352,7 @@ final class Cluster implements AutoCloseable {
         if (c == null) {
             return CompletableFuture.failedFuture(new UnavailableException("the chat cluster's Redis is unreachable"));
         }
-        return c.send("EVAL", CLAIM_SCRIPT, 2, NICK + key, NODES, nodeId, LEASE_MS).handle((r, e) -> {
+        return c.send("EVALSHA", CLAIM_SCRIPT.sha(), 2, NICK + key, NODES, nodeId, LEASE_MS).handle((r, e) -> {
             if (e != null) {
                 throw new java.util.concurrent.CompletionException(new UnavailableException("the chat cluster's Redis is unreachable: " + e));
             }
@@ -347,7 +367,7 @@ final class Cluster implements AutoCloseable {
             c = commands;
         }
         if (c != null) {
-            c.send("EVAL", RELEASE_SCRIPT, 1, NICK + key, nodeId);
+            c.send("EVALSHA", RELEASE_SCRIPT.sha(), 1, NICK + key, nodeId);
         } else {
             loop.execute(() -> pendingReleases.add(key));
         }
@@ -380,7 +400,7 @@ final class Cluster implements AutoCloseable {
                         read.thenAccept(RedisClient::close);
                     }
                 })
-                .thenCompose(pair -> pair[0].send(heartbeatCommand("")).thenAccept(reply -> {
+                .thenCompose(pair -> loadScripts(pair[0]).send(heartbeatCommand("")).thenAccept(reply -> {
                     assert loop.inEventLoop();
                     attached(pair[0], pair[1], reply.asList());
                 }).whenComplete((ok, e) -> {
@@ -389,6 +409,14 @@ final class Cluster implements AutoCloseable {
                         pair[1].close();
                     }
                 }));
+    }
+
+    /** Pipelines {@code SCRIPT LOAD} of every script before what comes next; a failed load fails the EVALSHA after it. */
+    private static RedisClient loadScripts(RedisClient c) {
+        for (Script s : SCRIPTS) {
+            c.send("SCRIPT", "LOAD", s.body());
+        }
+        return c;
     }
 
     private void attached(RedisClient cmd, RedisClient read, List<RespValue> hb) {
@@ -409,7 +437,7 @@ final class Cluster implements AutoCloseable {
         watch(read);
         for (String key : pendingReleases) {
             if (hub.byNick(key) == null) {
-                cmd.send("EVAL", RELEASE_SCRIPT, 1, NICK + key, nodeId);
+                cmd.send("EVALSHA", RELEASE_SCRIPT.sha(), 1, NICK + key, nodeId);
             }
         }
         pendingReleases.clear();
@@ -449,7 +477,7 @@ final class Cluster implements AutoCloseable {
             if (nick == null || !c.isRegistered()) {
                 continue;
             }
-            cmd.send("EVAL", CLAIM_SCRIPT, 2, NICK + Text.key(nick), NODES, nodeId, LEASE_MS).thenAccept(r -> {
+            cmd.send("EVALSHA", CLAIM_SCRIPT.sha(), 2, NICK + Text.key(nick), NODES, nodeId, LEASE_MS).thenAccept(r -> {
                 if (r.asLong() != 1 && nick.equals(c.nick())) {
                     log.info("{} lost its nickname to another node while Redis {} was unreachable", nick, uri);
                     c.disconnect("Nickname collision: " + nick + " was taken on another node during a cluster outage");
@@ -517,7 +545,7 @@ final class Cluster implements AutoCloseable {
     // ---- the heartbeat: liveness, trimming, dead nodes ----
 
     private Object[] heartbeatCommand(String pos) {
-        return new Object[] {"EVAL", HEARTBEAT_SCRIPT, 5, NODES, POS, EVENTS, EPOCH, SEQ, nodeId, pos, UUID.randomUUID().toString(),
+        return new Object[] {"EVALSHA", HEARTBEAT_SCRIPT.sha(), 5, NODES, POS, EVENTS, EPOCH, SEQ, nodeId, pos, UUID.randomUUID().toString(),
                 LEASE_MS, GRACE_MS, FORGET_MS};
     }
 
@@ -955,7 +983,7 @@ final class Cluster implements AutoCloseable {
         RedisClient cmd = commandsNow();
         if (cmd != null) {
             try {
-                cmd.send("EVAL", LEAVE_SCRIPT, 3, NODES, POS, SEQ, nodeId).get(2, TimeUnit.SECONDS);
+                cmd.send("EVALSHA", LEAVE_SCRIPT.sha(), 3, NODES, POS, SEQ, nodeId).get(2, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 log.debug("node {} could not take itself out of the cluster: {}", nodeId, e.toString());
             } catch (InterruptedException e) {

@@ -131,6 +131,26 @@ class ClusterOutageTest {
     }
 
     @Test
+    void aRedisThatForgotTheScriptsIsGivenThemAgain() throws Exception {
+        try (ClusterFixture cluster = ClusterFixture.start(2)) {
+            EventLoopGroup clients = clientGroup(cluster);
+            SocketUser a = SocketUser.connect(clients, cluster.nodes.get(0).address(), "a", false);
+            SocketUser b = SocketUser.connect(clients, cluster.nodes.get(1).address(), "b", true);
+            await(List.of(a, b), u -> u.registered, "registering");
+            awaitLobbyOnEveryNode(cluster, clients, 2);
+            try (RedisClient admin = RedisClient.connect(clients, cluster.redis.uri()).get(20, TimeUnit.SECONDS)) {
+                admin.send("SCRIPT", "FLUSH").get(20, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < 10; i++) {
+                a.say("a " + i);
+                Thread.sleep(100);
+            }
+            b.line(l -> l.endsWith(":a 9")).get(30, TimeUnit.SECONDS);
+            assertEquals(expected("a", 10), b.said(), "each line once, in order, though the first ones met NOSCRIPT");
+        }
+    }
+
+    @Test
     void aServerThatDoesNotSpeakRespStopsTheStartWithAClearError() throws Exception {
         try (ServerSocket fake = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Thread t = new Thread(() -> {
