@@ -682,17 +682,17 @@ final class Cluster implements AutoCloseable {
     }
 
     private void receive(String id, List<RespValue> raw) {
-        List<String> fields = new ArrayList<>(raw.size());
-        for (RespValue v : raw) {
-            fields.add(v.asString());
-        }
-        if (fields.size() < 4 || !fields.get(0).equals("n") || !fields.get(2).equals("s")) {
+        if (raw.size() < 4 || !"n".equals(raw.get(0).asString()) || !"s".equals(raw.get(2).asString())) {
             log.warn("skipped stream entry {}: not a chat node's event", id);
             return;
         }
-        String node = fields.get(1);
+        String node = raw.get(1).asString();
         if (node.equals(nodeId)) {
-            return;
+            return; // this node's own, delivered here when it was sent: not decoded
+        }
+        List<String> fields = new ArrayList<>(raw.size());
+        for (RespValue v : raw) {
+            fields.add(v.asString());
         }
         try {
             long s = Long.parseLong(fields.get(3));
