@@ -60,6 +60,11 @@ final class Client implements ConnectionHandler, Member {
     private boolean capNegotiating;
     /** A nickname claim is on its way to Redis: input waits, so that lines keep their order. */
     private boolean claiming;
+    /** {@link #nickUtf8()} and {@link #prefixUtf8()}'s caches, and what they were encoded from. */
+    private String encodedNick;
+    private byte[] nickUtf8;
+    private String encodedUser;
+    private byte[] prefixUtf8;
     private boolean echoMessage;
     private final Set<Channel> channels = new LinkedHashSet<>();
     private byte[] inbox = new byte[2048];
@@ -197,7 +202,7 @@ final class Client implements ConnectionHandler, Member {
         hub.left(this);
         Set<Client> peers = coMembers();
         for (Channel ch : channels) {
-            ch.members.remove(this);
+            ch.remove(this);
             hub.removeIfEmpty(ch);
         }
         channels.clear();
@@ -287,6 +292,10 @@ final class Client implements ConnectionHandler, Member {
     }
 
     private void handleLine(int off, int len) {
+        if (mode == Mode.PLAIN && registered && inbox[off] != '/' && Text.isPlainSafeUtf8(inbox, off, len)) {
+            sayToLobby(off, len);
+            return;
+        }
         String line = Text.decodeUtf8(decoder, inbox, off, len);
         if (line == null) {
             notice("Invalid UTF-8; the line was dropped");
@@ -748,7 +757,7 @@ final class Client implements ConnectionHandler, Member {
     // ---- what both modes share ----
 
     private void join(Channel ch) {
-        ch.members.add(this);
+        ch.add(this);
         channels.add(ch);
         Wire.Line irc = Wire.Line.of(":" + prefix() + " JOIN " + ch.name);
         ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " joined") : null);
@@ -764,12 +773,55 @@ final class Client implements ConnectionHandler, Member {
 
     private void part(Channel ch, String reason) {
         Wire.Line irc = Wire.Line.of(":" + prefix() + " PART " + ch.name + " :" + reason);
-        ch.members.remove(this); // first, as in leaveHub: whoever hears of the part no longer finds us
+        ch.remove(this); // first, as in leaveHub: whoever hears of the part no longer finds us
         channels.remove(ch);
         hub.removeIfEmpty(ch);
         ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " left (" + reason + ")") : null);
         hub.publish(new ClusterEvent.Part(prefix(), ch.name, reason));
         send(irc);
+    }
+
+    /**
+     * A plain user's line to #lobby, the server's busiest path, rendered from the input bytes into
+     * this thread's scratch lines: nothing is allocated per message or per member (what
+     * {@link #say} does with strings, for text already known to be valid UTF-8 with no control
+     * characters, hence no formatting or CTCP to strip). On a cluster's node the text also goes
+     * to the other nodes, which needs it as a string.
+     */
+    private void sayToLobby(int off, int len) {
+        Channel lobby = hub.lobby();
+        Wire.Scratch[] scratch = Wire.scratch();
+        Wire.Scratch plain = scratch[0].reset().put((byte) '<').put(nickUtf8()).put((byte) '>').put((byte) ' ')
+                .put(inbox, off, len).crlf();
+        Wire.Scratch irc = scratch[1].reset();
+        Wire.relayInto(irc, prefixUtf8(), Wire.PRIVMSG, lobby.nameUtf8, inbox, off, len);
+        lobby.broadcast(this, irc, plain);
+        if (hub.cluster() != null
+                && !hub.publish(new ClusterEvent.Say(prefix(), lobby.name, new String(inbox, off, len, java.nio.charset.StandardCharsets.UTF_8), false))) {
+            clusterQueueFull();
+        }
+    }
+
+    /** The nickname in UTF-8, encoded again only when it changed (loop thread). */
+    private byte[] nickUtf8() {
+        String n = nick;
+        if (n != encodedNick) {
+            nickUtf8 = n.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            encodedNick = n;
+            prefixUtf8 = null;
+        }
+        return nickUtf8;
+    }
+
+    /** {@link #prefix()} in UTF-8, encoded again only when the nickname or user name changed (loop thread). */
+    private byte[] prefixUtf8() {
+        nickUtf8();
+        String u = user;
+        if (prefixUtf8 == null || u != encodedUser) {
+            prefixUtf8 = prefix().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            encodedUser = u;
+        }
+        return prefixUtf8;
     }
 
     /** Sends {@code text} to a channel: IRC lines to IRC members, the plain rendering to plain ones. */
@@ -1167,6 +1219,18 @@ final class Client implements ConnectionHandler, Member {
             return;
         }
         conn.write(line.bytes());
+    }
+
+    /** {@link #send(Wire.Line)} of {@code length} bytes of {@code bytes}, which are copied before this returns. */
+    void send(byte[] bytes, int length) {
+        if (dropped.get() || conn == null) {
+            return;
+        }
+        if (conn.pendingWriteBytes() + length > config.maxSendQueueBytes()) {
+            disconnect("send queue exceeded");
+            return;
+        }
+        conn.write(bytes, 0, length);
     }
 
     private void sendNow(String text) {

@@ -50,6 +50,64 @@ final class Text {
     }
 
     /**
+     * Whether {@code len} bytes at {@code off} are strict UTF-8 (what {@link #strictDecoder()}
+     * accepts: no overlong forms, surrogates or code points past U+10FFFF) holding no C0 control
+     * but tab and no DEL: a plain-mode line that may be passed on as it is. {@code false} says
+     * only that the line needs the careful path, which tells the user what is wrong.
+     */
+    static boolean isPlainSafeUtf8(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    return false;
+                }
+                i++;
+                continue;
+            }
+            int more;
+            int lo = 0x80;
+            int hi = 0xbf;
+            if (c >= 0xc2 && c <= 0xdf) {
+                more = 1;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                more = 2;
+                if (c == 0xe0) {
+                    lo = 0xa0; // no overlong form
+                } else if (c == 0xed) {
+                    hi = 0x9f; // no surrogate
+                }
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                more = 3;
+                if (c == 0xf0) {
+                    lo = 0x90;
+                } else if (c == 0xf4) {
+                    hi = 0x8f; // nothing past U+10FFFF
+                }
+            } else {
+                return false;
+            }
+            if (i + more >= end) {
+                return false; // cut short
+            }
+            int second = b[i + 1] & 0xff;
+            if (second < lo || second > hi) {
+                return false;
+            }
+            for (int k = 2; k <= more; k++) {
+                int next = b[i + k] & 0xff;
+                if (next < 0x80 || next > 0xbf) {
+                    return false;
+                }
+            }
+            i += more + 1;
+        }
+        return true;
+    }
+
+    /**
      * Whether {@code s} holds a control character that must not reach other users' terminals: C0
      * controls and DEL, except tab, and in IRC mode the formatting codes and CTCP's 0x01.
      */

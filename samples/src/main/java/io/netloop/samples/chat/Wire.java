@@ -30,6 +30,81 @@ final class Wire {
         return b.toString();
     }
 
+    /**
+     * A line rendered into a reusable array: the allocation-free form of {@link Line} for the
+     * busiest path (a plain user's message to #lobby). Each thread has two ({@link #scratch});
+     * what is rendered stays valid until that thread renders again, which is enough because a
+     * connection's {@code write} copies the bytes before it returns.
+     */
+    static final class Scratch {
+        byte[] bytes = new byte[4096];
+        int length;
+
+        Scratch reset() {
+            length = 0;
+            return this;
+        }
+
+        Scratch put(byte b) {
+            room(1);
+            bytes[length++] = b;
+            return this;
+        }
+
+        Scratch put(byte[] b) {
+            return put(b, 0, b.length);
+        }
+
+        Scratch put(byte[] b, int off, int len) {
+            room(len);
+            System.arraycopy(b, off, bytes, length, len);
+            length += len;
+            return this;
+        }
+
+        Scratch crlf() {
+            return put((byte) '\r').put((byte) '\n');
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+    }
+
+    private static final ThreadLocal<Scratch[]> SCRATCH = ThreadLocal.withInitial(() -> new Scratch[] {new Scratch(), new Scratch()});
+
+    /** This thread's two scratch lines. */
+    static Scratch[] scratch() {
+        return SCRATCH.get();
+    }
+
+    static final byte[] PRIVMSG = "PRIVMSG".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * {@link #relay} rendered into {@code out} from bytes: {@code :prefix COMMAND target :text}
+     * lines, the text split at code-point boundaries so that no line passes 510 bytes. The text
+     * must be valid UTF-8.
+     */
+    static void relayInto(Scratch out, byte[] prefix, byte[] command, byte[] target, byte[] text, int off, int len) {
+        int head = 1 + prefix.length + 1 + command.length + 1 + target.length + 2;
+        int max = Math.max(64, 510 - head);
+        int pos = off;
+        int end = off + len;
+        do {
+            int partEnd = Math.min(end, pos + max);
+            if (partEnd < end) {
+                while (partEnd > pos && (text[partEnd] & 0xc0) == 0x80) {
+                    partEnd--; // not inside a code point
+                }
+            }
+            out.put((byte) ':').put(prefix).put((byte) ' ').put(command).put((byte) ' ').put(target)
+                    .put((byte) ' ').put((byte) ':').put(text, pos, partEnd - pos).crlf();
+            pos = partEnd;
+        } while (pos < end);
+    }
+
     /** {@link #relay} as one line to send. */
     static Line relayLine(String prefix, String command, String target, String text) {
         return Line.of(String.join("\r\n", relay(prefix, command, target, text)));
