@@ -27,6 +27,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -62,6 +64,8 @@ enum cstate { CS_NEW, CS_CONNECTING, CS_OPEN, CS_DEAD };
 #define SOURCE_ADDRESSES 64u            /* 127.0.0.1 .. 127.0.0.64, for a loopback destination */
 #define MAX_PORTS 16                    /* servers a run spreads its connections over */
 #define REGISTER_TIMEOUT_NS 30000000000ull /* fanout --ready: how long registrations may take */
+#define MAX_CPUS 256
+#define MAX_THREADS 64
 
 /* ---- latency histogram: exact below 256 ns, then 128 linear buckets per power of two (< 0.8 % error) ---- */
 
@@ -77,8 +81,9 @@ struct hist {
     uint64_t max;              /* exact, in ns */
 };
 
-static struct hist lat;        /* every latency recorded */
-static struct hist lat_remote; /* fanout over several ports: deliveries whose sender is on another server */
+/* Per thread: each worker records its own connections; main merges them for the report. */
+static __thread struct hist lat;        /* every latency recorded */
+static __thread struct hist lat_remote; /* fanout over several ports: deliveries whose sender is on another server */
 
 static inline void hist_record(struct hist *h, uint64_t v) {
     unsigned idx;
@@ -158,7 +163,7 @@ struct conn {
     uint64_t seq;              /* fanout: this sender's next sequence number */
 };
 
-static struct {
+struct gstate {
     /* options */
     const char *host;
     const char *port_list;     /* as given: "P" or "P1,P2,..." */
@@ -215,8 +220,34 @@ static struct {
     /* results */
     uint64_t messages, bytes, errors;
     uint64_t t_measure0, t_measure1;
-    struct rusage ru0, ru1;
-} g;
+    struct rusage ru0, ru1;    /* the whole process's, at this thread's window start and end */
+
+    /* threads: each has its own copy of this struct (options copied from main's), its own epoll
+     * set and the connections base .. base + connections - 1 of total_connections */
+    int threads;
+    int cpus[MAX_CPUS];        /* --cpus: thread t runs on cpus[t % ncpus] */
+    int ncpus;
+    int thread_index;
+    int base;
+    int total_connections;
+    int started;               /* passed the start barrier */
+    int stopped_sending;       /* counted out of sending_threads */
+    long server_pid;           /* --server-pid: its CPU is read from /proc at the window's edges */
+    double server_cpu0, server_cpu1;
+    /* kept at a thread's end for main's merge */
+    uint64_t owed_end, expected_end;
+    int open_end;
+    double drain_s_end;
+};
+
+static __thread struct gstate g;
+
+/* Shared between threads. sender_seq[s]: lines sender s (a global index) has queued; written by
+ * the thread owning s, read by every thread for --verify; lives for the process. */
+static uint64_t *sender_seq;
+static pthread_barrier_t start_barrier; /* every thread passes it once, just before traffic starts */
+static int open_at_start;              /* open connections of all threads at the barrier */
+static int sending_threads;            /* threads whose senders may still queue lines */
 
 static volatile sig_atomic_t interrupted;
 
@@ -238,6 +269,11 @@ static void note(const char *fmt, ...) {
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+/* A connection's index over all threads: its nick, its sender id, the port it goes to. */
+static inline long gid(const struct conn *c) {
+    return (long)g.base + (long)(c - g.conns);
 }
 
 static inline uint64_t ev_data(struct conn *c) {
@@ -267,7 +303,7 @@ static void conn_lost(struct conn *c, const char *why, int err) {
         return;
     }
     if (g.errors < 10) {
-        note("connection %ld lost: %s%s%s", (long)(c - g.conns), why, err ? ": " : "", err ? strerror(err) : "");
+        note("connection %ld lost: %s%s%s", gid(c), why, err ? ": " : "", err ? strerror(err) : "");
     }
     close_conn(c);
     c->state = CS_DEAD;
@@ -279,7 +315,7 @@ static void conn_lost(struct conn *c, const char *why, int err) {
 
 /* Starts a nonblocking connect; 0 when under way, -1 (errno set) when it failed at once. */
 static int start_connect(struct conn *c, uint32_t events) {
-    const struct sockaddr_storage *addr = &g.addrs[(c - g.conns) % g.nports];
+    const struct sockaddr_storage *addr = &g.addrs[gid(c) % g.nports];
     int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return -1;
@@ -344,7 +380,7 @@ static void connect_failed(struct conn *c, int err) {
     close_conn(c);
     g.errors++;
     if (g.errors <= 10) {
-        note("connect %ld failed: %s", (long)(c - g.conns), strerror(err));
+        note("connect %ld failed: %s", gid(c), strerror(err));
     }
     if (++c->attempts < CONNECT_ATTEMPTS) {
         c->state = CS_NEW;
@@ -382,7 +418,7 @@ static void on_open(struct conn *c) {
             note("out of memory");
             exit(1);
         }
-        c->out_len = (uint32_t)snprintf(c->out, c->out_cap, "%s%ld\n", g.nick_prefix, (long)(c - g.conns));
+        c->out_len = (uint32_t)snprintf(c->out, c->out_cap, "%s%ld\n", g.nick_prefix, gid(c));
         set_events(c, EPOLLIN | EPOLLOUT | EPOLLET);
         fanout_flush(c);
         break;
@@ -430,7 +466,7 @@ static void check_pattern(struct conn *c, const char *p, size_t n) {
         size_t chunk = n - i > PAT_WINDOW ? PAT_WINDOW : n - i;
         if (memcmp(p + i, g.pat + (off + i) % PAT_PERIOD, chunk) != 0) {
             if (g.verify_errors++ < 5) {
-                note("connection %ld: echoed bytes differ near stream offset %" PRIu64, (long)(c - g.conns), off + i);
+                note("connection %ld: echoed bytes differ near stream offset %" PRIu64, gid(c), off + i);
             }
             return;
         }
@@ -556,7 +592,7 @@ static void churn_start(struct conn *c, uint64_t now) {
 
 static void churn_fail(struct conn *c, const char *why, int err) {
     if (g.errors < 10) {
-        note("churn worker %ld: %s%s%s", (long)(c - g.conns), why, err ? ": " : "", err ? strerror(err) : "");
+        note("churn worker %ld: %s%s%s", gid(c), why, err ? ": " : "", err ? strerror(err) : "");
     }
     close_conn(c);
     g.open--;
@@ -705,6 +741,7 @@ static int fanout_append(struct conn *c, long sender, uint64_t t) {
     p[len - 1] = '\n';
     c->out_len += (uint32_t)len;
     c->seq++;
+    __atomic_store_n(&sender_seq[sender], c->seq, __ATOMIC_RELAXED);
     return 0;
 }
 
@@ -721,10 +758,15 @@ static void fanout_tick(void) {
     if (due <= g.sched_sent) {
         return;
     }
-    int k = g.senders;
+    /* one schedule over all senders, as one thread would run it; each thread sends its own senders' lines */
+    long k = g.senders;
     for (; g.sched_sent < due; g.sched_sent++) {
-        struct conn *c = &g.conns[g.sched_sent % (uint64_t)k];
-        if (c->state != CS_OPEN || fanout_append(c, (long)(c - g.conns), now) < 0) {
+        long s = (long)(g.sched_sent % (uint64_t)k);
+        if (s < g.base || s >= g.base + g.connections) {
+            continue;
+        }
+        struct conn *c = &g.conns[s - g.base];
+        if (c->state != CS_OPEN || fanout_append(c, s, now) < 0) {
             g.fanout_dropped++;
             g.errors++;
             continue;
@@ -733,7 +775,7 @@ static void fanout_tick(void) {
             g.fanout_sent_measured++;
         }
     }
-    for (int i = 0; i < k; i++) {
+    for (int i = 0; i < g.connections && g.base + i < k; i++) {
         struct conn *c = &g.conns[i];
         if (c->state == CS_OPEN && c->out_len > 0 && !c->blocked) {
             fanout_flush(c);
@@ -777,12 +819,12 @@ static inline int parse_u64(const char **q, const char *end, uint64_t *v) {
 }
 
 /* --verify: one line from `sender` numbered `seq` reached `receiver`. */
-static inline void fanout_check(long receiver, uint64_t sender, uint64_t seq) {
-    if (sender >= (uint64_t)g.senders || (long)sender == receiver) {
+static inline void fanout_check(const struct conn *c, uint64_t sender, uint64_t seq) {
+    if (sender >= (uint64_t)g.senders || (long)sender == gid(c)) {
         g.fv_unexpected++;
         return;
     }
-    uint64_t *next = &g.next_seq[(size_t)receiver * (size_t)g.senders + sender];
+    uint64_t *next = &g.next_seq[(size_t)(c - g.conns) * (size_t)g.senders + sender];
     if (seq == *next) {
         (*next)++;
     } else if (seq > *next) {
@@ -814,7 +856,7 @@ static inline void fanout_line(struct conn *c, const char *p, size_t len, uint64
     const char *q = m + 4;
     uint64_t sender, seq, t;
     int ok = parse_u64(&q, end, &sender) == 0 && parse_u64(&q, end, &seq) == 0 && parse_u64(&q, end, &t) == 0;
-    long receiver = (long)(c - g.conns);
+    long receiver = gid(c);
     if (ok && t < g.t_start) {
         /* not ours: a server still working off an earlier run's backlog hands its lines to our clients */
         g.stale++;
@@ -822,7 +864,7 @@ static inline void fanout_line(struct conn *c, const char *p, size_t len, uint64
     }
     if (g.next_seq) {
         if (ok) {
-            fanout_check(receiver, sender, seq);
+            fanout_check(c, sender, seq);
         } else {
             g.fv_unexpected++;
         }
@@ -833,7 +875,7 @@ static inline void fanout_line(struct conn *c, const char *p, size_t len, uint64
     g.messages++;
     if (ok && t <= now) {
         hist_record(&lat, now - t);
-        if (g.nports > 1 && sender < (uint64_t)g.connections && (long)sender % g.nports != receiver % g.nports) {
+        if (g.nports > 1 && sender < (uint64_t)g.total_connections && (long)sender % g.nports != receiver % g.nports) {
             hist_record(&lat_remote, now - t);
         }
     }
@@ -968,6 +1010,9 @@ static void start_traffic(uint64_t now) {
     case SC_FANOUT: {
         g.sched_start = now;
         g.sched_sent = 0;
+        if (g.base >= g.senders) {
+            break; /* no senders on this thread: no timer */
+        }
         uint64_t tick = (uint64_t)(1e9 / g.rate);
         if (tick < FANOUT_MIN_TICK_NS) {
             tick = FANOUT_MIN_TICK_NS;
@@ -984,6 +1029,40 @@ static void start_traffic(uint64_t now) {
     }
 }
 
+/* utime + stime of process pid, in seconds, from /proc/PID/stat; NaN if it cannot be read. */
+static double proc_cpu_s(long pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0.0 / 0.0;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0.0 / 0.0;
+    }
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+    unsigned long long ut = 0, st = 0;
+    /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) {
+        return 0.0 / 0.0;
+    }
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Every thread passes once, just before its traffic starts (or as it gives up), so the threads'
+ * warm-ups and windows start together. */
+static void pass_start(void) {
+    if (g.started) {
+        return;
+    }
+    g.started = 1;
+    __atomic_add_fetch(&open_at_start, g.open, __ATOMIC_RELAXED);
+    pthread_barrier_wait(&start_barrier);
+}
+
 static void enter_measure(uint64_t now) {
     g.phase = PH_MEASURE;
     g.phase_end = now + (uint64_t)(g.duration_s * 1e9);
@@ -994,9 +1073,14 @@ static void enter_measure(uint64_t now) {
     g.recording = 1;
     g.t_measure0 = now;
     getrusage(RUSAGE_SELF, &g.ru0);
+    if (g.server_pid > 0) {
+        g.server_cpu0 = proc_cpu_s(g.server_pid);
+    }
 }
 
 static void enter_warmup(uint64_t now) {
+    pass_start();
+    now = now_ns();
     start_traffic(now);
     if (g.warmup_s <= 0) {
         enter_measure(now);
@@ -1010,12 +1094,20 @@ static void end_measure(uint64_t now) {
     if (g.phase == PH_MEASURE) {
         g.t_measure1 = now;
         getrusage(RUSAGE_SELF, &g.ru1);
+        if (g.server_pid > 0) {
+            g.server_cpu1 = proc_cpu_s(g.server_pid);
+        }
     }
     g.recording = 0;
     g.sending = 0;
+    if (!g.stopped_sending) {
+        g.stopped_sending = 1;
+        __atomic_sub_fetch(&sending_threads, 1, __ATOMIC_RELEASE);
+    }
 }
 
 static void finish(uint64_t now) {
+    pass_start(); /* a thread that gives up early must not hold the others at the barrier */
     end_measure(now);
     if (g.phase == PH_DRAIN) {
         g.t_drain1 = now;
@@ -1023,7 +1115,7 @@ static void finish(uint64_t now) {
     g.phase = PH_DONE;
 }
 
-/* Deliveries still owed: for every open receiver, every other sender's lines it has not reached yet. */
+/* Deliveries still owed to this thread's open receivers: every other sender's lines not reached yet. */
 static uint64_t fanout_owed(void) {
     uint64_t owed = 0;
     for (int r = 0; r < g.connections; r++) {
@@ -1032,24 +1124,25 @@ static uint64_t fanout_owed(void) {
         }
         const uint64_t *next = &g.next_seq[(size_t)r * (size_t)g.senders];
         for (int s = 0; s < g.senders; s++) {
-            if (s != r && next[s] < g.conns[s].seq) {
-                owed += g.conns[s].seq - next[s];
+            uint64_t sent = __atomic_load_n(&sender_seq[s], __ATOMIC_RELAXED);
+            if (s != g.base + r && next[s] < sent) {
+                owed += sent - next[s];
             }
         }
     }
     return owed;
 }
 
-/* Deliveries every open receiver should get: every line of every other sender. */
+/* Deliveries this thread's open receivers should get: every line of every other sender. */
 static uint64_t fanout_expected(void) {
     uint64_t all = 0;
     for (int s = 0; s < g.senders; s++) {
-        all += g.conns[s].seq;
+        all += __atomic_load_n(&sender_seq[s], __ATOMIC_RELAXED);
     }
     uint64_t expected = 0;
     for (int r = 0; r < g.connections; r++) {
         if (g.conns[r].state == CS_OPEN) {
-            expected += all - (r < g.senders ? g.conns[r].seq : 0);
+            expected += all - (g.base + r < g.senders ? __atomic_load_n(&sender_seq[g.base + r], __ATOMIC_RELAXED) : 0);
         }
     }
     return expected;
@@ -1108,9 +1201,12 @@ static void advance(uint64_t now) {
             return;
         }
         if (g.sc == SC_IDLE) {
-            fprintf(stderr, "HOLDING %d\n", g.open);
-            fflush(stderr);
-            enter_measure(now);
+            pass_start();
+            if (g.thread_index == 0) {
+                fprintf(stderr, "HOLDING %d\n", __atomic_load_n(&open_at_start, __ATOMIC_RELAXED));
+                fflush(stderr);
+            }
+            enter_measure(now_ns());
         } else {
             enter_warmup(now);
         }
@@ -1136,12 +1232,13 @@ static void advance(uint64_t now) {
         }
         return;
     case PH_DRAIN: {
-        static uint64_t next_check; /* the count walks every pair: once a millisecond is enough */
+        static __thread uint64_t next_check; /* the count walks every pair: once a millisecond is enough */
         if (now >= g.phase_end) {
             finish(now);
         } else if (now >= next_check) {
             next_check = now + 1000000ull;
-            if (fanout_owed() == 0) {
+            /* lines are final once every thread's senders have stopped */
+            if (__atomic_load_n(&sending_threads, __ATOMIC_ACQUIRE) == 0 && fanout_owed() == 0) {
                 finish(now);
             }
         }
@@ -1167,9 +1264,12 @@ static int wait_timeout_ms(uint64_t now) {
 }
 
 static void run(void) {
-    static struct epoll_event evs[MAX_EVENTS];
-    uint64_t now = now_ns();
-    g.t_start = now;
+    struct epoll_event *evs = malloc(MAX_EVENTS * sizeof *evs); /* this thread's; lives for the run */
+    if (!evs) {
+        note("out of memory");
+        exit(1);
+    }
+    uint64_t now = now_ns(); /* g.t_start is the process's start, set by main for every thread */
     g.connect_deadline = now + 30000000000ull + (uint64_t)g.connections * 1000000ull;
     if (g.sc == SC_CHURN) {
         enter_warmup(now);
@@ -1256,6 +1356,7 @@ static void run(void) {
         now = now_ns();
         advance(now);
     }
+    free(evs);
 }
 
 /* ---- setup and report ---- */
@@ -1266,11 +1367,13 @@ static void usage(void) {
             "               [--connections N] [--size BYTES] [--depth D] [--warmup SECONDS]\n"
             "               [--duration SECONDS] [--senders K] [--rate MSGS_PER_S] [--verify]\n"
             "               [--nick-prefix STR] [--ready PREFIX] [--drain SECONDS]\n"
+            "               [--threads N] [--cpus LIST] [--server-pid PID]\n"
             "connection i goes to the (i mod n)-th of n ports\n"
             "defaults: connections 1 (pingpong, pipeline, stream), 16 (churn), 1000 (fanout),\n"
             "          10000 (idle; capped by the open-file limit); size 64 (stream: 65536);\n"
             "          depth 16 (pipeline; pingpong is depth 1); warmup 2; duration 10;\n"
-            "          senders 4; rate 2000; nick-prefix u; drain 5 (fanout --verify)\n");
+            "          senders 4; rate 2000; nick-prefix u; drain 5 (fanout --verify);\n"
+            "          threads 1 (at most one per connection); cpus: not pinned\n");
     exit(2);
 }
 
@@ -1295,6 +1398,8 @@ static void parse_args(int argc, char **argv) {
         { "verify", no_argument, 0, 'v' },         { "help", no_argument, 0, '?' },
         { "nick-prefix", required_argument, 0, 'n' }, { "ready", required_argument, 0, 'y' },
         { "drain", required_argument, 0, 'D' },
+        { "threads", required_argument, 0, 'T' }, { "cpus", required_argument, 0, 'C' },
+        { "server-pid", required_argument, 0, 'P' },
         { 0, 0, 0, 0 },
     };
     int scenario = -1, connections = -1, depth = -1;
@@ -1302,6 +1407,7 @@ static void parse_args(int argc, char **argv) {
     g.host = "127.0.0.1";
     g.nick_prefix = "u";
     g.drain_s = 5;
+    g.threads = 1;
     g.warmup_s = 2;
     g.duration_s = 10;
     g.senders = 4;
@@ -1327,6 +1433,28 @@ static void parse_args(int argc, char **argv) {
         case 'n': g.nick_prefix = optarg; break;
         case 'y': g.ready = optarg; g.ready_len = strlen(optarg); break;
         case 'D': g.drain_s = parse_num("drain", optarg, 0, 1e6); break;
+        case 'T': g.threads = (int)parse_num("threads", optarg, 1, MAX_THREADS); break;
+        case 'P': g.server_pid = (long)parse_num("server-pid", optarg, 1, 1e9); break;
+        case 'C': { /* "0", "0,2,3" or "0,2-7" */
+            g.ncpus = 0;
+            char *list = strdup(optarg), *save = NULL;
+            for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                char *dash = strchr(t, '-');
+                if (dash) {
+                    *dash = 0;
+                }
+                int lo = (int)parse_num("cpus", t, 0, MAX_CPUS - 1);
+                int hi = dash ? (int)parse_num("cpus", dash + 1, lo, MAX_CPUS - 1) : lo;
+                for (int cpu = lo; cpu <= hi; cpu++) {
+                    if (g.ncpus == MAX_CPUS) {
+                        usage();
+                    }
+                    g.cpus[g.ncpus++] = cpu;
+                }
+            }
+            free(list);
+            break;
+        }
         case 's':
             for (int i = 0; i < (int)(sizeof SCENARIO_NAMES / sizeof *SCENARIO_NAMES); i++) {
                 if (strcmp(optarg, SCENARIO_NAMES[i]) == 0) {
@@ -1408,6 +1536,8 @@ static double tv_s(struct timeval tv) {
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+/* Main's g after merge_workers: counts summed over threads, the window from the earliest start to
+ * the latest end. */
 static void report(void) {
     double secs = g.t_measure1 > g.t_measure0 ? (double)(g.t_measure1 - g.t_measure0) / 1e9 : 0;
     double user = 0, sys = 0;
@@ -1418,12 +1548,7 @@ static void report(void) {
     uint64_t messages = g.sc == SC_STREAM ? g.bytes / g.size : g.messages;
     double mps = secs > 0 ? (double)messages / secs : 0;
     double mbps = secs > 0 ? (double)g.bytes / secs / 1e6 : 0;
-    int open = g.sc == SC_CHURN ? 0 : g.open;
-    if (g.sc == SC_CHURN) {
-        for (int i = 0; i < g.connections; i++) {
-            open += g.conns[i].fd >= 0;
-        }
-    }
+    int verify_fanout = g.sc == SC_FANOUT && g.verify;
     if (g.sc == SC_FANOUT) {
         double expected = (double)g.fanout_sent_measured * (double)(g.open > 0 ? g.open - 1 : 0);
         note("fanout: sent %" PRIu64 " lines in the window (%.0f/s), %" PRIu64 " dropped; deliveries %" PRIu64
@@ -1432,17 +1557,17 @@ static void report(void) {
              expected, expected > 0 ? 100.0 * (double)g.messages / expected : 0);
     }
     uint64_t lost = 0, expected = 0, lines_sent = 0;
-    if (g.next_seq) {
+    if (verify_fanout) {
         for (int i = 0; i < g.senders; i++) {
-            lines_sent += g.conns[i].seq;
+            lines_sent += sender_seq[i];
         }
         /* what never came after the drain, plus what a later line from the same sender overtook */
-        lost = fanout_owed() + g.fv_skipped;
-        expected = fanout_expected();
+        lost = g.owed_end + g.fv_skipped;
+        expected = g.expected_end;
         g.verify_errors += lost + g.fv_behind + g.fv_unexpected;
         note("verify: %" PRIu64 " deliveries expected (every line to every other open client): %" PRIu64
              " lost, %" PRIu64 " duplicate or late, %" PRIu64 " unexpected; drained in %.3f s",
-             expected, lost, g.fv_behind, g.fv_unexpected, (double)(g.t_drain1 - g.t_drain0) / 1e9);
+             expected, lost, g.fv_behind, g.fv_unexpected, g.drain_s_end);
     } else if (g.verify) {
         note("verify: %" PRIu64 " mismatches", g.verify_errors);
     }
@@ -1452,19 +1577,25 @@ static void report(void) {
     printf("{\"scenario\":\"%s\",\"connections\":%d,\"size\":%zu,\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64
            ",\"seconds\":%.3f,\"msgs_per_s\":%.1f,\"mbytes_per_s\":%.3f,\"p50_us\":%.2f,\"p99_us\":%.2f,"
            "\"p999_us\":%.2f,\"max_us\":%.2f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,\"cpu_percent\":%.1f,\"errors\":%" PRIu64
-           ",\"connections_open\":%d",
-           SCENARIO_NAMES[g.sc], g.connections, g.size, messages, g.bytes, secs, mps, mbps, hist_quantile_us(&lat, 0.50),
+           ",\"connections_open\":%d,\"threads\":%d",
+           SCENARIO_NAMES[g.sc], g.total_connections, g.size, messages, g.bytes, secs, mps, mbps, hist_quantile_us(&lat, 0.50),
            hist_quantile_us(&lat, 0.99), hist_quantile_us(&lat, 0.999), (double)lat.max / 1000.0, user, sys,
-           secs > 0 ? 100.0 * (user + sys) / secs : 0, g.errors + g.verify_errors, open);
+           secs > 0 ? 100.0 * (user + sys) / secs : 0, g.errors + g.verify_errors, g.open, g.threads);
+    if (g.server_pid > 0) {
+        double server = secs > 0 ? g.server_cpu1 - g.server_cpu0 : 0;
+        if (server == server) { /* not NaN: /proc was readable at both edges */
+            printf(",\"server_cpu_s\":%.3f,\"server_cpu_percent\":%.1f", server, secs > 0 ? 100.0 * server / secs : 0);
+        }
+    }
     if (g.sc == SC_FANOUT && g.nports > 1) {
         printf(",\"remote_deliveries\":%" PRIu64 ",\"remote_p50_us\":%.2f,\"remote_p99_us\":%.2f,\"remote_max_us\":%.2f",
                lat_remote.count, hist_quantile_us(&lat_remote, 0.50), hist_quantile_us(&lat_remote, 0.99),
                (double)lat_remote.max / 1000.0);
     }
-    if (g.next_seq) {
+    if (verify_fanout) {
         printf(",\"lines_sent\":%" PRIu64 ",\"expected_deliveries\":%" PRIu64 ",\"lost\":%" PRIu64
                ",\"duplicate_or_late\":%" PRIu64 ",\"unexpected\":%" PRIu64 ",\"drain_s\":%.3f",
-               lines_sent, expected, lost, g.fv_behind, g.fv_unexpected, (double)(g.t_drain1 - g.t_drain0) / 1e9);
+               lines_sent, expected, lost, g.fv_behind, g.fv_unexpected, g.drain_s_end);
     }
     if (g.sc == SC_FANOUT) {
         printf(",\"stale\":%" PRIu64, g.stale);
@@ -1473,27 +1604,27 @@ static void report(void) {
     fflush(stdout);
 }
 
-int main(int argc, char **argv) {
-    parse_args(argc, argv);
-    resolve();
-    raise_fd_limit();
+/* ---- threads ---- */
 
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+struct worker {
+    pthread_t tid;
+    int index;
+    const struct gstate *options; /* main's g, read-only while workers run */
+    struct gstate end;            /* the worker's g once it is done */
+    struct hist lat, lat_remote;
+};
 
-    g.pat = malloc(PAT_WINDOW + PAT_PERIOD);
+static pthread_barrier_t end_barrier; /* every thread's senders have stopped and its drain ended */
+
+/* This thread's connections, buffers and epoll set; they live for the process. */
+static void thread_setup(void) {
     g.rbuf = malloc(RBUF_SIZE);
     g.conns = calloc((size_t)g.connections, sizeof *g.conns);
     g.retry = malloc((size_t)g.connections * sizeof *g.retry);
     g.restart = malloc((size_t)g.connections * sizeof *g.restart);
-    if (!g.pat || !g.rbuf || !g.conns || !g.retry || !g.restart) {
+    if (!g.rbuf || !g.conns || !g.retry || !g.restart) {
         note("out of memory");
-        return 1;
-    }
-    for (uint32_t i = 0; i < PAT_WINDOW + PAT_PERIOD; i++) {
-        g.pat[i] = (char)(i % PAT_PERIOD); /* byte at stream offset o is o % 251 */
+        exit(1);
     }
     for (int i = 0; i < g.connections; i++) {
         g.conns[i].fd = -1;
@@ -1501,21 +1632,20 @@ int main(int argc, char **argv) {
             g.conns[i].ring = malloc((size_t)g.depth * sizeof(uint64_t));
             if (!g.conns[i].ring) {
                 note("out of memory");
-                return 1;
+                exit(1);
             }
         }
     }
-
     g.ep = epoll_create1(EPOLL_CLOEXEC);
     if (g.ep < 0) {
         note("epoll_create1: %s", strerror(errno));
-        return 1;
+        exit(1);
     }
     if (g.sc == SC_FANOUT && g.verify) {
         g.next_seq = calloc((size_t)g.connections * (size_t)g.senders, sizeof *g.next_seq);
         if (!g.next_seq) {
             note("out of memory");
-            return 1;
+            exit(1);
         }
     }
     if (g.sc == SC_FANOUT) {
@@ -1523,14 +1653,149 @@ int main(int argc, char **argv) {
         struct epoll_event e = { .events = EPOLLIN, .data.u64 = TIMER_ID };
         if (g.timer_fd < 0 || epoll_ctl(g.ep, EPOLL_CTL_ADD, g.timer_fd, &e) < 0) {
             note("timerfd: %s", strerror(errno));
-            return 1;
+            exit(1);
         }
     }
+}
 
+static void *worker_main(void *arg) {
+    struct worker *w = arg;
+    g = *w->options;
+    g.thread_index = w->index;
+    /* contiguous blocks, so the fanout senders (the first connections) sit on the first thread(s) */
+    g.base = (int)((long)g.total_connections * w->index / g.threads);
+    g.connections = (int)((long)g.total_connections * (w->index + 1) / g.threads) - g.base;
+    if (g.ncpus > 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(g.cpus[w->index % g.ncpus], &set);
+        int r = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+        if (r != 0) {
+            note("thread %d: cannot pin to CPU %d: %s", w->index, g.cpus[w->index % g.ncpus], strerror(r));
+        }
+    }
+    thread_setup();
     run();
     if (g.phase != PH_DONE) {
         finish(now_ns());
     }
+    pthread_barrier_wait(&end_barrier); /* from here every sender's count is final */
+    if (g.next_seq) {
+        g.owed_end = fanout_owed();
+        g.expected_end = fanout_expected();
+    }
+    g.drain_s_end = g.t_drain1 > g.t_drain0 ? (double)(g.t_drain1 - g.t_drain0) / 1e9 : 0;
+    g.open_end = g.open;
+    if (g.sc == SC_CHURN) {
+        g.open_end = 0;
+        for (int i = 0; i < g.connections; i++) {
+            g.open_end += g.conns[i].fd >= 0;
+        }
+    }
+    w->end = g;
+    w->lat = lat;
+    w->lat_remote = lat_remote;
+    return NULL;
+}
+
+static void hist_add(struct hist *to, const struct hist *from) {
+    for (unsigned i = 0; i < H_BUCKETS; i++) {
+        to->b[i] += from->b[i];
+    }
+    to->count += from->count;
+    if (from->max > to->max) {
+        to->max = from->max;
+    }
+}
+
+/* Sums the workers' counts into main's g; the window runs from the earliest thread's start to the
+ * latest one's end, with the CPU readings taken there (each reading covers the whole process). */
+static void merge_workers(const struct worker *w, int n) {
+    int first = -1, last = -1;
+    for (int t = 0; t < n; t++) {
+        const struct gstate *e = &w[t].end;
+        g.messages += e->messages;
+        g.bytes += e->bytes;
+        g.errors += e->errors;
+        g.verify_errors += e->verify_errors;
+        g.fv_skipped += e->fv_skipped;
+        g.fv_behind += e->fv_behind;
+        g.fv_unexpected += e->fv_unexpected;
+        g.stale += e->stale;
+        g.fanout_sent_measured += e->fanout_sent_measured;
+        g.fanout_dropped += e->fanout_dropped;
+        g.cycles_ok_total += e->cycles_ok_total;
+        g.connected += e->connected;
+        g.open += e->open_end;
+        g.owed_end += e->owed_end;
+        g.expected_end += e->expected_end;
+        if (e->drain_s_end > g.drain_s_end) {
+            g.drain_s_end = e->drain_s_end;
+        }
+        hist_add(&lat, &w[t].lat);
+        hist_add(&lat_remote, &w[t].lat_remote);
+        if (e->t_measure1 > e->t_measure0) {
+            if (first < 0 || e->t_measure0 < w[first].end.t_measure0) {
+                first = t;
+            }
+            if (last < 0 || e->t_measure1 > w[last].end.t_measure1) {
+                last = t;
+            }
+        }
+    }
+    if (first >= 0) {
+        g.t_measure0 = w[first].end.t_measure0;
+        g.ru0 = w[first].end.ru0;
+        g.server_cpu0 = w[first].end.server_cpu0;
+        g.t_measure1 = w[last].end.t_measure1;
+        g.ru1 = w[last].end.ru1;
+        g.server_cpu1 = w[last].end.server_cpu1;
+    }
+}
+
+int main(int argc, char **argv) {
+    parse_args(argc, argv);
+    resolve();
+    raise_fd_limit();
+    g.total_connections = g.connections;
+    if (g.threads > g.connections) {
+        g.threads = g.connections; /* each thread needs a connection of its own */
+    }
+
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    g.pat = malloc(PAT_WINDOW + PAT_PERIOD); /* shared, read-only once filled */
+    if (g.sc == SC_FANOUT) {
+        sender_seq = calloc((size_t)g.senders, sizeof *sender_seq);
+    }
+    struct worker *w = calloc((size_t)g.threads, sizeof *w);
+    if (!g.pat || !w || (g.sc == SC_FANOUT && !sender_seq)) {
+        note("out of memory");
+        return 1;
+    }
+    for (uint32_t i = 0; i < PAT_WINDOW + PAT_PERIOD; i++) {
+        g.pat[i] = (char)(i % PAT_PERIOD); /* byte at stream offset o is o % 251 */
+    }
+    pthread_barrier_init(&start_barrier, NULL, (unsigned)g.threads);
+    pthread_barrier_init(&end_barrier, NULL, (unsigned)g.threads);
+    sending_threads = g.threads;
+    g.t_start = now_ns();
+    for (int t = 0; t < g.threads; t++) {
+        w[t].index = t;
+        w[t].options = &g;
+        int r = pthread_create(&w[t].tid, NULL, worker_main, &w[t]);
+        if (r != 0) {
+            note("pthread_create: %s", strerror(r));
+            return 1;
+        }
+    }
+    for (int t = 0; t < g.threads; t++) {
+        pthread_join(w[t].tid, NULL);
+    }
+    merge_workers(w, g.threads);
     report();
     int nothing = g.sc == SC_CHURN ? g.cycles_ok_total == 0 : g.connected == 0;
     if (nothing) {

@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs every scenario against every server, side by side, and writes the report folder:
  * {@code summary.csv}, {@code details.csv}, {@code report.md} (the console table) and one PNG chart
- * per scenario. The load generator (C) runs pinned to CPU 0 and each server to CPU 1.
+ * per scenario. Each server runs pinned to CPU 1; the load generator (C) gets every other CPU,
+ * one thread per CPU (on a 2-CPU machine: CPU 0, one thread).
  *
  * <pre>
- * BenchmarkRunner [--quick | --full] [--out DIR] [--only SCENARIO,...] [--servers NAME,...]
+ * BenchmarkRunner [--quick | --full] [--out DIR] [--only SCENARIO,...] [--servers NAME,...] [--loadgen-threads N]
  * </pre>
  */
 public final class BenchmarkRunner {
@@ -33,6 +34,9 @@ public final class BenchmarkRunner {
     private final String java;
     private final String classpath;
     private final boolean pin;
+    /** CPUs the load generator runs on (all but the server's), as a taskset/--cpus list; empty when not pinned. */
+    private final String loadgenCpus;
+    private final int loadgenThreads;
     private final List<Result> results = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<String> onlyScenarios;
@@ -48,9 +52,10 @@ public final class BenchmarkRunner {
     /** Servers by name, and whether they answer STATS (the Java ones). */
     static final List<String> ECHO_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio",
             "netty-epoll", "netty-nio", "jdk-selector", "c-epoll");
+    static final int SERVER_CPU = 1;
     static final List<String> FANOUT_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netty-epoll", "chat-sample", "c-epoll");
 
-    private BenchmarkRunner(Mode mode, Path out, List<String> onlyScenarios, List<String> onlyServers) throws IOException {
+    private BenchmarkRunner(Mode mode, Path out, List<String> onlyScenarios, List<String> onlyServers, int threads) throws IOException {
         this.mode = mode;
         this.out = out;
         this.onlyScenarios = onlyScenarios;
@@ -58,7 +63,18 @@ public final class BenchmarkRunner {
         this.cDir = Path.of("target", "c").toAbsolutePath();
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.classpath = System.getProperty("java.class.path");
-        this.pin = Runtime.getRuntime().availableProcessors() >= 2 && which("taskset");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        this.pin = cpus >= 2 && which("taskset");
+        // The server keeps CPU 1 to itself; the load generator gets all the others, a thread on each,
+        // so that it is not the limit where the machine has the cores for that.
+        List<String> others = new ArrayList<>();
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            if (cpu != SERVER_CPU) {
+                others.add(Integer.toString(cpu));
+            }
+        }
+        this.loadgenCpus = pin ? String.join(",", others) : "";
+        this.loadgenThreads = threads > 0 ? threads : pin ? others.size() : 1;
         Files.createDirectories(out);
         Files.createDirectories(cDir);
     }
@@ -68,6 +84,7 @@ public final class BenchmarkRunner {
         Path out = null;
         List<String> only = List.of();
         List<String> servers = List.of();
+        int threads = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> mode = QUICK;
@@ -75,8 +92,9 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--servers" -> servers = Arrays.asList(args[++i].split(","));
+                case "--loadgen-threads" -> threads = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,idle,jmh] [--servers a,b]");
+                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,idle,jmh] [--servers a,b] [--loadgen-threads N]");
                     System.exit(2);
                 }
             }
@@ -84,7 +102,7 @@ public final class BenchmarkRunner {
         if (out == null) {
             out = Path.of("reports", mode.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        BenchmarkRunner r = new BenchmarkRunner(mode, out.toAbsolutePath(), only, servers);
+        BenchmarkRunner r = new BenchmarkRunner(mode, out.toAbsolutePath(), only, servers, threads);
         long start = System.nanoTime();
         r.run();
         System.out.printf(Locale.ROOT, "%nbenchmarks (%s mode) took %.1f min; report in %s%n", mode.name(),
@@ -149,37 +167,49 @@ public final class BenchmarkRunner {
         try (ServerProcess p = startServer(server, serverMode)) {
             for (int connections : connectionCounts) {
                 List<String> extra = args.apply(Integer.toString(connections));
-                loadgen(p.port, scenario, extra, 0, Math.max(1, mode.warmupSeconds())); // warms the server's JIT
+                loadgen(p, scenario, extra, 0, Math.max(1, mode.warmupSeconds())); // warms the server's JIT
                 List<Map<String, String>> runs = new ArrayList<>();
                 List<double[]> serverSide = new ArrayList<>();
                 for (int run = 0; run < mode.runs(); run++) {
                     Map<String, Double> before = p.stats(false);
-                    double cpuBefore = p.cpuSeconds();
-                    Map<String, String> r = loadgen(p.port, scenario, extra, 0, mode.durationSeconds());
-                    double cpu = p.cpuSeconds() - cpuBefore;
+                    Map<String, String> r = loadgen(p, scenario, extra, 0, mode.durationSeconds());
                     Map<String, Double> after = p.stats(false);
                     double messages = Json.num(r, "messages");
                     double alloc = p.hasStats ? (after.get("alloc_bytes") - before.get("alloc_bytes")) / Math.max(1, messages) : Double.NaN;
                     double gc = p.hasStats ? after.get("gc_count") - before.get("gc_count") : Double.NaN;
                     runs.add(r);
-                    serverSide.add(new double[] {alloc, gc, 100 * cpu / Math.max(1e-9, Json.num(r, "seconds"))});
+                    serverSide.add(new double[] {alloc, gc});
                 }
                 int m = medianIndex(runs, "msgs_per_s");
                 Map<String, String> med = runs.get(m);
                 double[] ss = serverSide.get(m);
+                // The generator read the server's CPU from /proc at its window's edges: nothing of
+                // connection set-up or of the STATS round trips is in it.
+                double messages = Json.num(med, "messages");
+                double mbytes = Json.num(med, "bytes") / 1e6;
+                double serverCpu = Json.num(med, "server_cpu_s");
+                double loadgenCpu = Json.num(med, "cpu_user_s") + Json.num(med, "cpu_sys_s");
                 Result res = new Result(scenario, server, connections, Json.num(med, "msgs_per_s"), Json.num(med, "mbytes_per_s"),
                         Json.num(med, "p50_us"), Json.num(med, "p99_us"), Json.num(med, "p999_us"), ss[0], Double.NaN,
-                        Double.NaN, ss[1], ss[2], Json.num(med, "cpu_percent"), runs.size(),
-                        "errors=" + med.getOrDefault("errors", "?"));
+                        Double.NaN, ss[1], Json.num(med, "server_cpu_percent"), Json.num(med, "cpu_percent"),
+                        perUnit(serverCpu, messages), perUnit(serverCpu, mbytes), perUnit(loadgenCpu, messages),
+                        (int) Json.num(med, "threads"), runs.size(), "errors=" + med.getOrDefault("errors", "?"));
                 results.add(res);
-                System.out.printf(Locale.ROOT, "%-9s %-17s conns=%-5d %12.0f msg/s %9.1f MB/s p50=%7.1f us p99=%8.1f us alloc/msg=%6s gc=%s server cpu=%3.0f%% loadgen cpu=%3.0f%%%n",
+                System.out.printf(Locale.ROOT, "%-9s %-17s conns=%-5d %12.0f msg/s %9.1f MB/s p50=%7.1f us p99=%8.1f us alloc/msg=%6s gc=%s"
+                                + " server cpu=%3.0f%% %s us/msg loadgen cpu=%3.0f%%%n",
                         scenario, server, connections, res.msgsPerS(), res.mbytesPerS(), res.p50Us(), res.p99Us(),
-                        Result.f(res.allocBytesPerMsg()), Result.f(res.gcCount()), res.serverCpuPercent(), res.loadgenCpuPercent());
+                        Result.f(res.allocBytesPerMsg()), Result.f(res.gcCount()), res.serverCpuPercent(),
+                        Result.f3(res.serverCpuUsPerMsg()), res.loadgenCpuPercent());
             }
         } catch (IOException e) {
             notes.add(scenario + " on " + server + " failed: " + e.getMessage());
             System.out.println(scenario + " on " + server + " FAILED: " + e.getMessage());
         }
+    }
+
+    /** CPU seconds per unit, in µs; NaN without units. */
+    private static double perUnit(double cpuSeconds, double units) {
+        return units > 0 ? cpuSeconds * 1e6 / units : Double.NaN;
     }
 
     private static int medianIndex(List<Map<String, String>> runs, String key) {
@@ -197,7 +227,7 @@ public final class BenchmarkRunner {
         try (ServerProcess p = startServer(server, "echo")) {
             Map<String, Double> heapBefore = p.stats(true);
             long rssBefore = p.rssBytes();
-            List<String> cmd = loadgenCommand(p.port, "idle", List.of("--connections", Integer.toString(n)), 0, 8);
+            List<String> cmd = loadgenCommand(p, "idle", List.of("--connections", Integer.toString(n)), 0, 8);
             Process lg = new ProcessBuilder(cmd).start();
             int holding = -1;
             try (BufferedReader err = new BufferedReader(new InputStreamReader(lg.getErrorStream(), StandardCharsets.UTF_8))) {
@@ -213,8 +243,7 @@ public final class BenchmarkRunner {
                 long rssAfter = p.rssBytes();
                 double heapPer = p.hasStats ? (heapAfter.get("heap_used") - heapBefore.get("heap_used")) / Math.max(1, holding) : Double.NaN;
                 double rssPer = (rssAfter - rssBefore) / (double) Math.max(1, holding);
-                results.add(new Result("idle", server, holding, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN, rssPer, heapPer, Double.NaN, Double.NaN, Double.NaN, 1, "held " + holding + " of " + n));
+                results.add(Result.withoutCpu("idle", server, holding, Double.NaN, Double.NaN, rssPer, heapPer, "held " + holding + " of " + n));
                 System.out.printf(Locale.ROOT, "idle      %-17s conns=%-5d rss/conn=%8.0f B heap/conn=%8s B%n", server, holding, rssPer, Result.f(heapPer));
                 while (err.readLine() != null) {
                     // let the generator finish its hold and close
@@ -226,29 +255,53 @@ public final class BenchmarkRunner {
         }
     }
 
+    /**
+     * iperf3 beside the stream scenario, one way, with the scenario's 64 KiB writes ({@code -l 65536}),
+     * the server on the servers' CPU and the client on the load generator's first CPU. Server CPU
+     * per MB from iperf3's own {@code remote_total} (user + system, % of one core). The like-for-like
+     * ceiling of the echo stream is the C server (c-epoll), which the stream scenario runs anyway;
+     * iperf3 3.12's {@code --bidir} was tried for a two-way figure and is no ceiling: its one thread
+     * starves one direction (0.9 against 8.8 Gbit/s here).
+     */
     private void iperf3() throws Exception {
+        String name = "iperf3";
         if (!which("iperf3")) {
             notes.add("stream: iperf3 not installed (ci/install-deps.sh installs it); no practical ceiling measured");
             return;
         }
-        Process server = new ProcessBuilder(pinned(1, List.of("iperf3", "-s", "-1", "-p", "15201"))).redirectErrorStream(true).start();
+        Process server = new ProcessBuilder(pinned(SERVER_CPU, List.of("iperf3", "-s", "-1", "-p", "15201"))).redirectErrorStream(true).start();
         Thread.sleep(500);
-        Process client = new ProcessBuilder(pinned(0, List.of("iperf3", "-c", "127.0.0.1", "-p", "15201", "-t",
-                Integer.toString(mode.durationSeconds()), "-J"))).redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", "15201", "-l", "65536", "-t",
+                Integer.toString(mode.durationSeconds()), "-J"));
+        Process client = new ProcessBuilder(pinned(0, cmd)).redirectErrorStream(true).start();
         String json = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         client.waitFor(60, TimeUnit.SECONDS);
         server.destroy();
-        int at = json.indexOf("\"sum_received\"");
-        int bps = at < 0 ? -1 : json.indexOf("\"bits_per_second\"", at);
-        if (bps < 0) {
+        double bps = iperfNumber(json, "\"sum_received\"", "\"bits_per_second\"");
+        if (Double.isNaN(bps)) {
             notes.add("stream: iperf3 gave no result");
             return;
         }
-        String v = json.substring(json.indexOf(':', bps) + 1).trim().split("[,}\\s]")[0];
-        double mbytes = Double.parseDouble(v) / 8 / 1e6;
-        results.add(new Result("stream", "iperf3", 1, Double.NaN, mbytes, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1, "one-way TCP over loopback; the practical ceiling"));
-        System.out.printf(Locale.ROOT, "stream    %-17s conns=1     %9.1f MB/s (one way)%n", "iperf3", mbytes);
+        double mbytes = bps / 8 / 1e6;
+        double serverPercent = iperfNumber(json, "\"cpu_utilization_percent\"", "\"remote_total\"");
+        double clientPercent = iperfNumber(json, "\"cpu_utilization_percent\"", "\"host_total\"");
+        // per MB received: the iperf3 server only receives, an echo server also sends every byte back
+        double usPerMB = serverPercent / 100 * 1e6 / mbytes;
+        results.add(new Result("stream", name, 1, Double.NaN, mbytes, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, serverPercent, clientPercent, Double.NaN, usPerMB, Double.NaN, 1, 1,
+                "one-way TCP over loopback, 64 KiB writes; the practical one-way ceiling"));
+        System.out.printf(Locale.ROOT, "stream    %-17s conns=1     %9.1f MB/s (one way), server cpu=%3.0f%% %.0f us/MB%n",
+                name, mbytes, serverPercent, usPerMB);
+    }
+
+    /** The number after {@code key} following {@code section} in iperf3's JSON; NaN if absent. */
+    private static double iperfNumber(String json, String section, String key) {
+        int at = json.lastIndexOf(section);
+        int k = at < 0 ? -1 : json.indexOf(key, at);
+        if (k < 0) {
+            return Double.NaN;
+        }
+        return Double.parseDouble(json.substring(json.indexOf(':', k) + 1).trim().split("[,}\\s]")[0]);
     }
 
     private void jmh() throws Exception {
@@ -284,12 +337,12 @@ public final class BenchmarkRunner {
             cmd.addAll(List.of("io.netloop.benchmarks.servers.BenchServer", "--impl", server, "--mode", serverMode,
                     "--port", "0", "--threads", "1"));
         }
-        return ServerProcess.start(server, pinned(1, cmd), stats, log);
+        return ServerProcess.start(server, pinned(SERVER_CPU, cmd), stats, log);
     }
 
-    private Map<String, String> loadgen(int port, String scenario, List<String> extra, int warmup, int duration)
+    private Map<String, String> loadgen(ServerProcess server, String scenario, List<String> extra, int warmup, int duration)
             throws IOException, InterruptedException {
-        List<String> cmd = loadgenCommand(port, scenario, extra, warmup, duration);
+        List<String> cmd = loadgenCommand(server, scenario, extra, warmup, duration);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(out.resolve("loadgen.log").toFile())).start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(duration + warmup + 120L, TimeUnit.SECONDS)) {
@@ -304,12 +357,21 @@ public final class BenchmarkRunner {
         return Json.flat(last);
     }
 
-    private List<String> loadgenCommand(int port, String scenario, List<String> extra, int warmup, int duration) {
+    private List<String> loadgenCommand(ServerProcess server, String scenario, List<String> extra, int warmup, int duration) {
         List<String> cmd = new ArrayList<>(List.of(cDir.resolve("loadgen").toString(), "--host", "127.0.0.1", "--port",
-                Integer.toString(port), "--scenario", scenario, "--warmup", Integer.toString(warmup), "--duration",
-                Integer.toString(duration)));
+                Integer.toString(server.port), "--scenario", scenario, "--warmup", Integer.toString(warmup), "--duration",
+                Integer.toString(duration), "--threads", Integer.toString(loadgenThreads),
+                "--server-pid", Long.toString(server.pid())));
+        if (pin) {
+            cmd.addAll(List.of("--cpus", loadgenCpus));
+        }
         cmd.addAll(extra);
-        return pinned(0, cmd);
+        if (!pin) {
+            return cmd;
+        }
+        List<String> p = new ArrayList<>(List.of("taskset", "-c", loadgenCpus));
+        p.addAll(cmd);
+        return p;
     }
 
     private List<String> pinned(int cpu, List<String> cmd) {
@@ -325,7 +387,7 @@ public final class BenchmarkRunner {
     static void compileC(Path cDir) throws IOException, InterruptedException {
         Path src = Path.of("src", "main", "c").toAbsolutePath();
         for (String prog : List.of("loadgen", "echo_server")) {
-            Process p = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", cDir.resolve(prog).toString(),
+            Process p = new ProcessBuilder("gcc", "-O2", "-Wall", "-pthread", "-o", cDir.resolve(prog).toString(),
                     src.resolve(prog + ".c").toString()).inheritIO().start();
             if (p.waitFor() != 0) {
                 throw new IOException("gcc failed on " + prog + ".c; the benchmarks need gcc (ci/install-deps.sh installs it)");
@@ -344,7 +406,9 @@ public final class BenchmarkRunner {
         }
         m.put("kernel", System.getProperty("os.version"));
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
-        m.put("pinned", pin ? "server on CPU 1, load generator on CPU 0" : "no (needs taskset and 2 CPUs)");
+        m.put("pinned", pin ? "server on CPU " + SERVER_CPU + ", load generator on CPU(s) " + loadgenCpus : "no (needs taskset and 2 CPUs)");
+        m.put("loadgen threads", loadgenThreads + (pin && loadgenThreads == 1
+                ? " (2 CPUs: a second thread would share the server's core)" : ""));
         m.put("mode", mode.name() + ": " + mode.runs() + " run(s) of " + mode.durationSeconds() + " s after warm-up, median");
         StringBuilder b = new StringBuilder("machine:");
         m.forEach((k, v) -> b.append(' ').append(k).append('=').append(v).append(';'));

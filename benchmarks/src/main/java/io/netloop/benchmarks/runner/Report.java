@@ -15,7 +15,10 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
-/** Writes summary.csv, details.csv, report.md (ratios against Netty epoll and the C server) and a chart per scenario. */
+/**
+ * Writes summary.csv, details.csv, report.md (ratios against Netty epoll and the C server, of the
+ * scenario's figure and of the server's CPU per message) and a chart per scenario.
+ */
 final class Report {
     private Report() {
     }
@@ -45,6 +48,15 @@ final class Report {
         };
     }
 
+    /** Server CPU per unit of work: per MB for stream (its messages are 64 KiB chunks), else per message. */
+    private static double cpu(Result r) {
+        return r.scenario().equals("stream") ? r.serverCpuUsPerMB() : r.serverCpuUsPerMsg();
+    }
+
+    private static String cpuUnit(String scenario) {
+        return scenario.equals("stream") ? "µs/MB" : "µs/msg";
+    }
+
     private static String unit(String scenario) {
         return switch (scenario) {
             case "stream" -> "MB/s";
@@ -72,17 +84,90 @@ final class Report {
             Result epollLt = find(rows, "netloop-epoll-lt");
             b.append("\n## ").append(scenario).append(", ").append(rows.get(0).connections()).append(" connection(s) — ")
                     .append(unit(scenario)).append("\n\n");
-            b.append("| server | ").append(unit(scenario).split(" ")[0]).append(" | vs netty-epoll | vs c-epoll | vs netloop-epoll-lt | p50 µs | p99 µs | alloc B/msg | GC | server CPU % | loadgen CPU % |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            if (scenario.equals("idle")) {
+                b.append("| server | RSS B/conn | vs netty-epoll | vs c-epoll | vs netloop-epoll-lt | heap B/conn |\n");
+                b.append("|---|---:|---:|---:|---:|---:|\n");
+                for (Result r : rows) {
+                    b.append("| ").append(r.server()).append(" | ").append(fmt(metric(r))).append(" | ")
+                            .append(ratio(r, netty)).append(" | ").append(ratio(r, c)).append(" | ")
+                            .append(ratio(r, epollLt)).append(" | ").append(fmt(r.heapBytesPerConn())).append(" |\n");
+                }
+                continue;
+            }
+            String cu = cpuUnit(scenario);
+            b.append("| server | ").append(unit(scenario).split(" ")[0]).append(" | vs netty-epoll | vs c-epoll | vs netloop-epoll-lt | p50 µs | p99 µs | alloc B/msg | GC")
+                    .append(" | server CPU ").append(cu).append(" | CPU vs netty-epoll | CPU vs c-epoll | server CPU % | loadgen CPU % |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Result r : rows) {
                 b.append("| ").append(r.server()).append(" | ").append(fmt(metric(r))).append(" | ")
                         .append(ratio(r, netty)).append(" | ").append(ratio(r, c)).append(" | ")
                         .append(ratio(r, epollLt)).append(" | ").append(fmt(r.p50Us())).append(" | ").append(fmt(r.p99Us())).append(" | ")
                         .append(fmt(r.allocBytesPerMsg())).append(" | ").append(fmt(r.gcCount())).append(" | ")
+                        .append(fmtCpu(cpu(r))).append(" | ").append(cpuRatio(r, netty)).append(" | ").append(cpuRatio(r, c)).append(" | ")
                         .append(fmt(r.serverCpuPercent())).append(" | ").append(fmt(r.loadgenCpuPercent())).append(" |\n");
             }
+            if (scenario.equals("stream")) {
+                ceiling(b, rows, c);
+            }
         }
+        b.append(LEGEND);
         return b.toString();
+    }
+
+    /** The stream scenario's ceilings: the C server with the same 64 KiB buffers, and iperf3 beside it. */
+    private static void ceiling(StringBuilder b, List<Result> rows, Result c) {
+        Result oneWay = find(rows, "iperf3");
+        b.append("\nStreaming ceiling: ");
+        if (c != null) {
+            b.append("c-epoll, the C server echoing with the same 64 KiB reads and writes as the scenario, ")
+                    .append(fmt(c.mbytesPerS())).append(" MB/s (").append(fmtCpu(c.serverCpuUsPerMB())).append(" µs of server CPU per MB); ");
+        }
+        if (oneWay != null) {
+            b.append("iperf3, one way with 64 KiB writes (the server only receives), ").append(fmt(oneWay.mbytesPerS()))
+                    .append(" MB/s (").append(fmtCpu(oneWay.serverCpuUsPerMB())).append(" µs/MB)");
+        }
+        b.append(".\n");
+        for (Result r : rows) {
+            if (r.server().startsWith("netloop-")) {
+                b.append("- ").append(r.server()).append(": ").append(ratio(r, c).isEmpty() ? "?" : ratio(r, c)).append(" c-epoll");
+                if (oneWay != null) {
+                    b.append(", ").append(ratio(r, oneWay)).append(" iperf3 one way");
+                }
+                if (c != null && !cpuRatio(r, c).isEmpty()) {
+                    b.append("; server CPU per MB ").append(cpuRatio(r, c)).append(" c-epoll's");
+                }
+                b.append('\n');
+            }
+        }
+    }
+
+    private static final String LEGEND = """
+
+            ---
+            - **server CPU µs/msg** (µs/MB for stream, per 10^6 bytes read back): user + system CPU of the server
+              process, read by the load generator from `/proc/PID/stat` at the edges of its measured window
+              (10 ms ticks), divided by that window's messages. **CPU vs …**: that figure over the peer's; below
+              1.00× the server spends less CPU per message than the peer.
+            - **server CPU %**, **loadgen CPU %**: each process's CPU over the window, in % of one core (the
+              load generator's summed over its threads). The side near its cores' limit is the one that set
+              the pace: when the load generator is near 100 % of its core(s), msgs/s measures the generator
+              as much as the server, and CPU per message is the fairer comparison. Softirq time is accounted
+              separately on this kernel and is in neither figure.
+            """;
+
+    private static String cpuRatio(Result r, Result base) {
+        if (base == null || Double.isNaN(cpu(r)) || Double.isNaN(cpu(base)) || cpu(base) == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%.2f×", cpu(r) / cpu(base));
+    }
+
+    private static String fmtCpu(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static Result find(List<Result> rows, String server) {

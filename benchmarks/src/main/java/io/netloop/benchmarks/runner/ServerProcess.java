@@ -102,6 +102,11 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException(name + " did not answer STATS");
     }
 
+    /** The server's process id (taskset execs the server, so it is the server's own). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Resident memory of the process, from /proc. */
     long rssBytes() throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
