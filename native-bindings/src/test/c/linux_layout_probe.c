@@ -235,6 +235,9 @@ int main(void) {
     CONSTANT(IORING_TIMEOUT_ABS);
     CONSTANT(IORING_REGISTER_PROBE);
     CONSTANT(IORING_REGISTER_RING_FDS);
+    CONSTANT(IORING_REGISTER_PBUF_RING);
+    CONSTANT(IORING_UNREGISTER_PBUF_RING);
+    CONSTANT(IORING_CQE_BUFFER_SHIFT);
     CONSTANT(IO_URING_OP_SUPPORTED);
     CONSTANT(IORING_MSG_DATA);
 
@@ -307,6 +310,20 @@ int main(void) {
     OFFSET(IO_URING_PROBE_RESV_OFFSET, struct io_uring_probe, resv);
     OFFSET(IO_URING_PROBE_RESV2_OFFSET, struct io_uring_probe, resv2);
     OFFSET(IO_URING_PROBE_OPS_OFFSET, struct io_uring_probe, ops);
+
+    LAYOUT(IO_URING_BUF, struct io_uring_buf);
+    OFFSET(IO_URING_BUF_ADDR_OFFSET, struct io_uring_buf, addr);
+    OFFSET(IO_URING_BUF_LEN_OFFSET, struct io_uring_buf, len);
+    OFFSET(IO_URING_BUF_BID_OFFSET, struct io_uring_buf, bid);
+    OFFSET(IO_URING_BUF_RESV_OFFSET, struct io_uring_buf, resv);
+    OFFSET(IO_URING_BUF_RING_TAIL_OFFSET, struct io_uring_buf_ring, tail);
+
+    LAYOUT(IO_URING_BUF_REG, struct io_uring_buf_reg);
+    OFFSET(IO_URING_BUF_REG_RING_ADDR_OFFSET, struct io_uring_buf_reg, ring_addr);
+    OFFSET(IO_URING_BUF_REG_RING_ENTRIES_OFFSET, struct io_uring_buf_reg, ring_entries);
+    OFFSET(IO_URING_BUF_REG_BGID_OFFSET, struct io_uring_buf_reg, bgid);
+    OFFSET(IO_URING_BUF_REG_PAD_OFFSET, struct io_uring_buf_reg, pad);
+    OFFSET(IO_URING_BUF_REG_RESV_OFFSET, struct io_uring_buf_reg, resv);
 
     LAYOUT(KERNEL_TIMESPEC, struct __kernel_timespec);
     OFFSET(KERNEL_TIMESPEC_TV_SEC_OFFSET, struct __kernel_timespec, tv_sec);

@@ -83,6 +83,7 @@ jextract \
   --include-struct io_uring_probe \
   --include-struct __kernel_timespec \
   --include-struct io_uring_getevents_arg \
+  --include-struct io_uring_buf --include-struct io_uring_buf_ring --include-struct io_uring_buf_reg \
   --include-typedef off_t \
   --include-typedef in_port_t \
   --include-typedef in_addr_t \
@@ -170,6 +171,8 @@ jextract \
   --include-constant IORING_RECVSEND_POLL_FIRST --include-constant IORING_RECV_MULTISHOT \
   --include-constant IORING_TIMEOUT_ABS \
   --include-constant IORING_REGISTER_PROBE --include-constant IORING_REGISTER_RING_FDS \
+  --include-constant IORING_REGISTER_PBUF_RING --include-constant IORING_UNREGISTER_PBUF_RING \
+  --include-constant IORING_CQE_BUFFER_SHIFT \
   --include-constant IO_URING_OP_SUPPORTED --include-constant IORING_MSG_DATA \
   \
   --include-constant PROT_READ --include-constant PROT_WRITE \

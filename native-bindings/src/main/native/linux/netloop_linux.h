@@ -120,6 +120,11 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *                           struct io_uring_probe_op ops[]; };
  *   struct __kernel_timespec { __kernel_time64_t tv_sec; long long tv_nsec; };
  *   struct io_uring_getevents_arg { __u64 sigmask; __u32 sigmask_sz; __u32 pad; __u64 ts; };
+ *   struct io_uring_buf { __u64 addr; __u32 len; __u16 bid; __u16 resv; };
+ *   struct io_uring_buf_ring: io_uring_buf bufs[], the ring tail overlaid on bufs[0].resv;
+ *                             bound as its offset IO_URING_BUF_RING_TAIL_OFFSET only
+ *   struct io_uring_buf_reg { __u64 ring_addr; __u32 ring_entries; __u16 bgid; __u16 pad;
+ *                             __u64 resv[3]; };
  *
  * Typedefs: in_port_t, in_addr_t, sa_family_t, socklen_t, epoll_data_t, off_t.
  *
@@ -159,6 +164,7 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *            IORING_ACCEPT_MULTISHOT IORING_ASYNC_CANCEL_ALL IORING_ASYNC_CANCEL_FD
  *            IORING_ASYNC_CANCEL_ANY IORING_RECVSEND_POLL_FIRST IORING_RECV_MULTISHOT
  *            IORING_TIMEOUT_ABS IORING_REGISTER_PROBE IORING_REGISTER_RING_FDS
+ *            IORING_REGISTER_PBUF_RING IORING_UNREGISTER_PBUF_RING IORING_CQE_BUFFER_SHIFT
  *            IO_URING_OP_SUPPORTED IORING_MSG_DATA
  *   Mman:    PROT_READ PROT_WRITE MAP_SHARED MAP_POPULATE MAP_FAILED
  */

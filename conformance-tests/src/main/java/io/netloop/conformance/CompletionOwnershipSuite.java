@@ -80,9 +80,12 @@ public abstract class CompletionOwnershipSuite {
                 c.abort(); // on the loop thread: the close starts now, the cancellation is only submitted
                 return new int[] {lentBefore, postedBefore, driver.lentReceiveBuffers(), c.closeFuture().isDone() ? 1 : 0};
             });
-            assertEquals(1, atClose[0], "one receive buffer lent while the connection is open");
+            // A port that picks receive buffers when data arrives lends none to an idle connection's receive.
+            int lent = onLoop(loop, driver::portSelectsReceiveBuffers) ? 0 : 1;
+            assertEquals(lent, atClose[0], lent == 1 ? "one receive buffer lent while the connection is open"
+                    : "no receive buffer held by an idle connection");
             assertEquals(accepts + 1, atClose[1], "the accept(s) and one receive posted");
-            assertEquals(1, atClose[2], "right after close the buffer is still the kernel's: not back in the pool");
+            assertEquals(lent, atClose[2], "right after close the buffer is still the kernel's: not back in the pool");
             assertEquals(0, atClose[3], "the close is not complete before the cancelled receive is reaped");
 
             c.closeFuture().get(10, TimeUnit.SECONDS);

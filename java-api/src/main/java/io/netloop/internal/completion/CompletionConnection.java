@@ -6,6 +6,7 @@ import io.netloop.SocketOptions;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.loop.ConnectionBase;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
@@ -153,7 +154,9 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         Operation op = driver.take(Operation.RECEIVE, this);
-        op.buffer = driver.takeBuffer(receiveClass);
+        if (!port.selectsReceiveBuffers()) {
+            op.buffer = driver.takeBuffer(receiveClass);
+        }
         try {
             port.receive(op, socket, op.buffer);
         } catch (IOException e) {
@@ -166,10 +169,32 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     }
 
     private void receiveCompleted(Operation op, long result) {
+        if ((op.completionFlags & CompletionPort.Completions.PORT_BUFFER) == 0) {
+            receiveCompleted(op.buffer, op, result);
+            return;
+        }
+        ReadBuffer picked = port.receivedBuffer(op.completionFlags);
+        try {
+            receiveCompleted(picked, null, result);
+        } finally {
+            port.releaseBuffer(picked);
+        }
+    }
+
+    /**
+     * @param buffer where the data is
+     * @param op the operation that lent {@code buffer}, which may keep it while reading is paused;
+     *           {@code null} when the port picked the buffer and takes it back on return
+     */
+    private void receiveCompleted(ReadBuffer buffer, Operation op, long result) {
         if (state != OPEN || closeRequested) {
             return; // closing: what arrived is dropped, as a readiness backend would leave it unread
         }
         if (result < 0) {
+            if (port.isOutOfBuffers((int) -result)) {
+                postReceive(); // every shared buffer was in use; they are being given back meanwhile
+                return;
+            }
             abortNow(port.exception("read", (int) -result));
             return;
         }
@@ -182,18 +207,35 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         touch();
-        adaptReceiveSize((int) result, op.buffer.capacity());
+        if (op != null) {
+            adaptReceiveSize((int) result, buffer.capacity());
+        }
         if (readPaused) {
-            held = op.buffer; // kept past the operation's return to the pool
+            if (op != null) {
+                held = buffer; // kept past the operation's return to the pool
+                op.buffer = null;
+            } else {
+                held = driver.takeBuffer(classFor((int) result)); // the port's buffer goes back now
+                MemorySegment.copy(buffer.segment(), 0, held.segment(), 0, result);
+            }
             heldLength = (int) result;
-            op.buffer = null;
             return;
         }
-        deliver(op.buffer, (int) result);
-        if (result == op.buffer.capacity()) {
-            readOn(op.buffer);
+        deliver(buffer, (int) result);
+        if (result == buffer.capacity()) {
+            readOn(buffer);
         }
         postReceive();
+    }
+
+    /** The smallest receive size class that holds {@code length} bytes. */
+    private int classFor(int length) {
+        int[] sizes = driver.receiveSizes;
+        int c = 0;
+        while (c < sizes.length - 1 && sizes[c] < length) {
+            c++;
+        }
+        return c;
     }
 
     /**

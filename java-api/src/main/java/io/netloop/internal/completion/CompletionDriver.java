@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The completion core: one loop's connections, acceptors and pooled operations on top of any
  * {@link CompletionPort}. Every completion backend (io_uring, IOCP) is this class plus a port.
  *
- * <p>Buffers are lent, not shared: each posted receive holds its own buffer and each posted send
+ * <p>Buffers are lent, not shared: each posted receive holds its own buffer (unless the port picks
+ * receive buffers itself when data arrives, {@link CompletionPort#selectsReceiveBuffers()}) and each posted send
  * names the chunks of its connection's write queue, until the completion comes back. A closing
  * connection cancels what it has posted and is only gone, and its buffers only reused, once every
  * completion has been reaped.
@@ -117,6 +118,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         if (!more) {
             posted--;
         }
+        op.completionFlags = flags;
         try {
             owner.completed(op, result, more);
         } finally {
@@ -226,6 +228,11 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     /** Receive buffers lent out now (for tests of buffer ownership). */
     public int lentReceiveBuffers() {
         return lentBuffers;
+    }
+
+    /** Whether the port picks receive buffers when data arrives, so that no posted receive holds one (for tests). */
+    public boolean portSelectsReceiveBuffers() {
+        return port.selectsReceiveBuffers();
     }
 
     /** Operations the kernel holds now. */

@@ -73,8 +73,44 @@ public interface CompletionPort {
 
     void connect(Operation op, long socket, InetSocketAddress remote) throws IOException;
 
-    /** Receives into {@code buffer} ({@link Operation#buffer()}), at most its capacity. */
+    /**
+     * Receives into {@code buffer} ({@link Operation#buffer()}), at most its capacity; or, where
+     * {@link #selectsReceiveBuffers()}, with {@code buffer} {@code null}, into one the port picks
+     * when data arrives.
+     */
     void receive(Operation op, long socket, ReadBuffer buffer) throws IOException;
+
+    // ---- receive buffers the port picks (optional) ----
+
+    /**
+     * Whether this port picks each receive's buffer itself when data arrives, from memory it shares
+     * among the loop's connections (io_uring's provided-buffer rings), so that a posted receive
+     * holds no memory of its own and an idle connection costs no receive buffer. Then:
+     * {@link #receive} gets a {@code null} buffer; a receive that brought data completes with
+     * {@link Completions#PORT_BUFFER} in its flags; the core gets that buffer from
+     * {@link #receivedBuffer} and gives it back with {@link #releaseBuffer} once the data is
+     * delivered (or copied, while reading is paused); and a receive that found every buffer in use
+     * completes with an error for which {@link #isOutOfBuffers} is true, and is posted again.
+     * Ports that cannot answer {@code false} (the default) and never see the other three calls.
+     */
+    default boolean selectsReceiveBuffers() {
+        return false;
+    }
+
+    /** The buffer a receive completion with {@link Completions#PORT_BUFFER} filled; {@code flags} are that completion's. */
+    default ReadBuffer receivedBuffer(int flags) {
+        throw new UnsupportedOperationException("this port does not pick receive buffers");
+    }
+
+    /** Gives back a buffer from {@link #receivedBuffer}; its memory may be written again at once. */
+    default void releaseBuffer(ReadBuffer buffer) {
+        throw new UnsupportedOperationException("this port does not pick receive buffers");
+    }
+
+    /** Whether a receive's error code means only that no picked buffer was free (post it again). */
+    default boolean isOutOfBuffers(int error) {
+        return false;
+    }
 
     /** Sends the first {@code chunks} chunks of {@code queue} in one gathering operation; called under the queue's lock. */
     void send(Operation op, long socket, WriteQueue queue, int chunks) throws IOException;
@@ -126,6 +162,11 @@ public interface CompletionPort {
     interface Completions {
         /** The operation stays posted and will complete again. */
         int MORE = 1;
+        /**
+         * A receive's data is in a buffer the port picked: see {@link CompletionPort#selectsReceiveBuffers()}.
+         * The port may use the bits above 16 to say which.
+         */
+        int PORT_BUFFER = 2;
 
         /** An operation completed: {@code tag} is its {@link Operation#tag()}. */
         void complete(long tag, long result, int flags);

@@ -24,6 +24,8 @@ public final class Operation {
     Owner owner;
     boolean cancelRequested;
     ReadBuffer buffer;
+    /** The {@link CompletionPort.Completions} flags of the completion being handled. */
+    int completionFlags;
 
     /**
      * The port's native memory for this operation (addresses, iovec or WSABUF arrays, an

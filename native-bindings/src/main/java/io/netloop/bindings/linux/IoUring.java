@@ -141,6 +141,12 @@ public final class IoUring {
     // io_uring_register() opcodes
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_RING_FDS = 20;
+    /** Registers a provided-buffer ring ({@link #IO_URING_BUF_REG}, {@code nrArgs} 1); Linux 5.19. */
+    public static final int IORING_REGISTER_PBUF_RING = 22;
+    public static final int IORING_UNREGISTER_PBUF_RING = 23;
+
+    /** With {@link #IORING_CQE_F_BUFFER}, the id of the buffer a completion used is {@code flags >>> IORING_CQE_BUFFER_SHIFT}. */
+    public static final int IORING_CQE_BUFFER_SHIFT = 16;
 
     /** In {@code io_uring_probe_op.flags}. */
     public static final int IO_URING_OP_SUPPORTED = 1 << 0;
@@ -335,6 +341,46 @@ public final class IoUring {
 
     /**
      * {@snippet lang=c :
+     * struct io_uring_buf {
+     *     __u64 addr;
+     *     __u32 len;
+     *     __u16 bid;
+     *     __u16 resv;
+     * };
+     * }
+     * One entry of a provided-buffer ring. The ring ({@code struct io_uring_buf_ring}) is an array
+     * of these whose 16-bit tail overlays {@code bufs[0].resv}, at {@link #IO_URING_BUF_RING_TAIL_OFFSET};
+     * the application stores the tail with release semantics after filling entries.
+     */
+    public static final StructLayout IO_URING_BUF = MemoryLayout.structLayout(
+            JAVA_LONG.withName("addr"),
+            JAVA_INT.withName("len"),
+            JAVA_SHORT.withName("bid"),
+            JAVA_SHORT.withName("resv")
+    ).withName("io_uring_buf");
+
+    /**
+     * {@snippet lang=c :
+     * struct io_uring_buf_reg {
+     *     __u64 ring_addr;
+     *     __u32 ring_entries;     // a power of 2, at most 32768
+     *     __u16 bgid;
+     *     __u16 pad;              // flags (IOU_PBUF_RING_*) in newer headers
+     *     __u64 resv[3];
+     * };
+     * }
+     * The argument of {@link #IORING_REGISTER_PBUF_RING} and {@link #IORING_UNREGISTER_PBUF_RING}.
+     */
+    public static final StructLayout IO_URING_BUF_REG = MemoryLayout.structLayout(
+            JAVA_LONG.withName("ring_addr"),
+            JAVA_INT.withName("ring_entries"),
+            JAVA_SHORT.withName("bgid"),
+            JAVA_SHORT.withName("pad"),
+            MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("resv")
+    ).withName("io_uring_buf_reg");
+
+    /**
+     * {@snippet lang=c :
      * struct __kernel_timespec {
      *     __kernel_time64_t tv_sec;
      *     long long         tv_nsec;
@@ -425,6 +471,19 @@ public final class IoUring {
     public static final long IO_URING_PROBE_RESV_OFFSET = offset(IO_URING_PROBE, "resv");
     public static final long IO_URING_PROBE_RESV2_OFFSET = offset(IO_URING_PROBE, "resv2");
     public static final long IO_URING_PROBE_OPS_OFFSET = offset(IO_URING_PROBE, "ops");
+
+    public static final long IO_URING_BUF_ADDR_OFFSET = offset(IO_URING_BUF, "addr");
+    public static final long IO_URING_BUF_LEN_OFFSET = offset(IO_URING_BUF, "len");
+    public static final long IO_URING_BUF_BID_OFFSET = offset(IO_URING_BUF, "bid");
+    public static final long IO_URING_BUF_RESV_OFFSET = offset(IO_URING_BUF, "resv");
+    /** Where {@code struct io_uring_buf_ring}'s {@code tail} is: {@code bufs[0].resv}. */
+    public static final long IO_URING_BUF_RING_TAIL_OFFSET = IO_URING_BUF_RESV_OFFSET;
+
+    public static final long IO_URING_BUF_REG_RING_ADDR_OFFSET = offset(IO_URING_BUF_REG, "ring_addr");
+    public static final long IO_URING_BUF_REG_RING_ENTRIES_OFFSET = offset(IO_URING_BUF_REG, "ring_entries");
+    public static final long IO_URING_BUF_REG_BGID_OFFSET = offset(IO_URING_BUF_REG, "bgid");
+    public static final long IO_URING_BUF_REG_PAD_OFFSET = offset(IO_URING_BUF_REG, "pad");
+    public static final long IO_URING_BUF_REG_RESV_OFFSET = offset(IO_URING_BUF_REG, "resv");
 
     public static final long KERNEL_TIMESPEC_TV_SEC_OFFSET = offset(KERNEL_TIMESPEC, "tv_sec");
     public static final long KERNEL_TIMESPEC_TV_NSEC_OFFSET = offset(KERNEL_TIMESPEC, "tv_nsec");

@@ -167,6 +167,30 @@ class IoUringBindingsTest {
     }
 
     @Test
+    void providedBufferRingRegistersOnceAndUnregisters() {
+        // The ring memory must be page-aligned; 8 entries of 16 bytes fit in one page.
+        MemorySegment ring = arena.allocate(4096, 4096);
+        MemorySegment reg = arena.allocate(IoUring.IO_URING_BUF_REG);
+        reg.set(JAVA_LONG, IoUring.IO_URING_BUF_REG_RING_ADDR_OFFSET, ring.address());
+        reg.set(JAVA_INT, IoUring.IO_URING_BUF_REG_RING_ENTRIES_OFFSET, 8);
+        reg.set(JAVA_SHORT, IoUring.IO_URING_BUF_REG_BGID_OFFSET, (short) 7);
+        int r = IoUring.io_uring_register(errnoState, ringFd, IoUring.IORING_REGISTER_PBUF_RING, reg, 1);
+        if (r < 0) {
+            int errno = Errno.errno(errnoState);
+            assumeTrue(errno != Errno.EINVAL, "IORING_REGISTER_PBUF_RING needs Linux 5.19");
+            fail("IORING_REGISTER_PBUF_RING failed: " + Errno.name(errno));
+        }
+        // The same group id again: the kernel read bgid from where the layout puts it.
+        assertEquals(-1, IoUring.io_uring_register(errnoState, ringFd, IoUring.IORING_REGISTER_PBUF_RING, reg, 1));
+        assertEquals(Errno.EEXIST, Errno.errno(errnoState), () -> Errno.name(Errno.errno(errnoState)));
+        check(IoUring.io_uring_register(errnoState, ringFd, IoUring.IORING_UNREGISTER_PBUF_RING, reg, 1), "unregister");
+        // Not page-aligned: refused, so ring_addr is read from where the layout puts it too.
+        reg.set(JAVA_LONG, IoUring.IO_URING_BUF_REG_RING_ADDR_OFFSET, ring.address() + 16);
+        assertEquals(-1, IoUring.io_uring_register(errnoState, ringFd, IoUring.IORING_REGISTER_PBUF_RING, reg, 1));
+        assertEquals(Errno.EINVAL, Errno.errno(errnoState), () -> Errno.name(Errno.errno(errnoState)));
+    }
+
+    @Test
     void anFdThatIsNotARingIsRejected() {
         assertEquals(-1, IoUring.io_uring_enter(errnoState, -1, 0, 0, 0, MemorySegment.NULL, 0));
         assertEquals(Errno.EBADF, Errno.errno(errnoState), () -> Errno.name(Errno.errno(errnoState)));

@@ -6,7 +6,10 @@ package io.netloop.linux.internal;
  *
  * @param multishotAccept one accept keeps completing for every connection (Linux 5.19)
  * @param skipSuccessfulCqe cancel requests post no completion when they succeed ({@code IORING_FEAT_CQE_SKIP}, 5.17)
- * @param description the features and setup flags, for the log and for users who ask
+ * @param providedBufferRings a ring of buffers shared by the loop's receives can be registered
+ *        ({@code IORING_REGISTER_PBUF_RING}, 5.19)
+ * @param description the features and setup flags, for the log and for users who ask; says why
+ *        where a feature is missing
  */
-record IoUringFeatures(boolean multishotAccept, boolean skipSuccessfulCqe, String description) {
+record IoUringFeatures(boolean multishotAccept, boolean skipSuccessfulCqe, boolean providedBufferRings, String description) {
 }

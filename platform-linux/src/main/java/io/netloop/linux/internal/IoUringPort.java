@@ -17,6 +17,7 @@ import io.netloop.internal.completion.Operation;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,20 +27,60 @@ import org.slf4j.LoggerFactory;
  * tries each operation without blocking and otherwise arms its own internal poll
  * ({@code IORING_FEAT_FAST_POLL}), which a non-blocking descriptor would turn into {@code EAGAIN}
  * results instead. Other threads wake the loop by writing an eventfd that always has a read posted.
+ * With {@link IoUringBackend#SHARED_RECEIVE_BUFFERS} on, receives select their buffer from a ring
+ * registered with the kernel when data arrives (see {@link #selectsReceiveBuffers()}).
+ *
+ * <p><b>Large batches and what arrives meanwhile.</b> A busy fan-out loop submits about one send
+ * per receiver in one enter (about 1000 entries for the benchmark's 1000 clients), and that enter
+ * takes milliseconds, for the kernel runs every send, and the loopback receive it causes, inside
+ * it. Counting, per line received, when the sender stamped it against the start and end of the
+ * loop's enters showed that lines arriving during such an enter were mostly not collected by it
+ * but by the next one: after a whole further batch of sends and the Java work between. So after
+ * an enter that submitted {@link #RECOLLECT_AFTER} or more entries, and after its completions have
+ * run, the port enters once more without waiting and hands over what completed meanwhile; the
+ * output those completions queue then leaves with the next batch instead of the one after. The
+ * pattern was the same with COOP_TASKRUN alone as with DEFER_TASKRUN (one paired run), so it is
+ * not the deferred task work alone.
+ * Measurements and commands: the benchmarks README, "io_uring: fan-out latency".
  */
 final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     private static final Logger log = LoggerFactory.getLogger(IoUringPort.class);
+    /** The buffer ring's 16-bit tail, shared with the kernel; coordinates (segment, offset). */
+    private static final VarHandle SHORT = JAVA_SHORT.varHandle();
 
     private static final int SQ_ENTRIES = 4096;
     private static final int CQ_ENTRIES = 16384;
     private static final int MAX_GATHER = 256;
     private static final long IOV_SIZE = Sockets.IOVEC.byteSize();
+    /**
+     * Submissions of at least this many entries are followed, after their completions are handled,
+     * by a second enter that does not wait; smaller ones take too little time for it to pay.
+     */
+    private static final int RECOLLECT_AFTER = 32;
     /** User data of the eventfd read; operation tags have a generation of at least 1 in their high half. */
     private static final long WAKE_TAG = -1L;
     /** User data of cancel requests, whose own results are not needed: the cancelled operation reports. */
     private static final long CANCEL_TAG = -2L;
 
+    /** Entries of the shared receive-buffer ring, a power of 2. */
+    private static final int BUFFER_RING_ENTRIES = 256;
+    /** The buffer group id of that ring: the only one. */
+    private static final short BUFFER_GROUP = 0;
+    private static final long BUF_SIZE = IO_URING_BUF.byteSize();
+
     private final IoUringFeatures features;
+    /**
+     * The ring of receive buffers shared by the loop's connections, registered with the kernel; and
+     * the buffers it names, {@link #bufferSize} bytes each, buffer id {@code i} at {@code i * bufferSize}.
+     * Both owned by {@link #arena}, so they live as long as the port (the ring fd is closed first).
+     * {@code null} when receives take a buffer per connection.
+     */
+    private final MemorySegment bufferRing;
+    private final MemorySegment bufferMemory;
+    private final ReadBuffer[] buffers;
+    private final int bufferSize;
+    /** The buffer ring's tail as this thread has filled it; published with release semantics. */
+    private short bufferTail;
     /** Loop-thread memory: socket-call scratch, the ring's wait arguments, the eventfd read's buffer. Lives as long as the port. */
     private final Arena arena = Arena.ofConfined();
     private final SocketCalls sockets;
@@ -52,7 +93,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     private boolean closed;
     private Completions sink;
 
-    IoUringPort(IoUringFeatures features) throws IOException {
+    /**
+     * @param sharedBufferSize with a value above 0, receives take their buffers from a ring of
+     *        {@value #BUFFER_RING_ENTRIES} buffers of this size shared by the loop's connections
+     *        (the features must allow it); with 0, each posted receive holds a buffer of its own
+     */
+    IoUringPort(IoUringFeatures features, int sharedBufferSize) throws IOException {
         this.features = features;
         this.sockets = new SocketCalls(arena);
         this.wakeBuffer = arena.allocate(JAVA_LONG);
@@ -69,6 +115,39 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
             arena.close();
             throw e;
         }
+        MemorySegment registered = sharedBufferSize > 0 ? registerBufferRing() : null;
+        if (registered != null) {
+            this.bufferSize = sharedBufferSize;
+            this.bufferRing = registered;
+            this.bufferMemory = arena.allocate((long) BUFFER_RING_ENTRIES * sharedBufferSize, 4096);
+            this.buffers = new ReadBuffer[BUFFER_RING_ENTRIES];
+            for (int i = 0; i < BUFFER_RING_ENTRIES; i++) {
+                buffers[i] = new ReadBuffer(bufferMemory.asSlice((long) i * sharedBufferSize, sharedBufferSize));
+                addBuffer(i);
+            }
+            publishBuffers();
+        } else {
+            this.bufferSize = 0;
+            this.bufferRing = null;
+            this.bufferMemory = null;
+            this.buffers = null;
+        }
+    }
+
+    /** The registered, still empty ring of buffer entries; {@code null} (logged) when the kernel refuses it. */
+    private MemorySegment registerBufferRing() {
+        MemorySegment entries = arena.allocate(BUFFER_RING_ENTRIES * BUF_SIZE, 4096); // page-aligned, as the kernel wants
+        MemorySegment reg = arena.allocate(IO_URING_BUF_REG);
+        reg.set(JAVA_LONG, IO_URING_BUF_REG_RING_ADDR_OFFSET, entries.address());
+        reg.set(JAVA_INT, IO_URING_BUF_REG_RING_ENTRIES_OFFSET, BUFFER_RING_ENTRIES);
+        reg.set(JAVA_SHORT, IO_URING_BUF_REG_BGID_OFFSET, BUFFER_GROUP);
+        if (io_uring_register(sockets.errno, ring.fd, IORING_REGISTER_PBUF_RING, reg, 1) < 0) {
+            int e = Errno.errno(sockets.errno);
+            log.info("io_uring: registering the shared receive buffers failed ({} {}); receives take a buffer per connection",
+                    Errno.name(e), Errno.message(e));
+            return null;
+        }
+        return entries;
     }
 
     /** The {@code IORING_SETUP_*} flags this kernel accepted. */
@@ -184,8 +263,49 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     @Override
     public void receive(Operation op, long socket, ReadBuffer buffer) throws IOException {
         long at = ring.next(IORING_OP_RECV, (int) socket, op.tag());
+        if (buffer == null) {
+            // The kernel takes a buffer from the group when data arrives: none is held meanwhile.
+            ring.sqes.set(JAVA_BYTE, at + IO_URING_SQE_FLAGS_OFFSET, (byte) IOSQE_BUFFER_SELECT);
+            ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_BUF_INDEX_OFFSET, BUFFER_GROUP);
+            ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, bufferSize);
+            return;
+        }
         ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, buffer.segment().address());
         ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, buffer.capacity());
+    }
+
+    @Override
+    public boolean selectsReceiveBuffers() {
+        return buffers != null;
+    }
+
+    @Override
+    public ReadBuffer receivedBuffer(int flags) {
+        return buffers[flags >>> IORING_CQE_BUFFER_SHIFT];
+    }
+
+    @Override
+    public void releaseBuffer(ReadBuffer buffer) {
+        addBuffer((int) ((buffer.segment().address() - bufferMemory.address()) / bufferSize));
+        publishBuffers();
+    }
+
+    @Override
+    public boolean isOutOfBuffers(int error) {
+        return error == Errno.ENOBUFS;
+    }
+
+    /** Puts buffer {@code id} back at the ring's tail; the kernel sees it once {@link #publishBuffers()} runs. */
+    private void addBuffer(int id) {
+        long at = (long) (bufferTail & (BUFFER_RING_ENTRIES - 1)) * BUF_SIZE;
+        bufferRing.set(JAVA_LONG, at + IO_URING_BUF_ADDR_OFFSET, buffers[id].segment().address());
+        bufferRing.set(JAVA_INT, at + IO_URING_BUF_LEN_OFFSET, bufferSize);
+        bufferRing.set(JAVA_SHORT, at + IO_URING_BUF_BID_OFFSET, (short) id);
+        bufferTail++;
+    }
+
+    private void publishBuffers() {
+        SHORT.setRelease(bufferRing, IO_URING_BUF_RING_TAIL_OFFSET, bufferTail);
     }
 
     @Override
@@ -254,8 +374,15 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
             postWakeRead();
         }
         this.sink = sink;
-        ring.submitAndWait(timeoutNanos);
+        int submitted = ring.submitAndWait(timeoutNanos);
         ring.reap(this);
+        if (submitted >= RECOLLECT_AFTER) {
+            // What became ready while that batch was submitted, and while its completions ran, is
+            // collected now, before the core turns the output those completions queued into sends:
+            // otherwise it waits behind the whole next batch (see the class comment).
+            ring.submitAndWait(0);
+            ring.reap(this);
+        }
     }
 
     private void postWakeRead() throws IOException {
@@ -274,7 +401,11 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         if (userData == CANCEL_TAG) {
             return;
         }
-        sink.complete(userData, res, (flags & IORING_CQE_F_MORE) != 0 ? Completions.MORE : 0);
+        int f = (flags & IORING_CQE_F_MORE) != 0 ? Completions.MORE : 0;
+        if ((flags & IORING_CQE_F_BUFFER) != 0) {
+            f |= Completions.PORT_BUFFER | (flags & 0xFFFF_0000); // the buffer id, as the kernel placed it
+        }
+        sink.complete(userData, res, f);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.netloop.linux.internal;
 import static io.netloop.bindings.linux.IoUring.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netloop.bindings.linux.Errno;
@@ -106,13 +107,32 @@ final class IoUringProbe {
             }
             boolean multishot = kernelAtLeast(5, 19);
             boolean skip = (features & IORING_FEAT_CQE_SKIP) != 0;
+            String bufferRingMissing = bufferRingMissing(arena, errno, fd);
             String description = "io_uring on Linux " + System.getProperty("os.version") + ": features 0x"
                     + Integer.toHexString(features) + ", multishot accept " + (multishot ? "yes" : "no (before 5.19: posted accepts)")
-                    + ", cancel without completion " + (skip ? "yes" : "no") + ", last opcode " + lastOp;
-            return new IoUringProbe(Availability.available(), new IoUringFeatures(multishot, skip, description));
+                    + ", cancel without completion " + (skip ? "yes" : "no")
+                    + ", provided buffer rings " + (bufferRingMissing == null ? "yes" : "no (" + bufferRingMissing + ")")
+                    + ", last opcode " + lastOp;
+            return new IoUringProbe(Availability.available(),
+                    new IoUringFeatures(multishot, skip, bufferRingMissing == null, description));
         } finally {
             Sockets.close(errno, fd);
         }
+    }
+
+    /** Registers and unregisters a one-entry buffer ring; {@code null} if that works, else why not. */
+    private static String bufferRingMissing(Arena arena, MemorySegment errno, int fd) {
+        MemorySegment ring = arena.allocate(4096, 4096); // the kernel wants it page-aligned
+        MemorySegment reg = arena.allocate(IO_URING_BUF_REG);
+        reg.set(JAVA_LONG, IO_URING_BUF_REG_RING_ADDR_OFFSET, ring.address());
+        reg.set(JAVA_INT, IO_URING_BUF_REG_RING_ENTRIES_OFFSET, 1);
+        if (io_uring_register(errno, fd, IORING_REGISTER_PBUF_RING, reg, 1) < 0) {
+            int e = Errno.errno(errno);
+            return e == Errno.EINVAL ? "IORING_REGISTER_PBUF_RING refused (EINVAL): it needs Linux 5.19"
+                    : "IORING_REGISTER_PBUF_RING failed: " + Errno.name(e) + " " + Errno.message(e);
+        }
+        io_uring_register(errno, fd, IORING_UNREGISTER_PBUF_RING, reg, 1);
+        return null;
     }
 
     private static String sysctl(String name) {

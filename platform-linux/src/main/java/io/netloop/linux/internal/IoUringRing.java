@@ -52,6 +52,8 @@ final class IoUringRing {
     /** The SQ tail as this thread has filled it; published to the kernel on submit. */
     private int localSqTail;
     private int unsubmitted;
+    /** Entries queued since the last {@link #submitAndWait}, including any submitted early because the queue was full. */
+    private int queuedSinceWait;
 
     /**
      * @param arena the owner's arena, confined to the loop thread; holds the scratch memory
@@ -165,6 +167,7 @@ final class IoUringRing {
         sqes.set(JAVA_LONG, at + IO_URING_SQE_USER_DATA_OFFSET, userData);
         localSqTail++;
         unsubmitted++;
+        queuedSinceWait++;
         return at;
     }
 
@@ -172,15 +175,19 @@ final class IoUringRing {
      * Publishes the queued entries and enters the kernel once: submits them, and when
      * {@code waitNanos} is not 0 waits for at least one completion (negative: without a timeout).
      * An interrupted or timed-out wait returns normally.
+     *
+     * @return how many entries were queued for this enter (submitted, unless it failed)
      */
-    void submitAndWait(long waitNanos) throws IOException {
+    int submitAndWait(long waitNanos) throws IOException {
+        int queued = queuedSinceWait;
+        queuedSinceWait = 0;
         if (waitNanos == 0 || cqReady()) {
             submit(0, IORING_ENTER_GETEVENTS);
-            return;
+            return queued;
         }
         if (waitNanos < 0) {
             submit(1, IORING_ENTER_GETEVENTS);
-            return;
+            return queued;
         }
         timespec.set(JAVA_LONG, KERNEL_TIMESPEC_TV_SEC_OFFSET, waitNanos / 1_000_000_000L);
         timespec.set(JAVA_LONG, KERNEL_TIMESPEC_TV_NSEC_OFFSET, waitNanos % 1_000_000_000L);
@@ -189,6 +196,7 @@ final class IoUringRing {
         int n = io_uring_enter(errno, fd, toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
                 waitArg, IO_URING_GETEVENTS_ARG.byteSize());
         afterEnter(n, toSubmit);
+        return queued;
     }
 
     private void submit(int minComplete, int flags) throws IOException {
