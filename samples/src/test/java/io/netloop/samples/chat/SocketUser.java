@@ -3,7 +3,6 @@ package io.netloop.samples.chat;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.EventLoopGroup;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ final class SocketUser implements ConnectionHandler {
     final boolean irc;
     final CompletableFuture<Void> registered = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final LineSplitter splitter = new LineSplitter();
     private final List<String> lines = new ArrayList<>();
     private final List<String> said = new ArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>();
@@ -96,17 +95,7 @@ final class SocketUser implements ConnectionHandler {
 
     @Override
     public void onData(Connection c, ByteBuffer data) {
-        while (data.hasRemaining()) {
-            byte b = data.get();
-            if (b == '\n') {
-                byte[] bytes = partial.toByteArray();
-                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                line(new String(bytes, 0, len, StandardCharsets.UTF_8));
-                partial.reset();
-            } else {
-                partial.write(b);
-            }
-        }
+        splitter.feed(data, this::line);
     }
 
     private void line(String line) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.EventLoopGroup;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -126,7 +125,7 @@ class ThousandClientsChatTest {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         private final List<String> burst = new ArrayList<>();
         private final Set<Integer> doneFrom = ConcurrentHashMap.newKeySet();
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final LineSplitter lines = new LineSplitter();
         private volatile Connection connection;
         private volatile String lastOther = "";
         private volatile int otherLines;
@@ -159,17 +158,7 @@ class ThousandClientsChatTest {
 
         @Override
         public void onData(Connection c, ByteBuffer data) {
-            while (data.hasRemaining()) {
-                byte b = data.get();
-                if (b == '\n') {
-                    byte[] bytes = partial.toByteArray();
-                    int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                    line(new String(bytes, 0, len, StandardCharsets.UTF_8));
-                    partial.reset();
-                } else {
-                    partial.write(b);
-                }
-            }
+            lines.feed(data, this::line);
         }
 
         private void line(String line) {
