@@ -208,8 +208,8 @@ final class Client implements ConnectionHandler, Member {
         channels.clear();
         hub.release(nick, this);
         if (nick != null && registered) {
-            Wire.Line irc = Wire.Line.of(":" + prefix() + " QUIT :" + reason);
-            Wire.Line plain = Wire.Line.of("*** " + nick + " left (" + reason + ")");
+            Wire.Line irc = Wire.quit(prefix(), reason);
+            Wire.Line plain = Wire.left(nick, reason);
             for (Client peer : peers) {
                 peer.send(peer.isIrc() ? irc : plain);
             }
@@ -759,8 +759,8 @@ final class Client implements ConnectionHandler, Member {
     private void join(Channel ch) {
         ch.add(this);
         channels.add(ch);
-        Wire.Line irc = Wire.Line.of(":" + prefix() + " JOIN " + ch.name);
-        ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " joined") : null);
+        Wire.Line irc = Wire.join(prefix(), ch.name);
+        ch.broadcast(this, irc, ch == hub.lobby() ? Wire.joined(nick) : null);
         hub.publish(new ClusterEvent.Join(nick, user, host, realName(), ch.name));
         if (mode == Mode.IRC) {
             send(irc);
@@ -772,11 +772,11 @@ final class Client implements ConnectionHandler, Member {
     }
 
     private void part(Channel ch, String reason) {
-        Wire.Line irc = Wire.Line.of(":" + prefix() + " PART " + ch.name + " :" + reason);
+        Wire.Line irc = Wire.part(prefix(), ch.name, reason);
         ch.remove(this); // first, as in leaveHub: whoever hears of the part no longer finds us
         channels.remove(ch);
         hub.removeIfEmpty(ch);
-        ch.broadcast(this, irc, ch == hub.lobby() ? Wire.Line.of("*** " + nick + " left (" + reason + ")") : null);
+        ch.broadcast(this, irc, ch == hub.lobby() ? Wire.left(nick, reason) : null);
         hub.publish(new ClusterEvent.Part(prefix(), ch.name, reason));
         send(irc);
     }
@@ -943,8 +943,8 @@ final class Client implements ConnectionHandler, Member {
         if (!Text.key(old).equals(Text.key(wanted))) {
             hub.release(old, this);
         }
-        Wire.Line irc = Wire.Line.of(":" + oldPrefix + " NICK :" + wanted);
-        Wire.Line plain = Wire.Line.of("*** " + old + " is now known as " + wanted);
+        Wire.Line irc = Wire.nick(oldPrefix, wanted);
+        Wire.Line plain = Wire.renamed(old, wanted);
         for (Client peer : coMembers()) {
             peer.send(peer.isIrc() ? irc : plain);
         }
@@ -1004,8 +1004,8 @@ final class Client implements ConnectionHandler, Member {
         } else {
             String topic = m.param(1);
             ch.topic = topic.length() > 390 ? topic.substring(0, 390) : topic;
-            Wire.Line irc = Wire.Line.of(":" + prefix() + " TOPIC " + ch.name + " :" + ch.topic);
-            ch.broadcast(this, irc, Wire.Line.of("*** " + nick + " set the topic: " + Text.stripFormatting(ch.topic)));
+            Wire.Line irc = Wire.topic(prefix(), ch.name, ch.topic);
+            ch.broadcast(this, irc, Wire.topicSet(nick, ch.topic));
             hub.publish(new ClusterEvent.Topic(prefix(), ch.name, ch.topic));
             send(irc);
         }

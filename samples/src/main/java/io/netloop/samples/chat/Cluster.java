@@ -735,8 +735,8 @@ final class Cluster implements AutoCloseable {
                 if (u != null && ch != null && ch.remote.remove(u)) {
                     u.channels.remove(ch);
                     hub.removeIfEmpty(ch);
-                    ch.broadcast(null, Wire.Line.of(":" + p.prefix() + " PART " + ch.name + " :" + p.reason()),
-                            ch == hub.lobby() ? Wire.Line.of("*** " + u.nick() + " left (" + p.reason() + ")") : null);
+                    ch.broadcast(null, Wire.part(p.prefix(), ch.name, p.reason()),
+                            ch == hub.lobby() ? Wire.left(u.nick(), p.reason()) : null);
                 }
             }
             case ClusterEvent.Quit q -> {
@@ -750,8 +750,8 @@ final class Cluster implements AutoCloseable {
                 if (u != null) {
                     String old = u.nick();
                     hub.renameRemote(u, n.newNick(), n.newUser());
-                    Wire.Line irc = Wire.Line.of(":" + n.prefix() + " NICK :" + n.newNick());
-                    Wire.Line plain = Wire.Line.of("*** " + old + " is now known as " + n.newNick());
+                    Wire.Line irc = Wire.nick(n.prefix(), n.newNick());
+                    Wire.Line plain = Wire.renamed(old, n.newNick());
                     for (Client c : localCoMembers(u)) {
                         c.send(c.isIrc() ? irc : plain);
                     }
@@ -761,8 +761,8 @@ final class Cluster implements AutoCloseable {
                 Channel ch = hub.channel(t.channel());
                 if (ch != null) {
                     ch.topic = t.topic();
-                    ch.broadcast(null, Wire.Line.of(":" + t.prefix() + " TOPIC " + ch.name + " :" + t.topic()),
-                            Wire.Line.of("*** " + ClusterEvent.nickOf(t.prefix()) + " set the topic: " + Text.stripFormatting(t.topic())));
+                    ch.broadcast(null, Wire.topic(t.prefix(), ch.name, t.topic()),
+                            Wire.topicSet(ClusterEvent.nickOf(t.prefix()), t.topic()));
                 }
             }
             case ClusterEvent.Say s -> deliver(s);
@@ -835,8 +835,8 @@ final class Cluster implements AutoCloseable {
                     ch.remote.remove(u);
                     u.channels.remove(ch);
                     hub.removeIfEmpty(ch);
-                    ch.broadcast(null, Wire.Line.of(":" + u.prefix() + " PART " + ch.name + " :Left"),
-                            ch == hub.lobby() ? Wire.Line.of("*** " + u.nick() + " left (Left)") : null);
+                    ch.broadcast(null, Wire.part(u.prefix(), ch.name, "Left"),
+                            ch == hub.lobby() ? Wire.left(u.nick(), "Left") : null);
                 }
             }
             for (String name : us.channels()) {
@@ -859,8 +859,8 @@ final class Cluster implements AutoCloseable {
         Channel ch = hub.channelOrCreate(channel);
         if (ch.remote.add(u)) {
             u.channels.add(ch);
-            ch.broadcast(null, Wire.Line.of(":" + u.prefix() + " JOIN " + ch.name),
-                    ch == hub.lobby() ? Wire.Line.of("*** " + u.nick() + " joined") : null);
+            ch.broadcast(null, Wire.join(u.prefix(), ch.name),
+                    ch == hub.lobby() ? Wire.joined(u.nick()) : null);
         }
     }
 
@@ -873,8 +873,8 @@ final class Cluster implements AutoCloseable {
         }
         u.channels.clear();
         hub.removeRemote(u);
-        Wire.Line irc = Wire.Line.of(":" + u.prefix() + " QUIT :" + reason);
-        Wire.Line plain = Wire.Line.of("*** " + u.nick() + " left (" + reason + ")");
+        Wire.Line irc = Wire.quit(u.prefix(), reason);
+        Wire.Line plain = Wire.left(u.nick(), reason);
         for (Client c : peers) {
             c.send(c.isIrc() ? irc : plain);
         }

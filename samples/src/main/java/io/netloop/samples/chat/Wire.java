@@ -17,6 +17,47 @@ final class Wire {
         }
     }
 
+    // What users on every node are told of membership changes, IRC form and plain form, said once
+    // for the changes made here (Client) and those heard from other nodes (Cluster).
+
+    static Line join(String prefix, String channel) {
+        return Line.of(":" + prefix + " JOIN " + channel);
+    }
+
+    static Line joined(String nick) {
+        return Line.of("*** " + nick + " joined");
+    }
+
+    static Line part(String prefix, String channel, String reason) {
+        return Line.of(":" + prefix + " PART " + channel + " :" + reason);
+    }
+
+    static Line quit(String prefix, String reason) {
+        return Line.of(":" + prefix + " QUIT :" + reason);
+    }
+
+    /** A plain user's view of a part or a quit. */
+    static Line left(String nick, String reason) {
+        return Line.of("*** " + nick + " left (" + reason + ")");
+    }
+
+    static Line nick(String oldPrefix, String newNick) {
+        return Line.of(":" + oldPrefix + " NICK :" + newNick);
+    }
+
+    static Line renamed(String oldNick, String newNick) {
+        return Line.of("*** " + oldNick + " is now known as " + newNick);
+    }
+
+    static Line topic(String prefix, String channel, String topic) {
+        return Line.of(":" + prefix + " TOPIC " + channel + " :" + topic);
+    }
+
+    /** A plain user's view of a topic change, without IRC formatting. */
+    static Line topicSet(String nick, String topic) {
+        return Line.of("*** " + nick + " set the topic: " + Text.stripFormatting(topic));
+    }
+
     /** {@code :netloop CODE TARGET params...}, the last parameter as trailing text. */
     static String numeric(String code, String target, String... params) {
         StringBuilder b = new StringBuilder(64).append(':').append(SERVER).append(' ').append(code).append(' ').append(target);
