@@ -81,7 +81,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     private final int bufferSize;
     /** The buffer ring's tail as this thread has filled it; published with release semantics. */
     private short bufferTail;
-    /** Loop-thread memory: socket-call scratch, the ring's wait arguments, the eventfd read's buffer. Lives as long as the port. */
+    /**
+     * Loop-thread memory: socket-call scratch, the ring's wait arguments, the eventfd read's buffer,
+     * and with shared receive buffers their entry ring and the buffers themselves. Lives as long as
+     * the port: {@link #close()} frees it only after the ring's descriptor is closed (which
+     * unregisters the buffer ring) and the eventfd read is taken back, so the kernel holds none of it.
+     */
     private final Arena arena = Arena.ofConfined();
     private final SocketCalls sockets;
     private final IoUringRing ring;
