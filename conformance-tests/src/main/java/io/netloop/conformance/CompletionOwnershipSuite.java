@@ -20,12 +20,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,52 @@ public abstract class CompletionOwnershipSuite {
             assertFalse(c.isOpen());
             assertTrue(c.closeFuture().isDone());
         }
+    }
+
+    @Test
+    void a_stream_takes_its_own_receive_buffer_and_gives_it_back_when_its_reads_are_short() throws Exception {
+        EventLoopGroup group = EventLoopGroup.builder().backend(backend()).threads(1).build();
+        EventLoopImpl loop = (EventLoopImpl) group.loops().get(0);
+        CompletionDriver driver = (CompletionDriver) loop.driver();
+        try {
+            assumeTrue(onLoop(loop, driver::portSelectsReceiveBuffers), "this port lends every receive a buffer of its own");
+            AtomicLong received = new AtomicLong();
+            Listener listener = group.listen(ANY, () -> new ConnectionHandler() {
+                @Override
+                public void onData(Connection c, ByteBuffer data) {
+                    received.addAndGet(data.remaining());
+                }
+            });
+            try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+                long expected = 0;
+                for (int i = 0; i < 8; i++) { // reads that fill every buffer they get
+                    peer.getOutputStream().write(new byte[1 << 20]);
+                    expected += 1 << 20;
+                }
+                awaitReceived(received, expected);
+                assertEquals(1, onLoop(loop, driver::lentReceiveBuffers),
+                        "a connection whose reads filled the shared buffers posts its receive with a buffer of its own");
+                for (int i = 0; i < 40; i++) { // short reads, one at a time: down a size class per 8
+                    peer.getOutputStream().write(new byte[100]);
+                    expected += 100;
+                    awaitReceived(received, expected);
+                }
+                assertEquals(0, onLoop(loop, driver::lentReceiveBuffers),
+                        "once its reads are short the connection's receive takes a shared buffer again");
+            }
+            listener.close();
+        } finally {
+            group.shutdownGracefully(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(0, group.leakedNativeBytes(), "no native bytes lent out when the group closed");
+    }
+
+    private static void awaitReceived(AtomicLong received, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(expected, received.get(), "bytes received");
     }
 
     private static <T> T onLoop(EventLoopImpl loop, Supplier<T> action) throws Exception {

@@ -45,7 +45,13 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     private ReadBuffer held;
     private int heldLength;
     private boolean heldEnd;
-    /** The receive buffer's size class: up at once when a read fills it, down after {@link #SHRINK_AFTER} reads that fit the class below. */
+    /**
+     * The receive buffer's size class: up at once when a read fills it, down after
+     * {@link #SHRINK_AFTER} reads that fit the class below. Where the port picks receive buffers,
+     * classes up to its shared size post receives without a buffer, so only a connection whose
+     * reads fill a shared buffer (a stream) holds one of its own, and gives it back once its reads
+     * are short again.
+     */
     private int receiveClass;
     private int shortReads;
     private boolean socketClosing;
@@ -154,7 +160,7 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         Operation op = driver.take(Operation.RECEIVE, this);
-        if (!port.selectsReceiveBuffers()) {
+        if (driver.receiveSizes[receiveClass] > driver.sharedReceiveSize) {
             op.buffer = driver.takeBuffer(receiveClass);
         }
         try {
@@ -207,9 +213,7 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         touch();
-        if (op != null) {
-            adaptReceiveSize((int) result, buffer.capacity());
-        }
+        adaptReceiveSize((int) result, buffer.capacity());
         if (readPaused) {
             if (op != null) {
                 held = buffer; // kept past the operation's return to the pool
@@ -268,10 +272,11 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         }
     }
 
+    /** After a receive of {@code read} bytes into a buffer of {@code capacity}, own or the port's. */
     private void adaptReceiveSize(int read, int capacity) {
         int[] sizes = driver.receiveSizes;
-        if (read == capacity && receiveClass < sizes.length - 1) {
-            receiveClass++;
+        if (read == capacity) {
+            receiveClass = Math.max(receiveClass, Math.min(classFor(capacity) + 1, sizes.length - 1));
             shortReads = 0;
         } else if (receiveClass > 0 && read <= sizes[receiveClass - 1]) {
             if (++shortReads >= SHRINK_AFTER) {

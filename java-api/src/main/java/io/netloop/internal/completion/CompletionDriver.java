@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link CompletionPort}. Every completion backend (io_uring, IOCP) is this class plus a port.
  *
  * <p>Buffers are lent, not shared: each posted receive holds its own buffer (unless the port picks
- * receive buffers itself when data arrives, {@link CompletionPort#selectsReceiveBuffers()}) and each posted send
+ * receive buffers itself when data arrives, {@link CompletionPort#sharedReceiveSize()}) and each posted send
  * names the chunks of its connection's write queue, until the completion comes back. A closing
  * connection cancels what it has posted and is only gone, and its buffers only reused, once every
  * completion has been reaped.
@@ -41,9 +41,9 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     /** Receive buffers kept for reuse, per size class; past this, returned buffers are freed. */
     private static final long MAX_POOLED_RECEIVE_BYTES = 32L * 1024 * 1024;
     /**
-     * The smallest receive buffer. Every connection holds one for as long as a receive is posted,
-     * which is all the time, so an idle connection costs this much; one whose reads fill it moves
-     * up a size class (see {@link CompletionConnection}).
+     * The smallest receive buffer. Unless the port picks receive buffers, every connection holds one
+     * for as long as a receive is posted, which is all the time, so an idle connection costs this
+     * much; one whose reads fill it moves up a size class (see {@link CompletionConnection}).
      */
     static final int SMALLEST_RECEIVE = 512;
     /**
@@ -62,6 +62,12 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     final ChunkPool chunks = new ChunkPool(MAX_POOLED_WRITE_BYTES);
     /** Receive buffer sizes, smallest first, up to the group's read buffer size. */
     final int[] receiveSizes;
+    /**
+     * The port's {@linkplain CompletionPort#sharedReceiveSize() shared receive size}: connections
+     * whose size class is no larger post receives without a buffer of their own; 0 when the port
+     * picks none.
+     */
+    final int sharedReceiveSize;
     /** Every operation's memory; confined to the loop thread and lives as long as the driver. */
     private final Arena arena = Arena.ofConfined();
     private Operation[] operations = new Operation[64];
@@ -84,6 +90,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         this.loop = (EventLoopImpl) context.loop();
         this.port = port;
         this.receiveSizes = receiveSizes(context.readBufferSize());
+        this.sharedReceiveSize = port.sharedReceiveSize();
         this.freeBuffers = new ArrayDeque[receiveSizes.length];
         for (int i = 0; i < receiveSizes.length; i++) {
             freeBuffers[i] = new ArrayDeque<>();
@@ -232,7 +239,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
 
     /** Whether the port picks receive buffers when data arrives, so that no posted receive holds one (for tests). */
     public boolean portSelectsReceiveBuffers() {
-        return port.selectsReceiveBuffers();
+        return sharedReceiveSize > 0;
     }
 
     /** Operations the kernel holds now. */

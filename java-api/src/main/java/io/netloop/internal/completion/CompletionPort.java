@@ -74,27 +74,29 @@ public interface CompletionPort {
     void connect(Operation op, long socket, InetSocketAddress remote) throws IOException;
 
     /**
-     * Receives into {@code buffer} ({@link Operation#buffer()}), at most its capacity; or, where
-     * {@link #selectsReceiveBuffers()}, with {@code buffer} {@code null}, into one the port picks
-     * when data arrives.
+     * Receives into {@code buffer} ({@link Operation#buffer()}), at most its capacity; or, where the
+     * port {@linkplain #sharedReceiveSize() picks receive buffers}, with {@code buffer} {@code null},
+     * into one the port picks when data arrives.
      */
     void receive(Operation op, long socket, ReadBuffer buffer) throws IOException;
 
     // ---- receive buffers the port picks (optional) ----
 
     /**
-     * Whether this port picks each receive's buffer itself when data arrives, from memory it shares
-     * among the loop's connections (io_uring's provided-buffer rings), so that a posted receive
-     * holds no memory of its own and an idle connection costs no receive buffer. Then:
-     * {@link #receive} gets a {@code null} buffer; a receive that brought data completes with
-     * {@link Completions#PORT_BUFFER} in its flags; the core gets that buffer from
-     * {@link #receivedBuffer} and gives it back with {@link #releaseBuffer} once the data is
-     * delivered (or copied, while reading is paused); and a receive that found every buffer in use
-     * completes with an error for which {@link #isOutOfBuffers} is true, and is posted again.
-     * Ports that cannot answer {@code false} (the default) and never see the other three calls.
+     * The size of the receive buffers this port picks itself when data arrives, from memory it
+     * shares among the loop's connections (io_uring's provided-buffer rings), so that a posted
+     * receive with a {@code null} buffer holds no memory of its own and an idle connection costs no
+     * receive buffer; 0 (the default) where the port cannot, and then it never sees the other three
+     * calls. A port that picks buffers still takes the core's own buffer in any {@link #receive}
+     * that passes one (the core does for connections whose reads fill the shared size). A receive
+     * that picked a buffer completes with {@link Completions#PORT_BUFFER} in its flags; the core
+     * gets that buffer from {@link #receivedBuffer} and gives it back with {@link #releaseBuffer}
+     * once the data is delivered (or copied, while reading is paused); and a receive that found
+     * every buffer in use completes with an error for which {@link #isOutOfBuffers} is true, and is
+     * posted again.
      */
-    default boolean selectsReceiveBuffers() {
-        return false;
+    default int sharedReceiveSize() {
+        return 0;
     }
 
     /** The buffer a receive completion with {@link Completions#PORT_BUFFER} filled; {@code flags} are that completion's. */
@@ -163,7 +165,7 @@ public interface CompletionPort {
         /** The operation stays posted and will complete again. */
         int MORE = 1;
         /**
-         * A receive's data is in a buffer the port picked: see {@link CompletionPort#selectsReceiveBuffers()}.
+         * A receive's data is in a buffer the port picked: see {@link CompletionPort#sharedReceiveSize()}.
          * The port may use the bits above 16 to say which.
          */
         int PORT_BUFFER = 2;

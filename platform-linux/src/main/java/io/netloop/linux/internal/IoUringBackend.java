@@ -19,12 +19,12 @@ public final class IoUringBackend implements Backend {
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
     public static final String ID = "io_uring";
     /**
-     * Switch, off by default: {@code -Dnetloop.io_uring.sharedReceiveBuffers=true} makes receives
-     * take their buffers, when data arrives, from a ring of buffers the loop's connections share
-     * ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19), so an idle connection holds no receive buffer.
-     * Off by default because it is not yet measured beyond the conformance suite and the idle
-     * scenario: every receive then gets one buffer size (4 KiB, or the read buffer size if smaller)
-     * where the per-connection buffers grow with the traffic, and it does not use multishot receive.
+     * Switch, on by default: receives of connections whose reads fit {@value #SHARED_BUFFER_SIZE}
+     * bytes take their buffer, when data arrives, from a ring of buffers the loop's connections
+     * share ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19), so an idle connection holds no receive
+     * buffer; a connection whose reads fill a shared buffer receives into buffers of its own, sized
+     * to its traffic, until its reads are short again. {@code -Dnetloop.io_uring.sharedReceiveBuffers=false}
+     * gives every connection buffers of its own, as kernels without the rings do.
      */
     static final String SHARED_RECEIVE_BUFFERS = "netloop.io_uring.sharedReceiveBuffers";
     private static final int SHARED_BUFFER_SIZE = 4096;
@@ -47,15 +47,15 @@ public final class IoUringBackend implements Backend {
     @Override
     public IoDriver newDriver(DriverContext context) throws IOException {
         IoUringFeatures features = LinuxProbe.ioUringFeatures();
-        boolean wanted = Boolean.getBoolean(SHARED_RECEIVE_BUFFERS);
+        boolean wanted = !"false".equalsIgnoreCase(System.getProperty(SHARED_RECEIVE_BUFFERS));
         boolean shared = wanted && features.providedBufferRings();
         IoUringPort port = new IoUringPort(features, shared ? Math.min(SHARED_BUFFER_SIZE, context.readBufferSize()) : 0);
         if (LOGGED.compareAndSet(false, true)) {
             log.info("{}; rings set up with flags 0x{}; receive buffers: {}", features.description(),
                     Integer.toHexString(port.setupFlags()),
-                    port.selectsReceiveBuffers() ? "shared by the loop's connections"
+                    port.sharedReceiveSize() > 0 ? "shared by the loop's connections (own ones while reads fill them)"
                             : wanted ? "one per connection (shared ones were asked for, but this kernel cannot: see above)"
-                            : "one per connection (" + SHARED_RECEIVE_BUFFERS + " is off)");
+                            : "one per connection (" + SHARED_RECEIVE_BUFFERS + " is false)");
         }
         return new CompletionDriver(context, port);
     }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * tries each operation without blocking and otherwise arms its own internal poll
  * ({@code IORING_FEAT_FAST_POLL}), which a non-blocking descriptor would turn into {@code EAGAIN}
  * results instead. Other threads wake the loop by writing an eventfd that always has a read posted.
- * With {@link IoUringBackend#SHARED_RECEIVE_BUFFERS} on, receives select their buffer from a ring
- * registered with the kernel when data arrives (see {@link #selectsReceiveBuffers()}).
+ * Unless {@link IoUringBackend#SHARED_RECEIVE_BUFFERS} is off (or the kernel cannot), receives
+ * without a buffer of their own select one from a ring registered with the kernel when data
+ * arrives (see {@link #sharedReceiveSize()}).
  *
  * <p><b>Large batches and what arrives meanwhile.</b> A busy fan-out loop submits about one send
  * per receiver in one enter (about 1000 entries for the benchmark's 1000 clients), and that enter
@@ -280,8 +281,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     @Override
-    public boolean selectsReceiveBuffers() {
-        return buffers != null;
+    public int sharedReceiveSize() {
+        return bufferSize;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.netloop.conformance;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netloop.Backends;
@@ -15,38 +15,34 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Buffer ownership of the completion core on {@code io_uring} with receive buffers shared by the loop's connections
- * ({@code netloop.io_uring.sharedReceiveBuffers}, off by default); where the kernel has no
- * provided-buffer rings the backend falls back to a buffer per connection and this repeats the
- * plain run. Sets a system property, so it relies on test classes running one at a time.
+ * Buffer ownership of the completion core on {@code io_uring} with a receive buffer of its own for
+ * every connection ({@code -Dnetloop.io_uring.sharedReceiveBuffers=false}), as on kernels without
+ * provided-buffer rings. Sets a system property, so it relies on test classes running one at a time.
  */
 @BackendUnderTest("io_uring")
-class IoUringSharedBuffersOwnershipTest extends CompletionOwnershipSuite {
+class IoUringOwnBuffersOwnershipTest extends CompletionOwnershipSuite {
     @BeforeAll
-    static void shareReceiveBuffers() {
-        System.setProperty("netloop.io_uring.sharedReceiveBuffers", "true");
+    static void ownReceiveBuffers() {
+        System.setProperty("netloop.io_uring.sharedReceiveBuffers", "false");
     }
 
-    /** Proves the switch reached the loop, so the inherited tests ran on shared buffers. */
+    /** Proves the switch reached the loop, so the inherited tests ran on buffers of each connection's own. */
     @Test
-    void receives_take_shared_buffers_where_the_kernel_has_them() throws Exception {
+    void the_switch_turns_shared_buffers_off() throws Exception {
         assumeTrue(Backends.isAvailable("io_uring"), "io_uring is not available here");
-        String[] v = System.getProperty("os.version", "0.0").split("[.-]");
-        int major = Integer.parseInt(v[0]), minor = Integer.parseInt(v[1]);
-        assumeTrue(major > 5 || major == 5 && minor >= 19, "provided-buffer rings need Linux 5.19");
         EventLoopGroup group = EventLoopGroup.builder().backend("io_uring").threads(1).build();
         try {
             EventLoopImpl loop = (EventLoopImpl) group.loops().get(0);
             CompletableFuture<Boolean> shared = new CompletableFuture<>();
             loop.execute(() -> shared.complete(((CompletionDriver) loop.driver()).portSelectsReceiveBuffers()));
-            assertTrue(shared.get(10, TimeUnit.SECONDS), "the loop's receives take shared buffers");
+            assertFalse(shared.get(10, TimeUnit.SECONDS), "the loop's receives take buffers of their own");
         } finally {
             group.shutdownGracefully(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
         }
     }
 
     @AfterAll
-    static void stopSharing() {
+    static void shareAgain() {
         System.clearProperty("netloop.io_uring.sharedReceiveBuffers");
     }
 }
