@@ -43,7 +43,7 @@ final class Report {
     private static double metric(Result r) {
         return switch (r.scenario()) {
             case "stream" -> r.mbytesPerS();
-            case "idle" -> r.rssBytesPerConn();
+            case "idle" -> r.residentBytesPerConn();
             default -> r.msgsPerS();
         };
     }
@@ -60,7 +60,7 @@ final class Report {
     private static String unit(String scenario) {
         return switch (scenario) {
             case "stream" -> "MB/s";
-            case "idle" -> "RSS bytes per connection (lower is better)";
+            case "idle" -> "resident bytes per connection: RSS outside the pre-touched heap plus live heap (lower is better)";
             case "churn" -> "connections/s";
             case "fanout" -> "deliveries/s";
             default -> "messages/s";
@@ -85,7 +85,7 @@ final class Report {
             b.append("\n## ").append(scenario).append(", ").append(rows.get(0).connections()).append(" connection(s) — ")
                     .append(unit(scenario)).append("\n\n");
             if (scenario.equals("idle")) {
-                b.append("| server | RSS B/conn | vs netty-epoll | vs c-epoll | vs netloop-epoll-lt | heap B/conn |\n");
+                b.append("| server | resident B/conn | vs netty-epoll | vs c-epoll | vs netloop-epoll-lt | of which live heap B/conn |\n");
                 b.append("|---|---:|---:|---:|---:|---:|\n");
                 for (Result r : rows) {
                     b.append("| ").append(r.server()).append(" | ").append(fmt(metric(r))).append(" | ")

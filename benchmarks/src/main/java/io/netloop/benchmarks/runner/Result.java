@@ -9,26 +9,26 @@ import java.util.Locale;
  * divided by the messages or the megabytes (10^6 bytes read back) of that window.
  */
 record Result(String scenario, String server, int connections, double msgsPerS, double mbytesPerS, double p50Us,
-              double p99Us, double p999Us, double allocBytesPerMsg, double rssBytesPerConn, double heapBytesPerConn,
+              double p99Us, double p999Us, double allocBytesPerMsg, double residentBytesPerConn, double heapBytesPerConn,
               double gcCount, double serverCpuPercent, double loadgenCpuPercent, double serverCpuUsPerMsg,
               double serverCpuUsPerMB, double loadgenCpuUsPerMsg, int loadgenThreads, int runs, String note) {
 
     /** The first nine columns are those of earlier reports; the CPU columns follow them. */
-    static final String CSV_HEADER = "scenario,server,connections,msgs_per_s,mbytes_per_s,p50_us,p99_us,alloc_bytes_per_msg,rss_bytes_per_conn"
+    static final String CSV_HEADER = "scenario,server,connections,msgs_per_s,mbytes_per_s,p50_us,p99_us,alloc_bytes_per_msg,resident_bytes_per_conn"
             + ",server_cpu_us_per_msg,server_cpu_us_per_mb,server_cpu_percent,loadgen_cpu_percent";
     static final String DETAIL_HEADER = CSV_HEADER + ",p999_us,heap_bytes_per_conn,gc_count,loadgen_cpu_us_per_msg,loadgen_threads,runs,note";
 
     /** A row without CPU figures (idle, iperf3). */
     static Result withoutCpu(String scenario, String server, int connections, double msgsPerS, double mbytesPerS,
-                             double rssBytesPerConn, double heapBytesPerConn, String note) {
+                             double residentBytesPerConn, double heapBytesPerConn, String note) {
         return new Result(scenario, server, connections, msgsPerS, mbytesPerS, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                rssBytesPerConn, heapBytesPerConn, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                residentBytesPerConn, heapBytesPerConn, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 0, 1, note);
     }
 
     String csv() {
         return String.join(",", scenario, server, Integer.toString(connections), f(msgsPerS), f(mbytesPerS), f(p50Us),
-                f(p99Us), f(allocBytesPerMsg), f(rssBytesPerConn), f3(serverCpuUsPerMsg), f3(serverCpuUsPerMB),
+                f(p99Us), f(allocBytesPerMsg), f(residentBytesPerConn), f3(serverCpuUsPerMsg), f3(serverCpuUsPerMB),
                 f(serverCpuPercent), f(loadgenCpuPercent));
     }
 
