@@ -8,6 +8,8 @@ import io.netloop.Timer;
 import io.netloop.internal.buffer.ChunkPool;
 import io.netloop.internal.buffer.WriteQueue;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +32,26 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class ConnectionBase implements Connection {
     private static final Logger log = LoggerFactory.getLogger(ConnectionBase.class);
+    private static final VarHandle CLOSE_FUTURE;
+    private static final VarHandle FLUSH_SCHEDULED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CLOSE_FUTURE = l.findVarHandle(ConnectionBase.class, "closeFuture", CompletableFuture.class);
+            FLUSH_SCHEDULED = l.findVarHandle(ConnectionBase.class, "flushScheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     protected static final int CONNECTING = 0, OPEN = 1, CLOSED = 2;
 
     protected final EventLoopImpl loop;
     protected final ConnectionHandler handler;
     protected final SocketOptions options;
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    /** Made when first asked for, or at the close: an idle connection nobody awaits holds none. */
+    private volatile CompletableFuture<Void> closeFuture;
     private CompletableFuture<Connection> connectResult;
 
     // Loop thread only.
@@ -58,11 +72,13 @@ public abstract class ConnectionBase implements Connection {
     private volatile Object attachment;
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Whether {@link #flushFromOtherThread} is queued; through {@link #FLUSH_SCHEDULED}, a field rather than an object per connection. */
+    @SuppressWarnings("unused")
+    private volatile boolean flushScheduled;
     private final LoopTask flushFromOtherThread = new LoopTask() {
         @Override
         public void run() {
-            flushScheduled.set(false);
+            flushScheduled = false;
             markDirty();
             syncWritability();
         }
@@ -144,7 +160,7 @@ public abstract class ConnectionBase implements Connection {
             connectTimer.cancel();
             connectTimer = null;
         }
-        localAddress = local;
+        localAddress = loop.sharedLocalAddress(local);
         remoteAddress = remote;
         long idle = options.idleTimeout().toNanos();
         if (idle > 0) {
@@ -228,7 +244,7 @@ public abstract class ConnectionBase implements Connection {
             if (crossedHigh) {
                 syncWritability();
             }
-        } else if (flushScheduled.compareAndSet(false, true)) {
+        } else if (FLUSH_SCHEDULED.compareAndSet(this, false, true)) {
             try {
                 loop.execute(flushFromOtherThread);
             } catch (RejectedExecutionException terminated) {
@@ -305,7 +321,7 @@ public abstract class ConnectionBase implements Connection {
         stopWrites();
         open = false; // closing has begun for the caller, even before the loop runs the close
         onLoop(this::closeGracefully);
-        return closeFuture;
+        return closeFuture();
     }
 
     @Override
@@ -329,7 +345,7 @@ public abstract class ConnectionBase implements Connection {
         } catch (Throwable t) {
             log.warn("onClose of {} threw", this, t);
         } finally {
-            closeFuture.complete(null);
+            closeFuture().complete(null);
         }
     }
 
@@ -337,7 +353,7 @@ public abstract class ConnectionBase implements Connection {
     protected final void closedUnopened() {
         open = false;
         cancelTimers();
-        closeFuture.complete(null);
+        closeFuture().complete(null);
     }
 
     private void cancelTimers() {
@@ -353,7 +369,14 @@ public abstract class ConnectionBase implements Connection {
 
     @Override
     public final CompletableFuture<Void> closeFuture() {
-        return closeFuture;
+        CompletableFuture<Void> f = closeFuture;
+        if (f == null) {
+            f = new CompletableFuture<>();
+            if (!CLOSE_FUTURE.compareAndSet(this, null, f)) {
+                f = closeFuture;
+            }
+        }
+        return f;
     }
 
     @Override
