@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -32,6 +33,8 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
 
     // Loop thread only.
     private Operation receiving;
+    /** Whether {@link #receiving} is multishot: it stays posted, completing once per buffer of data. */
+    private boolean receivingMultishot;
     private Operation sending;
     private Operation connecting;
     /** Operations of this connection the kernel holds. */
@@ -41,9 +44,12 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     private boolean outputShutdown;
     private boolean closeRequested;
     private boolean inDirtyList;
-    /** Data that completed while reading was paused, delivered on resume; {@code heldEnd}: end of input did. */
-    private ReadBuffer held;
-    private int heldLength;
+    /**
+     * Data that completed while reading was paused, in order, delivered on resume ({@code null} when
+     * none): more than one buffer only from a multishot receive, which completes until its
+     * cancellation is through. {@code heldEnd}: end of input did.
+     */
+    private ArrayDeque<Held> held;
     private boolean heldEnd;
     /**
      * The receive buffer's size class: up at once when a read fills it, down after
@@ -128,14 +134,19 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
 
     @Override
     public void completed(Operation op, long result, boolean more) {
-        posted--;
+        if (!more) {
+            posted--;
+        }
         switch (op.kind) {
             case Operation.CONNECT -> {
                 connecting = null;
                 connectCompleted(result);
             }
             case Operation.RECEIVE -> {
-                receiving = null;
+                if (!more) {
+                    receiving = null;
+                    receivingMultishot = false;
+                }
                 receiveCompleted(op, result);
             }
             case Operation.SEND -> {
@@ -159,18 +170,20 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         if (receiving != null || state != OPEN || readPaused || inputShutdown || closeRequested || held != null) {
             return;
         }
+        boolean multishot;
         Operation op = driver.take(Operation.RECEIVE, this);
         if (driver.receiveSizes[receiveClass] > driver.sharedReceiveSize) {
             op.buffer = driver.takeBuffer(receiveClass);
         }
         try {
-            port.receive(op, socket, op.buffer);
+            multishot = port.receive(op, socket, op.buffer);
         } catch (IOException e) {
             driver.give(op);
             abortNow(e);
             return;
         }
         receiving = op;
+        receivingMultishot = multishot;
         started(op);
     }
 
@@ -201,6 +214,10 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
                 postReceive(); // every shared buffer was in use; they are being given back meanwhile
                 return;
             }
+            if (port.isCancelled((int) -result)) {
+                postReceive(); // a multishot receive stopped for a pause or for a buffer of the connection's own
+                return;
+            }
             abortNow(port.exception("read", (int) -result));
             return;
         }
@@ -214,19 +231,29 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         }
         touch();
         adaptReceiveSize((int) result, buffer.capacity());
+        boolean multishot = receivingMultishot && receiving != null;
+        if (multishot && driver.receiveSizes[receiveClass] > driver.sharedReceiveSize) {
+            driver.cancel(receiving); // its reads fill shared buffers: the next receive takes one of its own
+        }
         if (readPaused) {
+            ReadBuffer keep;
             if (op != null) {
-                held = buffer; // kept past the operation's return to the pool
+                keep = buffer; // kept past the operation's return to the pool
                 op.buffer = null;
             } else {
-                held = driver.takeBuffer(classFor((int) result)); // the port's buffer goes back now
-                MemorySegment.copy(buffer.segment(), 0, held.segment(), 0, result);
+                keep = driver.takeBuffer(classFor((int) result)); // the port's buffer goes back now
+                MemorySegment.copy(buffer.segment(), 0, keep.segment(), 0, result);
             }
-            heldLength = (int) result;
+            if (held == null) {
+                held = new ArrayDeque<>(2);
+            }
+            held.add(new Held(keep, (int) result));
             return;
         }
         deliver(buffer, (int) result);
-        if (result == buffer.capacity()) {
+        if (result == buffer.capacity() && !multishot) {
+            // Not while a multishot receive is posted: what it has completed but not yet handed
+            // over came first, and a read now would overtake it.
             readOn(buffer);
         }
         postReceive();
@@ -313,6 +340,9 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     protected void pauseNow() {
         if (state == OPEN) {
             readPaused = true; // a receive already posted completes into held data
+            if (receivingMultishot && receiving != null) {
+                driver.cancel(receiving); // or it would go on completing
+            }
         }
     }
 
@@ -322,11 +352,13 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         readPaused = false;
-        if (held != null) {
-            ReadBuffer b = held;
-            held = null;
-            deliver(b, heldLength);
-            driver.giveBuffer(b);
+        while (held != null) {
+            Held h = held.poll();
+            if (held.isEmpty()) {
+                held = null;
+            }
+            deliver(h.buffer, h.length);
+            driver.giveBuffer(h.buffer);
             if (state != OPEN || readPaused) {
                 return;
             }
@@ -459,7 +491,9 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         driver.cancel(sending);
         driver.cancel(connecting);
         if (held != null) {
-            driver.giveBuffer(held);
+            for (Held h : held) {
+                driver.giveBuffer(h.buffer);
+            }
             held = null;
         }
         continueClosing();
@@ -481,6 +515,10 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         if (reportClose) {
             notifyClosed(closeCause);
         }
+    }
+
+    /** Data received while reading was paused, in a buffer of the core's. */
+    private record Held(ReadBuffer buffer, int length) {
     }
 
     private void started(Operation op) {

@@ -77,8 +77,12 @@ public interface CompletionPort {
      * Receives into {@code buffer} ({@link Operation#buffer()}), at most its capacity; or, where the
      * port {@linkplain #sharedReceiveSize() picks receive buffers}, with {@code buffer} {@code null},
      * into one the port picks when data arrives.
+     *
+     * @return whether the receive is multishot (only ever with a {@code null} buffer): it stays
+     *         posted and completes with {@link Completions#MORE} for each buffer the port fills,
+     *         in order, until a completion without it (an error, end of input, cancelled)
      */
-    void receive(Operation op, long socket, ReadBuffer buffer) throws IOException;
+    boolean receive(Operation op, long socket, ReadBuffer buffer) throws IOException;
 
     // ---- receive buffers the port picks (optional) ----
 

@@ -63,6 +63,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     /** User data of cancel requests, whose own results are not needed: the cancelled operation reports. */
     private static final long CANCEL_TAG = -2L;
 
+    /**
+     * {@code -Dnetloop.io_uring.multishotReceive=false} posts a receive per buffer even where the
+     * kernel could keep one posted (for comparing the two; on by default).
+     */
+    private static final boolean MULTISHOT_RECEIVE = !"false".equalsIgnoreCase(System.getProperty("netloop.io_uring.multishotReceive"));
+
     /** Entries of the shared receive-buffer ring, a power of 2. */
     private static final int BUFFER_RING_ENTRIES = 256;
     /** The buffer group id of that ring: the only one. */
@@ -80,6 +86,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     private final MemorySegment bufferMemory;
     private final ReadBuffer[] buffers;
     private final int bufferSize;
+    /** Whether receives into shared buffers are multishot (Linux 6.0); see {@link #receive}. */
+    private final boolean multishotReceive;
     /** The buffer ring's tail as this thread has filled it; published with release semantics. */
     private short bufferTail;
     /**
@@ -132,7 +140,9 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
                 addBuffer(i);
             }
             publishBuffers();
+            this.multishotReceive = features.multishotReceive() && MULTISHOT_RECEIVE;
         } else {
+            this.multishotReceive = false;
             this.bufferSize = 0;
             this.bufferRing = null;
             this.bufferMemory = null;
@@ -267,17 +277,23 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     @Override
-    public void receive(Operation op, long socket, ReadBuffer buffer) throws IOException {
+    public boolean receive(Operation op, long socket, ReadBuffer buffer) throws IOException {
         long at = ring.next(IORING_OP_RECV, (int) socket, op.tag());
         if (buffer == null) {
             // The kernel takes a buffer from the group when data arrives: none is held meanwhile.
             ring.sqes.set(JAVA_BYTE, at + IO_URING_SQE_FLAGS_OFFSET, (byte) IOSQE_BUFFER_SELECT);
             ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_BUF_INDEX_OFFSET, BUFFER_GROUP);
+            if (multishotReceive) {
+                // Stays armed, a completion per buffer; the kernel (6.0) wants length 0: each buffer's own.
+                ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_IOPRIO_OFFSET, (short) IORING_RECV_MULTISHOT);
+                return true;
+            }
             ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, bufferSize);
-            return;
+            return false;
         }
         ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, buffer.segment().address());
         ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, buffer.capacity());
+        return false;
     }
 
     @Override

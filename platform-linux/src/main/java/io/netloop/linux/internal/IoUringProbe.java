@@ -106,15 +106,17 @@ final class IoUringProbe {
                 return unavailable("this kernel's io_uring lacks " + String.join(", ", missing));
             }
             boolean multishot = kernelAtLeast(5, 19);
+            boolean multishotReceive = kernelAtLeast(6, 0);
             boolean skip = (features & IORING_FEAT_CQE_SKIP) != 0;
             String bufferRingMissing = bufferRingMissing(arena, errno, fd);
             String description = "io_uring on Linux " + System.getProperty("os.version") + ": features 0x"
                     + Integer.toHexString(features) + ", multishot accept " + (multishot ? "yes" : "no (before 5.19: posted accepts)")
                     + ", cancel without completion " + (skip ? "yes" : "no")
                     + ", provided buffer rings " + (bufferRingMissing == null ? "yes" : "no (" + bufferRingMissing + ")")
+                    + ", multishot receive " + (multishotReceive ? "yes" : "no (before 6.0)")
                     + ", last opcode " + lastOp;
             return new IoUringProbe(Availability.available(),
-                    new IoUringFeatures(multishot, skip, bufferRingMissing == null, description));
+                    new IoUringFeatures(multishot, skip, bufferRingMissing == null, multishotReceive, description));
         } finally {
             Sockets.close(errno, fd);
         }

@@ -332,7 +332,7 @@ abstract class OverlappedPort implements CompletionPort {
     }
 
     @Override
-    public void receive(Operation op, long socket, ReadBuffer buffer) throws IOException {
+    public boolean receive(Operation op, long socket, ReadBuffer buffer) throws IOException {
         prepare(op, socket);
         armed(op);
         Views v = views(op);
@@ -342,6 +342,7 @@ abstract class OverlappedPort implements CompletionPort {
         int rc = Ws2_32.WSARecv(sockets.state, socket, v.data, 1, MemorySegment.NULL, v.receiveFlags, op.memory, routine(op));
         checkStarted(rc == SOCKET_ERROR, "read");
         started(op);
+        return false;
     }
 
     @Override
