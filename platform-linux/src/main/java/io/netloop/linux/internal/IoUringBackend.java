@@ -27,6 +27,11 @@ public final class IoUringBackend implements Backend {
      * gives every connection buffers of its own, as kernels without the rings do.
      */
     static final String SHARED_RECEIVE_BUFFERS = "netloop.io_uring.sharedReceiveBuffers";
+    /**
+     * Switch, on by default: receives into shared buffers are multishot where the kernel has it
+     * (6.0); {@code -Dnetloop.io_uring.multishotReceive=false} posts one receive per buffer, as 5.19 does.
+     */
+    static final String MULTISHOT_RECEIVE = "netloop.io_uring.multishotReceive";
     private static final int SHARED_BUFFER_SIZE = 4096;
 
     @Override
@@ -49,11 +54,13 @@ public final class IoUringBackend implements Backend {
         IoUringFeatures features = LinuxProbe.ioUringFeatures();
         boolean wanted = !"false".equalsIgnoreCase(System.getProperty(SHARED_RECEIVE_BUFFERS));
         boolean shared = wanted && features.providedBufferRings();
-        IoUringPort port = new IoUringPort(features, shared ? Math.min(SHARED_BUFFER_SIZE, context.readBufferSize()) : 0);
+        boolean multishot = shared && features.multishotReceive() && !"false".equalsIgnoreCase(System.getProperty(MULTISHOT_RECEIVE));
+        IoUringPort port = new IoUringPort(features, shared ? Math.min(SHARED_BUFFER_SIZE, context.readBufferSize()) : 0, multishot);
         if (LOGGED.compareAndSet(false, true)) {
             log.info("{}; rings set up with flags 0x{}; receive buffers: {}", features.description(),
                     Integer.toHexString(port.setupFlags()),
-                    port.sharedReceiveSize() > 0 ? "shared by the loop's connections (own ones while reads fill them)"
+                    port.sharedReceiveSize() > 0 ? "shared by the loop's connections (own ones while reads fill them), "
+                            + (multishot ? "multishot receives" : "a receive per buffer")
                             : wanted ? "one per connection (shared ones were asked for, but this kernel cannot: see above)"
                             : "one per connection (" + SHARED_RECEIVE_BUFFERS + " is false)");
         }

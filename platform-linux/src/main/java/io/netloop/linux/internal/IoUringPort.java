@@ -63,12 +63,6 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     /** User data of cancel requests, whose own results are not needed: the cancelled operation reports. */
     private static final long CANCEL_TAG = -2L;
 
-    /**
-     * {@code -Dnetloop.io_uring.multishotReceive=false} posts a receive per buffer even where the
-     * kernel could keep one posted (for comparing the two; on by default).
-     */
-    private static final boolean MULTISHOT_RECEIVE = !"false".equalsIgnoreCase(System.getProperty("netloop.io_uring.multishotReceive"));
-
     /** Entries of the shared receive-buffer ring, a power of 2. */
     private static final int BUFFER_RING_ENTRIES = 256;
     /** The buffer group id of that ring: the only one. */
@@ -111,8 +105,9 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
      * @param sharedBufferSize with a value above 0, receives take their buffers from a ring of
      *        {@value #BUFFER_RING_ENTRIES} buffers of this size shared by the loop's connections
      *        (the features must allow it); with 0, each posted receive holds a buffer of its own
+     * @param multishotReceive receives into those buffers are multishot (the features must allow it)
      */
-    IoUringPort(IoUringFeatures features, int sharedBufferSize) throws IOException {
+    IoUringPort(IoUringFeatures features, int sharedBufferSize, boolean multishotReceive) throws IOException {
         this.features = features;
         this.sockets = new SocketCalls(arena);
         this.wakeBuffer = arena.allocate(JAVA_LONG);
@@ -140,7 +135,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
                 addBuffer(i);
             }
             publishBuffers();
-            this.multishotReceive = features.multishotReceive() && MULTISHOT_RECEIVE;
+            this.multishotReceive = multishotReceive;
         } else {
             this.multishotReceive = false;
             this.bufferSize = 0;
