@@ -156,4 +156,31 @@ public final class Epoll {
             throw new AssertionError("a downcall threw a checked exception", t);
         }
     }
+
+    private static final MethodHandle EPOLL_WAIT_WITHOUT_ERRNO = Linking.downcallWithoutErrno("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    /**
+     * {@code int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);}
+     * without capturing {@code errno}: on {@code -1} the cause is lost, and the caller calls the
+     * capturing form above (with timeout 0) to learn it. Blocks as the capturing form does.
+     *
+     * <p>Why a loop polls with this one: the JDK slices the capture segment on every call
+     * ({@code SharedUtils.checkCaptureSegment}) and passes the slice to
+     * {@code SharedUtils.checkNative}, which C2 does not inline where the call is rare next to its
+     * caller's other work ("too big" in {@code -XX:+PrintInlining}); the slice then escapes, and
+     * each call allocates 40 bytes. JFR on the benchmark server (epoll-et, ping-pong over 1,000
+     * connections, one {@code epoll_wait} per 4 to 50 messages) found it under {@code epoll_wait}
+     * and nowhere else: up to 9.7 B per message, varying from run to run with the JIT. Without
+     * capture there is nothing to slice.
+     */
+    public static int epoll_wait(int epfd, MemorySegment events, int maxevents, int timeout) {
+        try {
+            return (int) EPOLL_WAIT_WITHOUT_ERRNO.invokeExact(epfd, events, maxevents, timeout);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
 }

@@ -12,14 +12,26 @@ final class Linking {
     }
 
     /** A C library function found in the default lookup, with {@code errno} captured (see {@link Errno#CAPTURE}). */
-    @SuppressWarnings("restricted") // callers enable native access; see module-info
     static MethodHandle downcall(String name, FunctionDescriptor function, Linker.Option... more) {
-        Linker linker = Linker.nativeLinker();
-        MemorySegment symbol = linker.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("symbol not found: " + name));
         Linker.Option[] options = new Linker.Option[more.length + 1];
         options[0] = Errno.CAPTURE;
         System.arraycopy(more, 0, options, 1, more.length);
+        return link(name, function, options);
+    }
+
+    /**
+     * A C library function found in the default lookup, without {@code errno}: only for a call
+     * that also has a capturing handle, which its caller uses to learn why it failed.
+     */
+    static MethodHandle downcallWithoutErrno(String name, FunctionDescriptor function) {
+        return link(name, function);
+    }
+
+    @SuppressWarnings("restricted") // callers enable native access; see module-info
+    private static MethodHandle link(String name, FunctionDescriptor function, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        MemorySegment symbol = linker.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("symbol not found: " + name));
         return linker.downcallHandle(symbol, function, options);
     }
 

@@ -117,13 +117,19 @@ final class EpollPoller extends LinuxPoller {
 
     @Override
     public void poll(long timeoutNanos) throws IOException {
-        int n = Epoll.epoll_wait(errno, epfd, events, MAX_EVENTS, timeoutMillis(timeoutNanos));
+        // Without errno, as capturing it may allocate per call (see Epoll.epoll_wait(int, ...)).
+        int n = Epoll.epoll_wait(epfd, events, MAX_EVENTS, timeoutMillis(timeoutNanos));
         if (n < 0) {
-            int e = Errno.errno(errno);
-            if (e == Errno.EINTR) {
-                return;
+            // A signal, or a failure: asking again without waiting says which (a failure persists)
+            // and returns what is ready now.
+            n = Epoll.epoll_wait(errno, epfd, events, MAX_EVENTS, 0);
+            if (n < 0) {
+                int e = Errno.errno(errno);
+                if (e == Errno.EINTR) {
+                    return;
+                }
+                throw LinuxErrors.exception("epoll_wait", e);
             }
-            throw LinuxErrors.exception("epoll_wait", e);
         }
         for (int i = 0; i < n; i++) {
             long data = Epoll.data(events, i);
