@@ -1063,6 +1063,9 @@ static void pass_start(void) {
     pthread_barrier_wait(&start_barrier);
 }
 
+/* Set by the first thread whose window starts, and ends: it prints MEASURING, MEASURED on stderr. */
+static int window_started_mark, window_ended_mark;
+
 static void enter_measure(uint64_t now) {
     g.phase = PH_MEASURE;
     g.phase_end = now + (uint64_t)(g.duration_s * 1e9);
@@ -1075,6 +1078,10 @@ static void enter_measure(uint64_t now) {
     getrusage(RUSAGE_SELF, &g.ru0);
     if (g.server_pid > 0) {
         g.server_cpu0 = proc_cpu_s(g.server_pid);
+    }
+    if (__atomic_exchange_n(&window_started_mark, 1, __ATOMIC_RELAXED) == 0) {
+        fprintf(stderr, "MEASURING\n"); /* a runner may read the server's own counters now */
+        fflush(stderr);
     }
 }
 
@@ -1096,6 +1103,10 @@ static void end_measure(uint64_t now) {
         getrusage(RUSAGE_SELF, &g.ru1);
         if (g.server_pid > 0) {
             g.server_cpu1 = proc_cpu_s(g.server_pid);
+        }
+        if (__atomic_exchange_n(&window_ended_mark, 1, __ATOMIC_RELAXED) == 0) {
+            fprintf(stderr, "MEASURED\n");
+            fflush(stderr);
         }
     }
     g.recording = 0;

@@ -3,18 +3,22 @@ package io.netloop.benchmarks.runner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -185,8 +189,12 @@ public final class BenchmarkRunner {
                     Map<String, String> r = loadgen(p, scenario, extra, 0, mode.durationSeconds());
                     Map<String, Double> after = p.stats(false);
                     double messages = Json.num(r, "messages");
-                    double alloc = p.hasStats ? (after.get("alloc_bytes") - before.get("alloc_bytes")) / Math.max(1, messages) : Double.NaN;
-                    double gc = p.hasStats ? after.get("gc_count") - before.get("gc_count") : Double.NaN;
+                    // Over the measured window where the generator marked it, else over the whole run.
+                    boolean window = r.containsKey("window_alloc_bytes");
+                    double alloc = !p.hasStats ? Double.NaN
+                            : (window ? Json.num(r, "window_alloc_bytes") : after.get("alloc_bytes") - before.get("alloc_bytes")) / Math.max(1, messages);
+                    double gc = !p.hasStats ? Double.NaN
+                            : window ? Json.num(r, "window_gc_count") : after.get("gc_count") - before.get("gc_count");
                     runs.add(r);
                     serverSide.add(new double[] {alloc, gc});
                 }
@@ -369,18 +377,48 @@ public final class BenchmarkRunner {
     private Map<String, String> loadgen(ServerProcess server, String scenario, List<String> extra, int warmup, int duration)
             throws IOException, InterruptedException {
         List<String> cmd = loadgenCommand(server, scenario, extra, warmup, duration);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(out.resolve("loadgen.log").toFile())).start();
+        Process p = new ProcessBuilder(cmd).start();
+        // The generator says on stderr when its measured window starts and ends; the server's
+        // allocation and GC counters are read then, so that connecting (every run opens its
+        // connections again) is not counted per message.
+        Map<String, Map<String, Double>> marks = new ConcurrentHashMap<>();
+        Thread errors = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+                 Writer log = Files.newBufferedWriter(out.resolve("loadgen.log"), StandardCharsets.UTF_8,
+                         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                String l;
+                while ((l = err.readLine()) != null) {
+                    log.write(l + "\n");
+                    if (server.hasStats && (l.equals("MEASURING") || l.equals("MEASURED"))) {
+                        try {
+                            marks.put(l, server.stats(false));
+                        } catch (IOException e) {
+                            log.write("STATS at " + l + " failed: " + e + "\n");
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the generator's stderr closed early; its exit status tells
+            }
+        });
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(duration + warmup + 120L, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("the load generator did not stop");
         }
+        errors.join(10_000);
         String[] lines = stdout.split("\n");
         String last = lines[lines.length - 1];
         if (p.exitValue() != 0 || !last.startsWith("{")) {
             throw new IOException("the load generator failed (exit " + p.exitValue() + "): " + stdout);
         }
-        return Json.flat(last);
+        Map<String, String> result = new HashMap<>(Json.flat(last));
+        Map<String, Double> from = marks.get("MEASURING"), to = marks.get("MEASURED");
+        if (from != null && to != null) {
+            result.put("window_alloc_bytes", Double.toString(to.get("alloc_bytes") - from.get("alloc_bytes")));
+            result.put("window_gc_count", Double.toString(to.get("gc_count") - from.get("gc_count")));
+        }
+        return result;
     }
 
     private List<String> loadgenCommand(ServerProcess server, String scenario, List<String> extra, int warmup, int duration) {
