@@ -245,7 +245,7 @@ public final class BenchmarkRunner {
      * memory outside the heap; the figure is that growth plus the growth of the live heap (after a
      * GC). Without pre-touching, RSS also grew by the eden pages the garbage of accepting first
      * touched: pages a running server has resident anyway, and up to the whole young generation
-     * divided by the connections (up to 0.9 KiB per connection at 19,000 with the 64 MiB heap).
+     * (about 21 MiB of the 64 MiB heap) divided by the connections: about 1.1 KiB each at 19,000.
      */
     private void idle(String server) throws Exception {
         int n = mode.idleConnections();
