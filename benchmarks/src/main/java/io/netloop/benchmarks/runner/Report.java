@@ -62,7 +62,7 @@ final class Report {
             case "stream" -> "MB/s";
             case "idle" -> "resident bytes per connection: RSS outside the pre-touched heap plus live heap (lower is better)";
             case "churn" -> "connections/s";
-            case "fanout", "fanout-light" -> "deliveries/s";
+            case "fanout" -> "deliveries/s";
             default -> "messages/s";
         };
     }
