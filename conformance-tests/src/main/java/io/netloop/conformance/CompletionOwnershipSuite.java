@@ -208,6 +208,17 @@ public abstract class CompletionOwnershipSuite {
         assertEquals(0, group.leakedNativeBytes(), "no native bytes lent out when the group closed");
     }
 
+    /** Whether a fresh one-loop group on this backend has a port that picks receive buffers (for subclasses that prove a switch took). */
+    protected final boolean loopSharesReceiveBuffers() throws Exception {
+        EventLoopGroup group = EventLoopGroup.builder().backend(backend()).threads(1).build();
+        try {
+            EventLoopImpl loop = (EventLoopImpl) group.loops().get(0);
+            return onLoop(loop, ((CompletionDriver) loop.driver())::portSelectsReceiveBuffers);
+        } finally {
+            group.shutdownGracefully(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static void awaitReceived(AtomicLong received, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (received.get() < expected && System.nanoTime() < deadline) {

@@ -3,13 +3,6 @@ package io.netloop.conformance;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.netloop.Backends;
-import io.netloop.EventLoopGroup;
-import io.netloop.internal.completion.CompletionDriver;
-import io.netloop.internal.loop.EventLoopImpl;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Buffer ownership of the completion core on {@code io_uring}; skipped, with the reason, where it is unavailable. */
@@ -18,18 +11,9 @@ class IoUringOwnershipTest extends CompletionOwnershipSuite {
     /** Proves the default reached the loop, so the inherited tests ran on shared receive buffers where the kernel has them. */
     @Test
     void receives_take_shared_buffers_by_default_where_the_kernel_has_them() throws Exception {
-        assumeTrue(Backends.isAvailable("io_uring"), "io_uring is not available here");
         String[] v = System.getProperty("os.version", "0.0").split("[.-]");
         int major = Integer.parseInt(v[0]), minor = Integer.parseInt(v[1]);
         assumeTrue(major > 5 || major == 5 && minor >= 19, "provided-buffer rings need Linux 5.19");
-        EventLoopGroup group = EventLoopGroup.builder().backend("io_uring").threads(1).build();
-        try {
-            EventLoopImpl loop = (EventLoopImpl) group.loops().get(0);
-            CompletableFuture<Boolean> shared = new CompletableFuture<>();
-            loop.execute(() -> shared.complete(((CompletionDriver) loop.driver()).portSelectsReceiveBuffers()));
-            assertTrue(shared.get(10, TimeUnit.SECONDS), "the loop's receives take shared buffers");
-        } finally {
-            group.shutdownGracefully(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
-        }
+        assertTrue(loopSharesReceiveBuffers(), "the loop's receives take shared buffers");
     }
 }
