@@ -223,13 +223,19 @@ class LinuxBindingsTest {
         assertErrno(Errno.EEXIST);
     }
 
+    /** A new epoll instance with {@code fd} registered for input, with {@code data}. */
+    private int epollWatching(int fd, long data) {
+        int epfd = open(Epoll.epoll_create1(errnoState, EPOLL_CLOEXEC), "epoll_create1");
+        MemorySegment event = arena.allocate(Epoll.EPOLL_EVENT);
+        Epoll.set(event, EPOLLIN, data);
+        check(Epoll.epoll_ctl(errnoState, epfd, EPOLL_CTL_ADD, fd, event), "epoll_ctl");
+        return epfd;
+    }
+
     @Test
     void eventfdWriteWakesEpoll() {
         int efd = open(EventFd.eventfd(errnoState, 0, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC), "eventfd");
-        int epfd = open(Epoll.epoll_create1(errnoState, EPOLL_CLOEXEC), "epoll_create1");
-        MemorySegment event = arena.allocate(Epoll.EPOLL_EVENT);
-        Epoll.set(event, EPOLLIN, 7L);
-        check(Epoll.epoll_ctl(errnoState, epfd, EPOLL_CTL_ADD, efd, event), "epoll_ctl");
+        int epfd = epollWatching(efd, 7L);
         MemorySegment events = arena.allocate(Epoll.EPOLL_EVENT, 4);
         assertEquals(0, Epoll.epoll_wait(errnoState, epfd, events, 4, 0));
 
@@ -250,10 +256,7 @@ class LinuxBindingsTest {
     @Test
     void epollWaitWithoutErrnoSeesEventsAndLeavesTheCauseToTheCapturingForm() {
         int efd = open(EventFd.eventfd(errnoState, 0, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC), "eventfd");
-        int epfd = open(Epoll.epoll_create1(errnoState, EPOLL_CLOEXEC), "epoll_create1");
-        MemorySegment event = arena.allocate(Epoll.EPOLL_EVENT);
-        Epoll.set(event, EPOLLIN, 7L);
-        check(Epoll.epoll_ctl(errnoState, epfd, EPOLL_CTL_ADD, efd, event), "epoll_ctl");
+        int epfd = epollWatching(efd, 7L);
         MemorySegment events = arena.allocate(Epoll.EPOLL_EVENT, 4);
         assertEquals(0, Epoll.epoll_wait(epfd, events, 4, 0));
 
