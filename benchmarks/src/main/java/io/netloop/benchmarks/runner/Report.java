@@ -156,10 +156,7 @@ final class Report {
             """;
 
     private static String cpuRatio(Result r, Result base) {
-        if (base == null || Double.isNaN(cpu(r)) || Double.isNaN(cpu(base)) || cpu(base) == 0) {
-            return "";
-        }
-        return String.format(Locale.ROOT, "%.2f×", cpu(r) / cpu(base));
+        return base == null ? "" : ratio(cpu(r), cpu(base));
     }
 
     private static String fmtCpu(double v) {
@@ -175,10 +172,15 @@ final class Report {
     }
 
     private static String ratio(Result r, Result base) {
-        if (base == null || Double.isNaN(metric(r)) || Double.isNaN(metric(base)) || metric(base) == 0) {
+        return base == null ? "" : ratio(metric(r), metric(base));
+    }
+
+    /** {@code v} over {@code base} as "1.23×"; empty where either is missing or the base is 0. */
+    private static String ratio(double v, double base) {
+        if (Double.isNaN(v) || Double.isNaN(base) || base == 0) {
             return "";
         }
-        return String.format(Locale.ROOT, "%.2f×", metric(r) / metric(base));
+        return String.format(Locale.ROOT, "%.2f×", v / base);
     }
 
     private static String fmt(double v) {
