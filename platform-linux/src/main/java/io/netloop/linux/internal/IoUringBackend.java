@@ -52,9 +52,9 @@ public final class IoUringBackend implements Backend {
     @Override
     public IoDriver newDriver(DriverContext context) throws IOException {
         IoUringFeatures features = LinuxProbe.ioUringFeatures();
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty(SHARED_RECEIVE_BUFFERS));
+        boolean wanted = switchedOn(SHARED_RECEIVE_BUFFERS);
         boolean shared = wanted && features.providedBufferRings();
-        boolean multishot = shared && features.multishotReceive() && !"false".equalsIgnoreCase(System.getProperty(MULTISHOT_RECEIVE));
+        boolean multishot = shared && features.multishotReceive() && switchedOn(MULTISHOT_RECEIVE);
         IoUringPort port = new IoUringPort(features, shared ? Math.min(SHARED_BUFFER_SIZE, context.readBufferSize()) : 0, multishot);
         if (LOGGED.compareAndSet(false, true)) {
             log.info("{}; rings set up with flags 0x{}; receive buffers: {}", features.description(),
@@ -65,5 +65,10 @@ public final class IoUringBackend implements Backend {
                             : "one per connection (" + SHARED_RECEIVE_BUFFERS + " is false)");
         }
         return new CompletionDriver(context, port);
+    }
+
+    /** A switch that is on unless its system property says {@code false}. */
+    private static boolean switchedOn(String property) {
+        return !"false".equalsIgnoreCase(System.getProperty(property));
     }
 }
