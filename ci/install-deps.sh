@@ -10,7 +10,8 @@
 #   wine, wine64         : to run it (wine64 runs x64 programs; wine32 and i386 multiarch are not needed)
 # Optional peers for the chat sample's tests, which skip with a reason when one is missing
 # (installed with apt-get when root; otherwise only named, so other systems keep working):
-#   netcat-openbsd  : plain-mode users through real `nc`
+#   netcat-openbsd  : plain-mode users through real `nc`; `nc -U` against Unix-domain listeners
+#   socat           : the conformance suite's Unix-domain interop tests (UNIX-CONNECT, UNIX-LISTEN, ABSTRACT-*)
 #   python3-irc     : IRC-mode users through a real IRC client library, on Debian's /usr/bin/python3
 #   ii              : IRC-mode users through ii, a file-based IRC client
 #   iperf3          : the benchmarks' loopback streaming ceiling
@@ -42,6 +43,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
   command -v nc >/dev/null 2>&1 || optional+=(netcat-openbsd)
 fi
+# UnixInteropConformance runs socat as a Unix-domain client and server; without it those tests skip with the reason.
+command -v socat >/dev/null 2>&1 || optional+=(socat)
 # Debian's own python3, not whichever python3 a version manager put first on PATH.
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc.client' >/dev/null 2>&1; } || optional+=(python3 python3-irc)
 command -v ii >/dev/null 2>&1 || optional+=(ii)
@@ -66,7 +69,7 @@ if [ ${#windows_probe[@]} -gt 0 ] && [ "$can_apt" = false ]; then
   windows_probe=()
 fi
 if [ ${#optional[@]} -gt 0 ] && [ "$can_apt" = false ]; then
-  echo "ci/install-deps.sh: optional, for the chat sample's tests, the TLS interop tests and the Redis client's tests (they skip without them): ${optional[*]}" >&2
+  echo "ci/install-deps.sh: optional, for the chat sample's tests, the TLS and Unix-domain interop tests and the Redis client's tests (they skip without them): ${optional[*]}" >&2
   optional=()
 fi
 

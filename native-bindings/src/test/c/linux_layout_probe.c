@@ -76,6 +76,7 @@ int main(void) {
     CONSTANT(SO_KEEPALIVE);
     CONSTANT(SO_LINGER);
     CONSTANT(SO_REUSEPORT);
+    CONSTANT(SO_PEERCRED);
     CONSTANT(IPPROTO_TCP);
     CONSTANT(IPPROTO_IPV6);
     CONSTANT(TCP_NODELAY);
@@ -108,6 +109,16 @@ int main(void) {
 
     LAYOUT(SOCKADDR_STORAGE, struct sockaddr_storage);
     OFFSET(SOCKADDR_STORAGE_SS_FAMILY_OFFSET, struct sockaddr_storage, ss_family);
+
+    printf("SUN_PATH_SIZE %zu\n", sizeof(((struct sockaddr_un *) 0)->sun_path));
+    LAYOUT(SOCKADDR_UN, struct sockaddr_un);
+    OFFSET(SOCKADDR_UN_SUN_FAMILY_OFFSET, struct sockaddr_un, sun_family);
+    OFFSET(SOCKADDR_UN_SUN_PATH_OFFSET, struct sockaddr_un, sun_path);
+
+    LAYOUT(UCRED, struct ucred);
+    OFFSET(UCRED_PID_OFFSET, struct ucred, pid);
+    OFFSET(UCRED_UID_OFFSET, struct ucred, uid);
+    OFFSET(UCRED_GID_OFFSET, struct ucred, gid);
 
     LAYOUT(IOVEC, struct iovec);
     OFFSET(IOVEC_IOV_BASE_OFFSET, struct iovec, iov_base);

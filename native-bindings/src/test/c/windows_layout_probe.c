@@ -101,6 +101,7 @@ int main(void) {
     CONSTANT(ERROR_NOT_ENOUGH_QUOTA);
 
     /* Ws2_32: constants */
+    CONSTANT(AF_UNIX);
     CONSTANT(AF_INET);
     CONSTANT(AF_INET6);
     CONSTANT(SOCK_STREAM);
@@ -188,6 +189,12 @@ int main(void) {
 
     LAYOUT(SOCKADDR_STORAGE, struct sockaddr_storage);
     OFFSET(SOCKADDR_STORAGE_SS_FAMILY_OFFSET, struct sockaddr_storage, ss_family);
+
+    printf("SUN_PATH_SIZE %d\n", UNIX_PATH_MAX);
+    _Static_assert(sizeof(((SOCKADDR_UN *) 0)->sun_path) == UNIX_PATH_MAX, "sun_path is UNIX_PATH_MAX bytes");
+    LAYOUT(SOCKADDR_UN, SOCKADDR_UN);
+    OFFSET(SOCKADDR_UN_SUN_FAMILY_OFFSET, SOCKADDR_UN, sun_family);
+    OFFSET(SOCKADDR_UN_SUN_PATH_OFFSET, SOCKADDR_UN, sun_path);
 
     LAYOUT(LINGER, struct linger);
     OFFSET(LINGER_L_ONOFF_OFFSET, struct linger, l_onoff);

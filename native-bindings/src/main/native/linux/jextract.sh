@@ -65,6 +65,11 @@ jextract \
   --include-struct sockaddr_in6 \
   --include-struct in6_addr \
   --include-struct sockaddr_storage \
+  --include-struct sockaddr_un \
+  --include-struct ucred \
+  --include-typedef pid_t \
+  --include-typedef uid_t \
+  --include-typedef gid_t \
   --include-struct iovec \
   --include-struct linger \
   --include-struct pollfd \
@@ -117,6 +122,7 @@ jextract \
   --include-constant SOL_SOCKET --include-constant SO_REUSEADDR --include-constant SO_REUSEPORT \
   --include-constant SO_KEEPALIVE --include-constant SO_SNDBUF --include-constant SO_RCVBUF \
   --include-constant SO_LINGER --include-constant SO_ERROR --include-constant SO_TYPE \
+  --include-constant SO_PEERCRED \
   --include-constant IPPROTO_TCP --include-constant IPPROTO_IPV6 \
   --include-constant TCP_NODELAY --include-constant IPV6_V6ONLY \
   --include-constant SHUT_RD --include-constant SHUT_WR --include-constant SHUT_RDWR \

@@ -30,6 +30,7 @@
 #include <sys/socket.h>     /* Sockets */
 #include <sys/syscall.h>    /* IoUring: SYS_io_uring_* (= __NR_io_uring_*) */
 #include <sys/uio.h>        /* Sockets: iovec, readv, writev */
+#include <sys/un.h>         /* Sockets: sockaddr_un */
 
 /*
  * Errno.message binds the POSIX strerror_r by its ABI name: with _GNU_SOURCE, <string.h>
@@ -98,6 +99,9 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *                         struct in6_addr sin6_addr; uint32_t sin6_scope_id; };
  *   struct in6_addr { union { uint8_t __u6_addr8[16]; ... } __in6_u; };
  *   struct sockaddr_storage { sa_family_t ss_family; ... };              (128 bytes, align 8)
+ *   struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; };   (110 bytes, align 2)
+ *                      SUN_PATH_SIZE is sizeof(sun_path), printed by the probe (glibc has no macro)
+ *   struct ucred { pid_t pid; uid_t uid; gid_t gid; };                    (12 bytes; _GNU_SOURCE)
  *   struct iovec { void *iov_base; size_t iov_len; };
  *   struct linger { int l_onoff; int l_linger; };
  *   typedef union epoll_data { void *ptr; int fd; uint32_t u32; uint64_t u64; } epoll_data_t;
@@ -126,7 +130,7 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *   struct io_uring_buf_reg { __u64 ring_addr; __u32 ring_entries; __u16 bgid; __u16 pad;
  *                             __u64 resv[3]; };
  *
- * Typedefs: in_port_t, in_addr_t, sa_family_t, socklen_t, epoll_data_t, off_t.
+ * Typedefs: in_port_t, in_addr_t, sa_family_t, socklen_t, epoll_data_t, off_t, pid_t, uid_t, gid_t.
  *
  * Constants:
  *   Errno:   EPERM ENOENT EINTR EBADF EAGAIN EWOULDBLOCK ENOMEM EACCES EFAULT EBUSY EEXIST EINVAL
@@ -136,6 +140,7 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *            EALREADY EINPROGRESS ECANCELED ETIME EPROTO
  *   Sockets: AF_INET AF_INET6 AF_UNIX SOCK_STREAM SOCK_DGRAM SOCK_NONBLOCK SOCK_CLOEXEC SOL_SOCKET
  *            SO_REUSEADDR SO_REUSEPORT SO_KEEPALIVE SO_SNDBUF SO_RCVBUF SO_LINGER SO_ERROR SO_TYPE
+ *            SO_PEERCRED
  *            IPPROTO_TCP IPPROTO_IPV6 TCP_NODELAY IPV6_V6ONLY SHUT_RD SHUT_WR SHUT_RDWR
  *            MSG_NOSIGNAL MSG_DONTWAIT MSG_PEEK SOMAXCONN IOV_MAX
  *   Epoll:   EPOLLIN EPOLLPRI EPOLLOUT EPOLLERR EPOLLHUP EPOLLRDHUP EPOLLET EPOLLONESHOT

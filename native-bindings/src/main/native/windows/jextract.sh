@@ -64,6 +64,7 @@ ${JEXTRACT:-jextract} \
   --include-struct _WSABUF --include-typedef WSABUF \
   --include-struct _WSANETWORKEVENTS --include-typedef WSANETWORKEVENTS \
   --include-struct sockaddr_in --include-struct sockaddr_in6 --include-struct sockaddr_storage \
+  --include-struct sockaddr_un --include-constant UNIX_PATH_MAX \
   --include-struct in_addr --include-struct in6_addr \
   --include-struct linger \
   --include-struct _GUID --include-typedef GUID \
@@ -98,7 +99,7 @@ ${JEXTRACT:-jextract} \
   --include-constant ERROR_SEM_TIMEOUT --include-constant WAIT_TIMEOUT \
   --include-constant ERROR_CLASS_ALREADY_EXISTS --include-constant ERROR_NOT_ENOUGH_QUOTA \
   \
-  --include-constant AF_INET --include-constant AF_INET6 --include-constant SOCK_STREAM \
+  --include-constant AF_UNIX --include-constant AF_INET --include-constant AF_INET6 --include-constant SOCK_STREAM \
   --include-constant SOCK_DGRAM --include-constant IPPROTO_TCP --include-constant IPPROTO_UDP \
   --include-constant IPPROTO_IPV6 \
   --include-constant SOL_SOCKET --include-constant SO_REUSEADDR --include-constant SO_EXCLUSIVEADDRUSE \

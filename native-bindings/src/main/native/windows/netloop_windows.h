@@ -23,6 +23,7 @@
 /* Order matters: <winsock2.h> before <windows.h>, and <mswsock.h> after <winsock2.h>. */
 #include <winsock2.h>       /* Ws2_32, WinErrors: WSAE*, WSA_*; Winsock types and functions */
 #include <ws2tcpip.h>       /* Ws2_32: sockaddr_in6, IPV6_V6ONLY */
+#include <afunix.h>         /* Ws2_32: AF_UNIX's sockaddr_un, UNIX_PATH_MAX (Windows 10 1803+) */
 #include <mswsock.h>        /* MsWsock: AcceptEx, GetAcceptExSockaddrs, ConnectEx, WSAID_*, SO_UPDATE_* */
 #include <windows.h>        /* Kernel32, WinErrors: ERROR_*, WAIT_TIMEOUT; OVERLAPPED, IOCP;
                                User32 (<winuser.h>): windows, messages, the message pump */
@@ -153,6 +154,8 @@
  *                         union { u_long sin6_scope_id; SCOPE_ID sin6_scope_struct; }; };
  *                                                                           (28 bytes)
  *   struct sockaddr_storage { short ss_family; ... };                  (128 bytes, align 8)
+ *   SOCKADDR_UN (struct sockaddr_un) { ADDRESS_FAMILY sun_family;
+ *                                      char sun_path[UNIX_PATH_MAX]; };    (110 bytes, align 2)
  *   struct linger { u_short l_onoff; u_short l_linger; };                   (4 bytes)
  *   GUID { unsigned long Data1; unsigned short Data2; unsigned short Data3;
  *          unsigned char Data4[8]; };                                       (16 bytes)
@@ -185,7 +188,7 @@
  *              ERROR_IO_PENDING ERROR_NOT_FOUND ERROR_CONNECTION_REFUSED
  *              ERROR_CONNECTION_ABORTED ERROR_PORT_UNREACHABLE ERROR_SEM_TIMEOUT WAIT_TIMEOUT
  *              ERROR_CLASS_ALREADY_EXISTS ERROR_NOT_ENOUGH_QUOTA
- *   Ws2_32:    AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM IPPROTO_TCP IPPROTO_UDP IPPROTO_IPV6
+ *   Ws2_32:    AF_UNIX AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM IPPROTO_TCP IPPROTO_UDP IPPROTO_IPV6
  *              SOL_SOCKET SO_REUSEADDR
  *              SO_EXCLUSIVEADDRUSE SO_KEEPALIVE SO_LINGER SO_SNDBUF SO_RCVBUF SO_ERROR
  *              SO_UPDATE_ACCEPT_CONTEXT SO_UPDATE_CONNECT_CONTEXT TCP_NODELAY IPV6_V6ONLY
@@ -196,6 +199,7 @@
  *              FD_CLOSE_BIT FD_MAX_EVENTS WSA_WAIT_EVENT_0 WSA_WAIT_TIMEOUT WSA_WAIT_FAILED
  *              WSA_INFINITE WSA_MAXIMUM_WAIT_EVENTS WSA_WAIT_IO_COMPLETION MSG_PEEK FD_SETSIZE
  *              WSAID_ACCEPTEX WSAID_CONNECTEX WSAID_GETACCEPTEXSOCKADDRS (GUID initialisers)
+ *              UNIX_PATH_MAX (bound as SUN_PATH_SIZE)
  *   Kernel32:  INFINITE WAIT_IO_COMPLETION DUPLICATE_SAME_ACCESS
  *              FILE_SKIP_COMPLETION_PORT_ON_SUCCESS FILE_SKIP_SET_EVENT_ON_HANDLE
  *              HANDLE_FLAG_INHERIT FORMAT_MESSAGE_FROM_SYSTEM FORMAT_MESSAGE_IGNORE_INSERTS

@@ -1,11 +1,12 @@
 package io.netloop;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One TCP connection, owned by one {@link EventLoop}.
+ * One stream connection (TCP, or a Unix-domain socket), owned by one {@link EventLoop}.
  *
  * <p>Every method may be called from any thread. Writes are ordered as called, copied before the
  * call returns (so the caller may reuse its buffer at once), gathered into vector writes and sent
@@ -35,18 +36,36 @@ public interface Connection {
     /**
      * The address of this end of the connection.
      *
-     * @return the local address and port, known from {@link ConnectionHandler#onOpen} on and kept
-     *         after the connection closes
+     * @return known from {@link ConnectionHandler#onOpen} on and kept after the connection closes:
+     *         an {@link java.net.InetSocketAddress} (address and port) for TCP; for a Unix-domain
+     *         connection a {@link java.net.UnixDomainSocketAddress} (the listener's path on the
+     *         accepting side, an empty path for an unbound client) or an {@link AbstractUnixAddress}
      */
-    InetSocketAddress localAddress();
+    SocketAddress localAddress();
 
     /**
      * The address of the peer.
      *
-     * @return the peer's address and port, known from {@link ConnectionHandler#onOpen} on and kept
-     *         after the connection closes
+     * @return known from {@link ConnectionHandler#onOpen} on and kept after the connection closes:
+     *         an {@link java.net.InetSocketAddress} for TCP; for a Unix-domain connection the path or
+     *         abstract name the client connected to, and on the accepting side usually an empty
+     *         {@link java.net.UnixDomainSocketAddress} (clients rarely bind a name)
      */
-    InetSocketAddress remoteAddress();
+    SocketAddress remoteAddress();
+
+    /**
+     * The peer's process and user, where the operating system tells them.
+     *
+     * <p><b>Portability:</b> present for Unix-domain connections on the Linux native backends
+     * ({@code SO_PEERCRED}, read once when the connection opens). Empty for TCP, on {@code nio}
+     * (the JDK gives only names, through {@code jdk.net.ExtendedSocketOptions.SO_PEERCRED}, not
+     * numeric ids) and on Windows (which gives only a process id).
+     *
+     * @return the credentials the kernel recorded for the peer, or empty where they are not known
+     */
+    default Optional<PeerCredentials> peerCredentials() {
+        return Optional.empty();
+    }
 
     /**
      * Queues the remaining bytes of {@code data} for sending and advances its position to its limit.

@@ -31,6 +31,21 @@ import java.util.function.Supplier;
  * stream), whether {@link SocketOptions#reusePort()} opens one socket per loop (Linux native
  * backends do; others share one accepting socket), and the native code inside a
  * {@link NativeIOException} (it is the operating system's own).
+ *
+ * <h2 id="unix">Unix-domain sockets</h2>
+ * {@link #listen} and {@link #connect} take a {@link java.net.UnixDomainSocketAddress} (a path)
+ * or an {@link AbstractUnixAddress} (Linux's abstract namespace) as they take an
+ * {@link java.net.InetSocketAddress}, with the same handlers, so one server may listen on both.
+ * The path must fit {@code sun_path} (107 bytes and its NUL on Linux and Windows), checked before
+ * any system call. A listener removes the socket file it bound when it closes; a file already at
+ * the path (a stale socket of a process that died, too) fails the listen with a
+ * {@link java.net.BindException} and is left alone. The TCP options ({@link SocketOptions#tcpNoDelay()},
+ * {@link SocketOptions#keepAlive()}, {@link SocketOptions#reusePort()}) are not applied to
+ * Unix-domain sockets. {@link Connection#peerCredentials()} says who the peer is where the
+ * operating system tells. Supported by every Linux backend (abstract names and peer credentials
+ * on the native ones, not on {@code nio}) and, on Windows 10 1803 and later, by the readiness
+ * backends ({@code eventselect}, {@code winsock-select}, {@code asyncselect}, {@code nio}); the
+ * completion backends on Windows refuse them with an {@link IOException} that says so.
  */
 public abstract class EventLoopGroup implements AutoCloseable {
 
@@ -85,11 +100,13 @@ public abstract class EventLoopGroup implements AutoCloseable {
      * {@link #listen(SocketAddress, SocketOptions, Supplier)} with the
      * {@linkplain SocketOptions#defaults() default options}.
      *
-     * @param local    an {@link java.net.InetSocketAddress}, resolved; port 0 picks a free port
+     * @param local    an {@link java.net.InetSocketAddress}, resolved (port 0 picks a free port); or a
+     *                 {@link java.net.UnixDomainSocketAddress} or {@link AbstractUnixAddress}
      * @param handlers called once per accepted connection, on the loop that serves it
      * @return the listening socket(s)
      * @throws IOException a {@link java.net.BindException} when the address is in use or cannot be
-     *         assigned, or another I/O error from the operating system
+     *         assigned (for a Unix-domain path: a file exists there, a stale socket file too, which
+     *         is never removed for you), or another I/O error from the operating system
      */
     public Listener listen(SocketAddress local, Supplier<? extends ConnectionHandler> handlers) throws IOException {
         return listen(local, SocketOptions.defaults(), handlers);
@@ -99,13 +116,17 @@ public abstract class EventLoopGroup implements AutoCloseable {
      * Listens on {@code local}; each accepted connection gets a new handler from {@code handlers}.
      * Blocks until the socket is bound: call {@link #listenAsync} from a loop thread.
      *
-     * @param local    an {@link java.net.InetSocketAddress}, resolved; port 0 picks a free port
+     * @param local    an {@link java.net.InetSocketAddress}, resolved (port 0 picks a free port); or a
+     *                 {@link java.net.UnixDomainSocketAddress} or {@link AbstractUnixAddress}
      * @param options  socket options of the listening socket and the accepted connections
      * @param handlers called once per accepted connection, on the loop that serves it
      * @return the listening socket(s)
      * @throws IOException a {@link java.net.BindException} when the address is in use or cannot be
-     *         assigned, or another I/O error from the operating system
-     * @throws IllegalArgumentException when {@code local} is not an {@code InetSocketAddress} or is unresolved
+     *         assigned (for a Unix-domain path: a file exists there, a stale socket file too, which
+     *         is never removed for you), or another I/O error from the operating system
+     * @throws IllegalArgumentException when {@code local} is not one of those address types, is
+     *         unresolved, or is a Unix-domain path or name longer than this backend's {@code sun_path}
+     *         takes, or an abstract name where this backend has none
      * @throws IllegalStateException when called on one of this group's loop threads
      * @throws java.util.concurrent.RejectedExecutionException when the group is shutting down
      */
@@ -115,12 +136,15 @@ public abstract class EventLoopGroup implements AutoCloseable {
     /**
      * Like {@link #listen(SocketAddress, SocketOptions, Supplier)}, completing a future instead of blocking.
      *
-     * @param local    an {@link java.net.InetSocketAddress}, resolved; port 0 picks a free port
+     * @param local    an {@link java.net.InetSocketAddress}, resolved (port 0 picks a free port); or a
+     *                 {@link java.net.UnixDomainSocketAddress} or {@link AbstractUnixAddress}
      * @param options  socket options of the listening socket and the accepted connections
      * @param handlers called once per accepted connection, on the loop that serves it
      * @return completed with the listener, or exceptionally with the bind error (or a
      *         {@link java.util.concurrent.RejectedExecutionException} when the group is shutting down)
-     * @throws IllegalArgumentException when {@code local} is not an {@code InetSocketAddress} or is unresolved
+     * @throws IllegalArgumentException when {@code local} is not one of those address types, is
+     *         unresolved, or is a Unix-domain path or name longer than this backend's {@code sun_path}
+     *         takes, or an abstract name where this backend has none
      */
     public abstract CompletableFuture<Listener> listenAsync(SocketAddress local, SocketOptions options,
                                                             Supplier<? extends ConnectionHandler> handlers);
@@ -129,7 +153,8 @@ public abstract class EventLoopGroup implements AutoCloseable {
      * {@link #connect(SocketAddress, SocketOptions, ConnectionHandler)} with the
      * {@linkplain SocketOptions#defaults() default options}.
      *
-     * @param remote  an {@link java.net.InetSocketAddress}, resolved
+     * @param remote  an {@link java.net.InetSocketAddress}, resolved; or a
+     *                {@link java.net.UnixDomainSocketAddress} or {@link AbstractUnixAddress}
      * @param handler the connection's callbacks
      * @return completed with the open connection after {@code onOpen}, or exceptionally
      */
@@ -142,13 +167,18 @@ public abstract class EventLoopGroup implements AutoCloseable {
      * {@link ConnectionHandler#onOpen}, on the loop thread, or fails with a
      * {@link java.net.ConnectException} (refused), a {@link java.net.SocketTimeoutException}
      * (connect timeout) or another {@link IOException}; on failure no callback of {@code handler} runs.
+     * A Unix-domain path with no socket file, or with one nobody listens on, fails with a
+     * {@link java.net.ConnectException} on every backend.
      *
-     * @param remote  an {@link java.net.InetSocketAddress}, resolved
+     * @param remote  an {@link java.net.InetSocketAddress}, resolved; or a
+     *                {@link java.net.UnixDomainSocketAddress} or {@link AbstractUnixAddress}
      * @param options socket options of the connection
      * @param handler the connection's callbacks
      * @return completed with the open connection (or exceptionally with a
      *         {@link java.util.concurrent.RejectedExecutionException} when the group is shutting down)
-     * @throws IllegalArgumentException when {@code remote} is not an {@code InetSocketAddress} or is unresolved
+     * @throws IllegalArgumentException when {@code remote} is not one of those address types, is
+     *         unresolved, or is a Unix-domain path or name longer than this backend's {@code sun_path}
+     *         takes, or an abstract name where this backend has none
      */
     public abstract CompletableFuture<Connection> connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler);
 

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -22,12 +23,12 @@ public final class BlockingPeer implements AutoCloseable {
         this.socket = socket;
     }
 
-    public static BlockingPeer connect(InetSocketAddress remote) throws IOException {
+    public static BlockingPeer connect(SocketAddress remote) throws IOException {
         return connect(remote, 0);
     }
 
     /** Connects with {@code SO_RCVBUF} set first (0 keeps the default), so the window is small from the handshake on. */
-    public static BlockingPeer connect(InetSocketAddress remote, int receiveBufferSize) throws IOException {
+    public static BlockingPeer connect(SocketAddress remote, int receiveBufferSize) throws IOException {
         Socket s = new Socket();
         try {
             if (receiveBufferSize > 0) {

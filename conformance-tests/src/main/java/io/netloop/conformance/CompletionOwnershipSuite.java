@@ -72,7 +72,7 @@ public abstract class CompletionOwnershipSuite {
         // The listener's accepts alone: one multishot accept, or SocketOptions.postedAccepts() of them.
         int accepts = onLoop(loop, driver::postedOperations);
         assertTrue(accepts >= 1, "a listener keeps at least one accept posted, had " + accepts);
-        try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+        try (Socket peer = new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort())) {
             Connection c = accepted.get(10, TimeUnit.SECONDS);
             assertSame(loop, c.loop());
 
@@ -131,7 +131,7 @@ public abstract class CompletionOwnershipSuite {
         List<Socket> peers = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {
-                peers.add(new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort()));
+                peers.add(new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort()));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (open.size() < 40 && System.nanoTime() < deadline) {
@@ -184,7 +184,7 @@ public abstract class CompletionOwnershipSuite {
                     received.addAndGet(data.remaining());
                 }
             });
-            try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+            try (Socket peer = new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort())) {
                 long expected = 0;
                 for (int i = 0; i < 8; i++) { // reads that fill every buffer they get
                     peer.getOutputStream().write(new byte[1 << 20]);

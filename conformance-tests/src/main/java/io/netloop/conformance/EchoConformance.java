@@ -15,6 +15,7 @@ import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
 import io.netloop.SocketOptions;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -77,11 +78,11 @@ public interface EchoConformance extends ConformanceContext {
         EventLoopGroup server = newGroup(1);
         EventLoopGroup client = newGroup(1);
         Listener listener = server.listen(new InetSocketAddress(Loopback.IPV6, 0), EchoHandler::new);
-        assertInstanceOf(Inet6Address.class, listener.localAddress().getAddress());
+        assertInstanceOf(Inet6Address.class, ((InetSocketAddress) listener.localAddress()).getAddress());
 
         Connection c = EchoSupport.roundTrip(client, listener.localAddress(), Payloads.random(64 * 1024, 6));
 
-        assertInstanceOf(Inet6Address.class, c.localAddress().getAddress(), "client local address");
+        assertInstanceOf(Inet6Address.class, ((InetSocketAddress) c.localAddress()).getAddress(), "client local address");
         assertEquals(listener.localAddress(), c.remoteAddress());
     }
 
@@ -93,7 +94,7 @@ public interface EchoConformance extends ConformanceContext {
         EventLoopGroup server = newGroup(1);
         EventLoopGroup client = newGroup(1);
         Listener listener = server.listen(new InetSocketAddress(InetAddress.getByName("::"), 0), EchoHandler::new);
-        int port = listener.localAddress().getPort();
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
 
         EchoSupport.roundTrip(client, new InetSocketAddress(Loopback.IPV4, port), Payloads.random(16 * 1024, 7));
         EchoSupport.roundTrip(client, new InetSocketAddress(Loopback.IPV6, port), Payloads.random(16 * 1024, 8));
@@ -181,14 +182,14 @@ public interface EchoConformance extends ConformanceContext {
         EventLoopGroup server = newGroup(1);
         ServerHandlers<EchoHandler> echoes = new ServerHandlers<>(EchoHandler::new);
         Listener listener = server.listen(Loopback.anyPort(), echoes);
-        int port = listener.localAddress().getPort();
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
         assertTrue(port > 0, "port 0 was replaced by the real one, got " + port);
-        assertEquals(Loopback.IPV4, listener.localAddress().getAddress());
+        assertEquals(Loopback.IPV4, ((InetSocketAddress) listener.localAddress()).getAddress());
 
         BlockingPeer peer = closeAfterTest(BlockingPeer.connect(new InetSocketAddress(Loopback.IPV4, port)));
         peer.write("ping".getBytes(StandardCharsets.US_ASCII));
         assertEquals("ping", new String(peer.readExactly(4), StandardCharsets.US_ASCII));
-        assertEquals(port, echoes.awaitFirst().awaitOpen().localAddress().getPort(), "accepted connection's local port");
+        assertEquals(port, ((InetSocketAddress) echoes.awaitFirst().awaitOpen().localAddress()).getPort(), "accepted connection's local port");
     }
 
     @Test
@@ -196,7 +197,7 @@ public interface EchoConformance extends ConformanceContext {
         EventLoopGroup server = newGroup(2);
         ServerHandlers<EchoHandler> echoes = new ServerHandlers<>(EchoHandler::new);
         Listener listener = server.listen(Loopback.anyPort(), SocketOptions.builder().reusePort(true).build(), echoes);
-        InetSocketAddress address = listener.localAddress();
+        InetSocketAddress address = (InetSocketAddress) listener.localAddress();
         assertTrue(address.getPort() > 0);
 
         for (int i = 0; i < 40; i++) {
@@ -345,7 +346,7 @@ public interface EchoConformance extends ConformanceContext {
         return Backends.ids();
     }
 
-    private static Listener listenQuietly(EventLoopGroup group, InetSocketAddress address, ServerHandlers<?> handlers) {
+    private static Listener listenQuietly(EventLoopGroup group, SocketAddress address, ServerHandlers<?> handlers) {
         try {
             return group.listen(address, handlers);
         } catch (IOException e) {

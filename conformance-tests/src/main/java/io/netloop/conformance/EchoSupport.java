@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netloop.Connection;
 import io.netloop.EventLoopGroup;
+import java.net.SocketAddress;
 import java.net.InetSocketAddress;
 
 /** Shared steps of the echo tests. */
@@ -16,7 +17,7 @@ final class EchoSupport {
      * Connects from {@code client}, sends {@code payload} from the test thread, checks the echo
      * byte for byte, closes, and checks the client's callbacks. Returns the closed connection.
      */
-    static Connection roundTrip(EventLoopGroup client, InetSocketAddress server, byte[] payload) {
+    static Connection roundTrip(EventLoopGroup client, SocketAddress server, byte[] payload) {
         RecordingHandler h = new RecordingHandler();
         Connection c = Await.get(client.connect(server, h), "connect to " + server);
         assertTrue(h.isOpened(), "onOpen ran before the connect future completed");

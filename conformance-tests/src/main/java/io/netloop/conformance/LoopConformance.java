@@ -13,6 +13,7 @@ import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
 import io.netloop.SocketOptions;
 import io.netloop.Timer;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -222,7 +223,7 @@ public interface LoopConformance extends ConformanceContext {
         assertTrue(h.isClosed());
         Await.get(listener.closeFuture(), "the listener's close future after shutdown");
         assertThrows(ConnectException.class,
-                () -> new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort()).close(),
+                () -> new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort()).close(),
                 "connect to the listener of a shut-down group");
 
         EventLoop loop = group.loops().get(0);

@@ -19,6 +19,7 @@ import io.netloop.tls.TlsContext;
 import io.netloop.tls.TlsHandshakeTimeoutException;
 import io.netloop.tls.TlsTruncationException;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ public interface TlsConformance extends ConformanceContext {
             RecordingHandler h = new RecordingHandler().sendingOnOpen(message);
             messages.add(message);
             clients.add(h);
-            connects.add(Tls.connect(client, listener.localAddress(), clientTls, h));
+            connects.add(Tls.connect(client, (InetSocketAddress) listener.localAddress(), clientTls, h));
         }
         for (int i = 0; i < n; i++) {
             Await.get(connects.get(i), "TLS connect #" + i);
@@ -150,7 +151,7 @@ public interface TlsConformance extends ConformanceContext {
         EventLoopGroup client = newGroup(1);
         ServerHandlers<RecordingHandler> sinks = new ServerHandlers<>(RecordingHandler::new);
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server()), sinks));
-        TlsConnection c = Await.get(Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()),
+        TlsConnection c = Await.get(Tls.connect(client, (InetSocketAddress) listener.localAddress(), TlsFixtures.build(TlsFixtures.client()),
                 new RecordingHandler()), "TLS connect");
 
         WriterRecords.writeConcurrently(c, writers, recordsPerWriter, recordSize);
@@ -181,7 +182,7 @@ public interface TlsConformance extends ConformanceContext {
         }.keepingHalfOpen());
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server().protocols("TLSv1.3")), servers));
         RecordingHandler h = new RecordingHandler().keepingHalfOpen();
-        TlsConnection c = Await.get(Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()), h), "TLS connect");
+        TlsConnection c = Await.get(Tls.connect(client, (InetSocketAddress) listener.localAddress(), TlsFixtures.build(TlsFixtures.client()), h), "TLS connect");
 
         assertTrue(c.write(request));
         c.shutdownOutput();
@@ -212,7 +213,7 @@ public interface TlsConformance extends ConformanceContext {
                     }
                 }));
         RecordingHandler h = new RecordingHandler();
-        Await.get(Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()), h), "TLS connect");
+        Await.get(Tls.connect(client, (InetSocketAddress) listener.localAddress(), TlsFixtures.build(TlsFixtures.client()), h), "TLS connect");
         Payloads.assertSameBytes(goodbye, h.awaitBytes(goodbye.length), "data before close_notify");
         h.awaitInputClosed();
         assertNull(h.awaitClose(), "close_notify is an orderly end, not a truncation");
@@ -241,7 +242,7 @@ public interface TlsConformance extends ConformanceContext {
                 Tls.server(TlsFixtures.build(TlsFixtures.server().serverName("other.test", TlsFixtures.keys("other"))), echoes));
         TlsContext clientTls = TlsFixtures.build(TlsFixtures.client());
 
-        TlsConnection other = Await.get(Tls.connect(client, listener.localAddress(), SocketOptions.defaults(), clientTls,
+        TlsConnection other = Await.get(Tls.connect(client, (InetSocketAddress) listener.localAddress(), SocketOptions.defaults(), clientTls,
                 "other.test", new RecordingHandler()), "TLS connect asking for other.test");
         assertEquals("other.test", other.serverName());
         assertEquals("CN=other", leaf(other.session()).getSubjectX500Principal().getName());
@@ -249,7 +250,7 @@ public interface TlsConformance extends ConformanceContext {
         Await.get(other.close(), "close");
 
         // No SNI (an IP address): the default key.
-        TlsConnection plain = Await.get(Tls.connect(client, listener.localAddress(), clientTls, new RecordingHandler()), "TLS connect by IP");
+        TlsConnection plain = Await.get(Tls.connect(client, (InetSocketAddress) listener.localAddress(), clientTls, new RecordingHandler()), "TLS connect by IP");
         assertNull(plain.serverName());
         assertEquals("CN=server", leaf(plain.session()).getSubjectX500Principal().getName());
         Await.get(plain.close(), "close");
@@ -266,7 +267,7 @@ public interface TlsConformance extends ConformanceContext {
         Healthy healthy = Healthy.open(client, listener.localAddress(), clientTls);
 
         RecordingHandler h = new RecordingHandler();
-        Throwable clientSide = Await.failure(Tls.connect(client, listener.localAddress(), SocketOptions.defaults(), clientTls,
+        Throwable clientSide = Await.failure(Tls.connect(client, (InetSocketAddress) listener.localAddress(), SocketOptions.defaults(), clientTls,
                 "unknown.test", h), "TLS connect asking for unknown.test");
         assertInstanceOf(SSLException.class, clientSide);
         assertTrue(clientSide.getMessage().contains("unrecognized_name"), "client's cause names the alert: " + clientSide);
@@ -284,7 +285,7 @@ public interface TlsConformance extends ConformanceContext {
         ServerHandlers<RecordingHandler> handlers = new ServerHandlers<>(EchoHandler::new);
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsContext.server(TlsFixtures.keys("rogue"))), handlers));
 
-        Throwable clientSide = Await.failure(Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()),
+        Throwable clientSide = Await.failure(Tls.connect(client, (InetSocketAddress) listener.localAddress(), TlsFixtures.build(TlsFixtures.client()),
                 new RecordingHandler()), "TLS connect to an untrusted server");
         assertInstanceOf(SSLHandshakeException.class, clientSide);
         assertTrue(String.valueOf(clientSide.getMessage()).contains("PKIX"), "the client says the chain is untrusted: " + clientSide);
@@ -298,7 +299,7 @@ public interface TlsConformance extends ConformanceContext {
         EventLoopGroup client = newGroup(1);
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsContext.server(TlsFixtures.keys("other"))),
                 EchoHandler::new));
-        Throwable clientSide = Await.failure(Tls.connect(client, listener.localAddress(), SocketOptions.defaults(),
+        Throwable clientSide = Await.failure(Tls.connect(client, (InetSocketAddress) listener.localAddress(), SocketOptions.defaults(),
                 TlsFixtures.build(TlsFixtures.client()), "localhost", new RecordingHandler()), "TLS connect to localhost presenting other.test");
         assertInstanceOf(SSLHandshakeException.class, clientSide);
         assertTrue(String.valueOf(clientSide.getMessage()).contains("localhost"), "the cause names the host: " + clientSide);
@@ -320,7 +321,7 @@ public interface TlsConformance extends ConformanceContext {
         // Under TLS 1.3 the client has finished its handshake when the server checks its (missing)
         // certificate: the refusal then arrives as an alert that ends the open connection.
         RecordingHandler refusedHandler = new RecordingHandler();
-        CompletableFuture<TlsConnection> refused = Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()),
+        CompletableFuture<TlsConnection> refused = Tls.connect(client, (InetSocketAddress) listener.localAddress(), TlsFixtures.build(TlsFixtures.client()),
                 refusedHandler);
         Throwable clientCause;
         try {
@@ -363,9 +364,9 @@ public interface TlsConformance extends ConformanceContext {
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server()), handlers));
         byte[] data = Payloads.random(50_000, 9);
 
-        Socket raw = closeAfterTest(new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort()));
+        Socket raw = closeAfterTest(new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort()));
         SSLSocket tls = (SSLSocket) TlsFixtures.jdkContext(null).getSocketFactory().createSocket(raw, "localhost",
-                listener.localAddress().getPort(), false);
+                ((InetSocketAddress) listener.localAddress()).getPort(), false);
         tls.startHandshake();
         tls.getOutputStream().write(data);
         tls.getOutputStream().flush();
@@ -419,7 +420,7 @@ public interface TlsConformance extends ConformanceContext {
         ServerHandlers<RecordingHandler> handlers = new ServerHandlers<>(EchoHandler::new);
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server().protocols("TLSv1.2")), handlers));
         SSLSocket tls = closeAfterTest((SSLSocket) TlsFixtures.jdkContext(null).getSocketFactory()
-                .createSocket(listener.localAddress().getAddress(), listener.localAddress().getPort()));
+                .createSocket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort()));
         tls.startHandshake();
         tls.getOutputStream().write(1);
         assertEquals(1, tls.getInputStream().read(), "echo before the renegotiation");
@@ -461,7 +462,7 @@ public interface TlsConformance extends ConformanceContext {
 
         KeyMaterial renewed = KeyMaterial.fromPem(TlsFixtures.file("server-renewed.pem"), TlsFixtures.file("server-renewed.key"));
         serverTls.reload(renewed, Map.of());
-        TlsConnection after = Await.get(Tls.connect(client, listener.localAddress(),
+        TlsConnection after = Await.get(Tls.connect(client, (InetSocketAddress) listener.localAddress(),
                 TlsFixtures.build(TlsFixtures.client()), new RecordingHandler()), "TLS connect after the reload");
         assertEquals(renewed.certificateChain().get(0), leaf(after.session()), "a new connection gets the new certificate");
         assertNotEquals(old, leaf(after.session()));
@@ -484,7 +485,7 @@ public interface TlsConformance extends ConformanceContext {
                 plain.write("hello\r\n".getBytes(StandardCharsets.US_ASCII));
                 plain.readToEnd();
             }
-            Await.failure(Tls.connect(client, listener.localAddress(), untrusting, new RecordingHandler()), "untrusting connect #" + i);
+            Await.failure(Tls.connect(client, (InetSocketAddress) listener.localAddress(), untrusting, new RecordingHandler()), "untrusting connect #" + i);
         }
         handlers.await(2 * rounds);
         for (RecordingHandler h : handlers.all()) {
@@ -512,7 +513,7 @@ public interface TlsConformance extends ConformanceContext {
         Listener server = group.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server()),
                 () -> (c, data) -> c.write(data)));
         LimitsConformance.PingPong client = new LimitsConformance.PingPong();
-        Connection connection = Await.get(Tls.connect(group, server.localAddress(), TlsFixtures.build(TlsFixtures.client()), client),
+        Connection connection = Await.get(Tls.connect(group, (InetSocketAddress) server.localAddress(), TlsFixtures.build(TlsFixtures.client()), client),
                 "TLS connect");
         long[] loopThreads = new long[group.loops().size()];
         for (int i = 0; i < loopThreads.length; i++) {
@@ -547,7 +548,7 @@ public interface TlsConformance extends ConformanceContext {
         ServerHandlers<RecordingHandler> sinks = new ServerHandlers<>(() -> new RecordingHandler(false));
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server().protocols("TLSv1.3")), sinks));
         TlsRecordRelay relay = closeAfterTest(new TlsRecordRelay(listener.localAddress()));
-        TlsConnection c = Await.get(Tls.connect(client, relay.address(), SocketOptions.defaults(),
+        TlsConnection c = Await.get(Tls.connect(client, (InetSocketAddress) relay.address(), SocketOptions.defaults(),
                 TlsFixtures.build(TlsFixtures.client()), "localhost", new RecordingHandler()), "TLS connect through the relay");
         RecordingHandler sink = sinks.awaitFirst();
         int before = relay.clientRecords().size();
@@ -585,7 +586,7 @@ public interface TlsConformance extends ConformanceContext {
         EventLoopGroup client = newGroup(1);
         Listener listener = server.listen(Loopback.anyPort(), Tls.server(TlsFixtures.build(TlsFixtures.server()), EchoHandler::new));
         RecordingHandler h = new RecordingHandler();
-        TlsConnection c = Await.get(Tls.connect(client, listener.localAddress(), TlsFixtures.build(TlsFixtures.client()), h), "TLS connect");
+        TlsConnection c = Await.get(Tls.connect(client, (InetSocketAddress) listener.localAddress(), TlsFixtures.build(TlsFixtures.client()), h), "TLS connect");
         byte[] message = Payloads.random(20_000, 4);
         assertTrue(c.write(message));
         Payloads.assertSameBytes(message, h.awaitBytes(message.length), "echo before the shutdown");
@@ -599,9 +600,9 @@ public interface TlsConformance extends ConformanceContext {
     // ---- helpers ----
 
     /** Connects over TLS, echoes {@code payload} through the server, closes, checks the client's callbacks. */
-    static TlsConnection tlsRoundTrip(EventLoopGroup client, InetSocketAddress server, TlsContext tls, byte[] payload) {
+    static TlsConnection tlsRoundTrip(EventLoopGroup client, SocketAddress server, TlsContext tls, byte[] payload) {
         RecordingHandler h = new RecordingHandler();
-        TlsConnection c = Await.get(Tls.connect(client, server, tls, h), "TLS connect to " + server);
+        TlsConnection c = Await.get(Tls.connect(client, (InetSocketAddress) server, tls, h), "TLS connect to " + server);
         assertTrue(h.isOpened(), "onOpen ran before the TLS connect future completed");
         assertTrue(c.write(payload), "write on an open TLS connection");
         Payloads.assertSameBytes(payload, h.awaitBytes(payload.length), "TLS echo of " + payload.length + " bytes");
@@ -638,9 +639,9 @@ public interface TlsConformance extends ConformanceContext {
             this.handler = handler;
         }
 
-        static Healthy open(EventLoopGroup client, InetSocketAddress server, TlsContext tls) {
+        static Healthy open(EventLoopGroup client, SocketAddress server, TlsContext tls) {
             RecordingHandler h = new RecordingHandler();
-            Healthy healthy = new Healthy(Await.get(Tls.connect(client, server, tls, h), "a healthy TLS connection"), h);
+            Healthy healthy = new Healthy(Await.get(Tls.connect(client, (InetSocketAddress) server, tls, h), "a healthy TLS connection"), h);
             healthy.assertStillEchoes();
             return healthy;
         }

@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -198,7 +199,7 @@ public interface TlsInteropConformance extends ConformanceContext {
         raw.setSoTimeout((int) Await.LIMIT.toMillis());
         raw.connect(listener.localAddress(), (int) Await.LIMIT.toMillis());
         SSLSocket tls = closeAfterTest((SSLSocket) TlsFixtures.jdkContext(null).getSocketFactory()
-                .createSocket(raw, "localhost", listener.localAddress().getPort(), true));
+                .createSocket(raw, "localhost", ((InetSocketAddress) listener.localAddress()).getPort(), true));
         SSLParameters p = tls.getSSLParameters();
         p.setProtocols(new String[] {version});
         p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -289,7 +290,8 @@ public interface TlsInteropConformance extends ConformanceContext {
      * {@code ca.pem} and the name {@code localhost} (the handshake fails otherwise), no command
      * letters, then {@code more}.
      */
-    private static List<String> sClient(InetSocketAddress server, String version, String... more) {
+    private static List<String> sClient(SocketAddress address, String version, String... more) {
+        InetSocketAddress server = (InetSocketAddress) address;
         List<String> args = new ArrayList<>(List.of("s_client", "-connect", server.getAddress().getHostAddress() + ":" + server.getPort(),
                 versionFlag(version), "-servername", "localhost", "-verify_hostname", "localhost",
                 "-CAfile", TlsFixtures.file("ca.pem").toString(), "-verify_return_error", "-nocommands"));
@@ -302,7 +304,7 @@ public interface TlsInteropConformance extends ConformanceContext {
      * TLS 1.3 the session ticket comes before it, so s_client has seen the ticket by then), ends
      * its input and returns what it printed.
      */
-    private String sClientEcho(InetSocketAddress server, String version, String line, String... more) throws IOException {
+    private String sClientEcho(SocketAddress server, String version, String line, String... more) throws IOException {
         OpensslPeer client = closeAfterTest(OpensslPeer.start(sClient(server, version, more)));
         client.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
         client.awaitOutput(line + "\n");

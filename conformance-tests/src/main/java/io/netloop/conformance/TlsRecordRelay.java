@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,8 +27,8 @@ final class TlsRecordRelay implements AutoCloseable {
     private volatile Socket accepted;
     private volatile Socket upstream;
 
-    TlsRecordRelay(InetSocketAddress server) throws IOException {
-        this.server = server;
+    TlsRecordRelay(SocketAddress server) throws IOException {
+        this.server = (InetSocketAddress) server;
         this.listener = new ServerSocket(0, 1, Loopback.IPV4);
         Thread t = new Thread(this::run, "tls-record-relay");
         t.setDaemon(true);

@@ -4,7 +4,7 @@ import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.SocketOptions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -54,16 +54,23 @@ public interface IoDriver {
      * Opens a listening socket served by this loop. Accepted connections are handed to the loop
      * {@link DriverContext#nextForAccept()} names, or kept on this loop when {@code perLoop}.
      *
-     * @param local    the resolved address to bind; port 0 picks a free port
+     * @param local    the resolved address to bind (port 0 picks a free port), or a Unix-domain
+     *                 address ({@link java.net.UnixDomainSocketAddress}, {@link io.netloop.AbstractUnixAddress})
+     *                 the group checked against {@link #maxUnixPathBytes()} and
+     *                 {@link #supportsAbstractUnixAddresses()}; TCP options are not applied to a Unix-domain socket
      * @param options  options of the listening socket and of every connection accepted from it
      * @param perLoop  {@code true} when every loop of the group binds its own socket to the same
-     *                 address ({@code SO_REUSEPORT}); only asked for when {@link #supportsReusePort()}
+     *                 address ({@code SO_REUSEPORT}); only asked for when {@link #supportsReusePort()},
+     *                 never for a Unix-domain address
      * @param handlers called on the loop that takes each accepted connection, once per connection
-     * @return the handle the group closes the socket with
+     * @return the handle the group closes the socket with (the group, not the driver, removes a
+     *         Unix-domain socket file once the handle is closed)
      * @throws IOException when the socket cannot be opened, bound or made to listen: a
-     *         {@link java.net.BindException} for an address in use or not available here
+     *         {@link java.net.BindException} for an address in use or not available here (a file at
+     *         a Unix-domain path); an {@link IOException} that says so where this driver cannot open
+     *         Unix-domain sockets
      */
-    ListenHandle listen(InetSocketAddress local, SocketOptions options, boolean perLoop,
+    ListenHandle listen(SocketAddress local, SocketOptions options, boolean perLoop,
                         Supplier<? extends ConnectionHandler> handlers) throws IOException;
 
     /**
@@ -71,15 +78,16 @@ public interface IoDriver {
      * {@link ConnectionHandler#onOpen}, or exceptionally, in which case no callback of
      * {@code handler} runs. Must not throw: a failure to start completes {@code result} too.
      *
-     * @param remote  the resolved address to connect to
+     * @param remote  the resolved address to connect to, or a Unix-domain address (checked as for {@link #listen})
      * @param options options of the new connection, including its
      *                {@linkplain SocketOptions#connectTimeout() connect timeout}
      * @param handler the new connection's callbacks
      * @param result  completed on this loop's thread; exceptionally with a
      *                {@link java.net.ConnectException}, a {@link java.net.SocketTimeoutException} or
-     *                another {@link IOException}
+     *                another {@link IOException}; a {@link java.net.ConnectException} also for a
+     *                Unix-domain path with no socket file
      */
-    void connect(InetSocketAddress remote, SocketOptions options, ConnectionHandler handler,
+    void connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler,
                  CompletableFuture<Connection> result);
 
     /**
@@ -110,14 +118,37 @@ public interface IoDriver {
     /** Releases the driver's native resources. Connections are closed before this is called. */
     void close();
 
+    /**
+     * Any thread (a constant): the most bytes a Unix-domain path or abstract name may have on this
+     * driver's sockets ({@code sun_path} less its NUL: 107 on Linux and Windows); the group refuses
+     * longer ones before any system call.
+     *
+     * @return the limit, or 0 when this driver cannot open Unix-domain sockets at all (its
+     *         {@link #listen} and {@link #connect} then fail with an {@link IOException} saying so)
+     */
+    default int maxUnixPathBytes() {
+        return 0;
+    }
+
+    /**
+     * Any thread (a constant): whether {@link io.netloop.AbstractUnixAddress}es work here (Linux's
+     * abstract namespace); the group refuses them where not.
+     *
+     * @return {@code false} by default
+     */
+    default boolean supportsAbstractUnixAddresses() {
+        return false;
+    }
+
     /** A listening socket owned by one driver. */
     interface ListenHandle {
         /**
          * The address the socket is bound to.
          *
-         * @return the bound address, with the port the kernel picked when port 0 was asked for
+         * @return the bound address, with the port the kernel picked when port 0 was asked for; a
+         *         Unix-domain listener's path or abstract name
          */
-        InetSocketAddress localAddress();
+        SocketAddress localAddress();
 
         /** Loop thread: stops accepting and closes the socket. Idempotent. */
         void close();

@@ -28,8 +28,8 @@ public final class IoErrors {
      * the cause of a JDK type.
      *
      * @param operation     what was attempted, as a short verb such as {@code "connect"} or {@code "bind"};
-     *                      refused and timed-out codes only become a {@link ConnectException} for an
-     *                      operation starting with {@code "connect"}
+     *                      refused, timed-out and no-such-file (a Unix-domain path) codes only become a
+     *                      {@link ConnectException} for an operation starting with {@code "connect"}
      * @param code          the numeric code ({@code errno}, or a Winsock/Win32 error)
      * @param symbolicName  the code's C name, such as {@code "ECONNREFUSED"} or {@code "WSAECONNREFUSED"}
      * @param systemMessage the operating system's text for the code
@@ -42,6 +42,8 @@ public final class IoErrors {
         return switch (posixName(symbolicName)) {
             case "ECONNREFUSED", "ETIMEDOUT" -> isConnect(operation)
                     ? withCause(new ConnectException(message), nativeCause) : nativeCause;
+            // A Unix-domain path with no socket file: nothing listens there, as with a refusal.
+            case "ENOENT" -> isConnect(operation) ? withCause(new ConnectException(message), nativeCause) : nativeCause;
             case "EHOSTUNREACH", "ENETUNREACH" -> withCause(new NoRouteToHostException(message), nativeCause);
             case "EADDRINUSE", "EADDRNOTAVAIL" -> withCause(new BindException(message), nativeCause);
             case "EACCES" -> operation.equals("bind") ? withCause(new BindException(message), nativeCause) : nativeCause;

@@ -3,12 +3,14 @@ package io.netloop.tls;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.EventLoop;
+import io.netloop.PeerCredentials;
 import io.netloop.Timer;
 import io.netloop.internal.loop.LoopTask;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -1125,7 +1127,7 @@ final class TlsEndpoint implements TlsConnection {
 
     private String remote() {
         Connection t = transport;
-        InetSocketAddress r = t == null ? null : t.remoteAddress();
+        SocketAddress r = t == null ? null : t.remoteAddress();
         return r == null ? (peerHost + ":" + peerPort) : r.toString();
     }
 
@@ -1163,13 +1165,18 @@ final class TlsEndpoint implements TlsConnection {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return transport.localAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return transport.remoteAddress();
+    }
+
+    @Override
+    public Optional<PeerCredentials> peerCredentials() {
+        return transport.peerCredentials();
     }
 
     @Override

@@ -36,9 +36,11 @@ public final class ChatMain {
                   server [--host 127.0.0.1] [--port 6667] [--backend ID] [--threads N]   serves until Ctrl-C
                          [--tls-port 6697 --cert CHAIN.pem --key KEY.pem]               and TLS beside plaintext
                          [--redis redis://HOST:PORT]                                   one node of a chat on Redis
+                         [--unix PATH]                                                 and a Unix-domain socket too
                   client [--nick NICK] [--host 127.0.0.1] [--port 6667] [--backend ID]  chats until /quit
 
-                A plain user can join with: nc 127.0.0.1 6667 (over TLS: openssl s_client -quiet -connect 127.0.0.1:6697)
+                A plain user can join with: nc 127.0.0.1 6667 (over TLS: openssl s_client -quiet -connect 127.0.0.1:6697;
+                over the Unix-domain socket: nc -U PATH)
                 Backends: epoll-et (Linux default), epoll-lt, nio. 'server --help' lists the server's limits.""";
     }
 }

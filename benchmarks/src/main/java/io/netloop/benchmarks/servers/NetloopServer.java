@@ -62,7 +62,7 @@ final class NetloopServer implements PeerServer {
 
     @Override
     public int port() {
-        return listener.localAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,7 +31,7 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
     private final SocketOptions options;
     private final boolean perLoop;
     private final Supplier<? extends ConnectionHandler> handlers;
-    private final InetSocketAddress localAddress;
+    private final SocketAddress localAddress;
     /** Accepts the kernel holds. */
     private final List<Operation> posted = new ArrayList<>();
     private boolean multishot;
@@ -141,7 +141,7 @@ final class CompletionAcceptor implements IoDriver.ListenHandle, Operation.Owner
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return localAddress;
     }
 

@@ -8,6 +8,7 @@ import io.netloop.internal.loop.ConnectionBase;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -75,13 +76,14 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     // ---- opening ----
 
     void startAccepted() {
-        opened(port.localAddress(socket), port.remoteAddress(socket));
+        SocketAddress local = port.localAddress(socket);
+        opened(local, port.remoteAddress(socket), local instanceof InetSocketAddress ? null : port.peerCredentials(socket));
         if (state == OPEN) {
             postReceive();
         }
     }
 
-    void startConnecting(InetSocketAddress remote) {
+    void startConnecting(SocketAddress remote) {
         Operation op = driver.take(Operation.CONNECT, this);
         try {
             port.connect(op, socket, remote);
@@ -110,7 +112,8 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
             return;
         }
         state = OPEN;
-        opened(port.localAddress(socket), port.remoteAddress(socket));
+        SocketAddress local = port.localAddress(socket);
+        opened(local, port.remoteAddress(socket), local instanceof InetSocketAddress ? null : port.peerCredentials(socket));
         if (state == OPEN) {
             postReceive();
             markDirty(); // anything written in onOpen

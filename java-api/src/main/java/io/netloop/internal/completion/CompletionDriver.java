@@ -11,7 +11,7 @@ import io.netloop.spi.IoDriver;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -146,6 +146,16 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     }
 
     @Override
+    public int maxUnixPathBytes() {
+        return port.maxUnixPathBytes();
+    }
+
+    @Override
+    public boolean supportsAbstractUnixAddresses() {
+        return port.supportsAbstractUnixAddresses();
+    }
+
+    @Override
     public boolean supportsReusePort() {
         return port.supportsReusePort();
     }
@@ -250,7 +260,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     // ---- connections ----
 
     @Override
-    public ListenHandle listen(InetSocketAddress local, SocketOptions options, boolean perLoop,
+    public ListenHandle listen(SocketAddress local, SocketOptions options, boolean perLoop,
                                Supplier<? extends ConnectionHandler> handlers) throws IOException {
         assert loop.inEventLoop();
         long socket = port.listen(local, options, perLoop);
@@ -261,7 +271,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     }
 
     @Override
-    public void connect(InetSocketAddress remote, SocketOptions options, ConnectionHandler handler,
+    public void connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler,
                         CompletableFuture<Connection> result) {
         assert loop.inEventLoop();
         if (closing) {

@@ -1,10 +1,11 @@
 package io.netloop.internal.completion;
 
+import io.netloop.PeerCredentials;
 import io.netloop.SocketOptions;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * What a completion backend supplies to the completion core: one loop's submission and completion
@@ -24,10 +25,10 @@ public interface CompletionPort {
     // ---- sockets, synchronous ----
 
     /** A bound, listening socket. */
-    long listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException;
+    long listen(SocketAddress local, SocketOptions options, boolean reusePort) throws IOException;
 
     /** A new socket ready to {@link #connect} to {@code remote}, with {@code options} applied. */
-    long open(InetSocketAddress remote, SocketOptions options) throws IOException;
+    long open(SocketAddress remote, SocketOptions options) throws IOException;
 
     /**
      * On the accepting loop: the socket a completed accept produced ({@code result} is the accept's
@@ -44,10 +45,25 @@ public interface CompletionPort {
     /** After a successful connect completion: finishes the socket's setup. */
     void connected(long socket) throws IOException;
 
-    InetSocketAddress localAddress(long socket);
+    SocketAddress localAddress(long socket);
 
     /** The peer's address, or {@code null} when not connected. */
-    InetSocketAddress remoteAddress(long socket);
+    SocketAddress remoteAddress(long socket);
+
+    /** The peer's credentials ({@code SO_PEERCRED}) for an {@code AF_UNIX} socket, or {@code null} where unknown. */
+    default PeerCredentials peerCredentials(long socket) {
+        return null;
+    }
+
+    /** See {@link io.netloop.spi.IoDriver#maxUnixPathBytes()}; 0 where this port opens no Unix-domain sockets. */
+    default int maxUnixPathBytes() {
+        return 0;
+    }
+
+    /** See {@link io.netloop.spi.IoDriver#supportsAbstractUnixAddresses()}. */
+    default boolean supportsAbstractUnixAddresses() {
+        return false;
+    }
 
     void shutdownOutput(long socket) throws IOException;
 
@@ -71,7 +87,7 @@ public interface CompletionPort {
     /** Posts an accept on {@code listener}; returns whether it is multishot (keeps completing). */
     boolean accept(Operation op, long listener) throws IOException;
 
-    void connect(Operation op, long socket, InetSocketAddress remote) throws IOException;
+    void connect(Operation op, long socket, SocketAddress remote) throws IOException;
 
     /**
      * Receives into {@code buffer} ({@link Operation#buffer()}), at most its capacity; or, where the

@@ -3,7 +3,7 @@ package io.netloop.internal.loop;
 import io.netloop.Timer;
 import io.netloop.spi.IoErrors;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +18,13 @@ public final class AcceptPause {
     private static final Duration PAUSE = Duration.ofMillis(100);
 
     private final EventLoopImpl loop;
-    private final InetSocketAddress listener;
+    private final SocketAddress listener;
     private final Runnable resume;
     private boolean paused;
     private Timer timer;
 
     /** @param resume runs when the pause ends, to accept again */
-    public AcceptPause(EventLoopImpl loop, InetSocketAddress listener, Runnable resume) {
+    public AcceptPause(EventLoopImpl loop, SocketAddress listener, Runnable resume) {
         this.loop = loop;
         this.listener = listener;
         this.resume = resume;

@@ -3,6 +3,7 @@ package io.netloop.internal.loop;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.EventLoop;
+import io.netloop.PeerCredentials;
 import io.netloop.SocketOptions;
 import io.netloop.Timer;
 import io.netloop.internal.buffer.ChunkPool;
@@ -10,12 +11,13 @@ import io.netloop.internal.buffer.WriteQueue;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -70,8 +72,10 @@ public abstract class ConnectionBase implements Connection {
     private volatile boolean writable = true;
     private volatile boolean open = true;
     private volatile Object attachment;
-    private volatile InetSocketAddress localAddress;
-    private volatile InetSocketAddress remoteAddress;
+    private volatile SocketAddress localAddress;
+    private volatile SocketAddress remoteAddress;
+    /** Read once when a Unix-domain connection opens; {@code null} for TCP and where unknown. */
+    private volatile PeerCredentials peerCredentials;
     /** Whether {@link #flushFromOtherThread} is queued; through {@link #FLUSH_SCHEDULED}, a field rather than an object per connection. */
     @SuppressWarnings("unused")
     private volatile boolean flushScheduled;
@@ -154,14 +158,18 @@ public abstract class ConnectionBase implements Connection {
         }
     }
 
-    /** The socket is connected (or accepted): starts the idle timer, runs {@code onOpen}, completes the connect future. */
-    protected final void opened(InetSocketAddress local, InetSocketAddress remote) {
+    /**
+     * The socket is connected (or accepted): starts the idle timer, runs {@code onOpen}, completes
+     * the connect future. {@code credentials}: the peer's, for a Unix-domain socket where known.
+     */
+    protected final void opened(SocketAddress local, SocketAddress remote, PeerCredentials credentials) {
         if (connectTimer != null) {
             connectTimer.cancel();
             connectTimer = null;
         }
         localAddress = loop.sharedLocalAddress(local);
         remoteAddress = remote;
+        peerCredentials = credentials;
         long idle = options.idleTimeout().toNanos();
         if (idle > 0) {
             lastActivityNanos = System.nanoTime();
@@ -448,7 +456,7 @@ public abstract class ConnectionBase implements Connection {
     }
 
     protected final String remoteOrUnknown() {
-        InetSocketAddress r = remoteAddress;
+        SocketAddress r = remoteAddress;
         return r != null ? r.toString() : "peer";
     }
 
@@ -458,13 +466,18 @@ public abstract class ConnectionBase implements Connection {
     }
 
     @Override
-    public final InetSocketAddress localAddress() {
+    public final SocketAddress localAddress() {
         return localAddress;
     }
 
     @Override
-    public final InetSocketAddress remoteAddress() {
+    public final SocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public final Optional<PeerCredentials> peerCredentials() {
+        return Optional.ofNullable(peerCredentials);
     }
 
     @Override

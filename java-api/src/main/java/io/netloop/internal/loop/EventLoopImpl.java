@@ -6,7 +6,7 @@ import io.netloop.Timer;
 import io.netloop.spi.Backend;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +47,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
     private IoDriver driver;
     private volatile long leakedNativeBytes;
     /** The local address the loop's last opened connection had; see {@link #sharedLocalAddress}. Loop thread. */
-    private InetSocketAddress lastLocalAddress;
+    private SocketAddress lastLocalAddress;
 
     /**
      * @param nextForAccept the group's loops in turn, for handing accepted connections round robin
@@ -102,8 +102,8 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
      * by one listener have one local address, so they share one object rather than each keeping
      * its own (192 bytes with its {@code InetAddress}, measured per idle connection). Loop thread.
      */
-    public InetSocketAddress sharedLocalAddress(InetSocketAddress address) {
-        InetSocketAddress last = lastLocalAddress;
+    public SocketAddress sharedLocalAddress(SocketAddress address) {
+        SocketAddress last = lastLocalAddress;
         if (address != null && address.equals(last)) {
             return last;
         }

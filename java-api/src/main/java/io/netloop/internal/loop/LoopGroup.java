@@ -1,17 +1,25 @@
 package io.netloop.internal.loop;
 
+import io.netloop.AbstractUnixAddress;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.EventLoop;
 import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
 import io.netloop.SocketOptions;
+import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.spi.Backend;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,13 +123,17 @@ public final class LoopGroup extends EventLoopGroup {
     @Override
     public CompletableFuture<Listener> listenAsync(SocketAddress local, SocketOptions options,
                                                    Supplier<? extends ConnectionHandler> handlers) {
-        InetSocketAddress address = resolved(local);
+        SocketAddress address = checked(local);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlers, "handlers");
         if (shuttingDown) {
             return CompletableFuture.failedFuture(new RejectedExecutionException("the event loop group is shutting down"));
         }
         EventLoopImpl first = (EventLoopImpl) next();
+        if (SockAddrCodec.isUnix(address)) {
+            // One socket per path or name: SO_REUSEPORT is a TCP/UDP option, not applied to AF_UNIX.
+            return onLoop(first, () -> single(first, listenUnix(first, address, options, handlers)));
+        }
         if (!options.reusePort() || loops.length == 1) {
             return onLoop(first, () -> single(first, first.driver().listen(address, options, false, handlers)));
         }
@@ -137,13 +149,68 @@ public final class LoopGroup extends EventLoopGroup {
     }
 
     private static Listener single(EventLoopImpl loop, IoDriver.ListenHandle handle) {
-        return new GroupListener(handle.localAddress(), List.of(new Bound(loop, handle)));
+        return new GroupListener(handle.localAddress(), List.of(new Bound(loop, handle)), socketFile(handle.localAddress()));
+    }
+
+    /**
+     * Listens on a Unix-domain address. A file already at the path fails bind with EADDRINUSE;
+     * it is never removed here (it may be another server's live socket, or not a socket at all),
+     * only named in the error.
+     */
+    private static IoDriver.ListenHandle listenUnix(EventLoopImpl loop, SocketAddress address, SocketOptions options,
+                                                    Supplier<? extends ConnectionHandler> handlers) throws IOException {
+        try {
+            return loop.driver().listen(address, options, false, handlers);
+        } catch (BindException e) {
+            if (address instanceof UnixDomainSocketAddress u && Files.exists(u.getPath(), LinkOption.NOFOLLOW_LINKS)) {
+                BindException named = new BindException("cannot listen on " + u.getPath() + ": a file already exists there ("
+                        + e.getMessage() + "); if it is the socket of a server that has ended, delete it first: "
+                        + "netloop never removes a file it did not create");
+                named.initCause(e);
+                throw named;
+            }
+            throw e;
+        }
+    }
+
+    /** The file a Unix-domain listener bound, as its path and its file key then; {@code null} for other addresses. */
+    private static SocketFile socketFile(SocketAddress address) {
+        if (!(address instanceof UnixDomainSocketAddress u) || u.getPath().toString().isEmpty()) {
+            return null;
+        }
+        return new SocketFile(u.getPath(), SocketFile.key(u.getPath()));
+    }
+
+    /**
+     * A socket file this group's listener made by binding. Removed when the listener closes, and
+     * only if the file at the path is still that one (its file key: device and inode on Linux),
+     * so a file someone put there since survives. Where the file system gives no key (Windows),
+     * the file at the path is removed.
+     */
+    private record SocketFile(Path path, Object key) {
+        static Object key(Path path) {
+            try {
+                return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            } catch (IOException gone) {
+                return null;
+            }
+        }
+
+        void remove() {
+            try {
+                if (key == null || key.equals(key(path))) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException e) {
+                log.warn("could not remove the socket file {} of a closed listener", path, e);
+            }
+        }
     }
 
     /** With SO_REUSEPORT: the first loop's socket fixed the port (port 0 picks one); the others bind the same. */
     private CompletableFuture<Listener> bindOtherLoops(Bound firstBound, SocketOptions options,
                                                       Supplier<? extends ConnectionHandler> handlers) {
-        InetSocketAddress bound = firstBound.handle().localAddress();
+        SocketAddress bound = firstBound.handle().localAddress();
         List<CompletableFuture<Bound>> others = new ArrayList<>();
         for (EventLoopImpl loop : loops) {
             if (loop != firstBound.loop()) {
@@ -158,7 +225,7 @@ public final class LoopGroup extends EventLoopGroup {
                     opened.add(f.join());
                 }
             }
-            GroupListener listener = new GroupListener(bound, opened);
+            GroupListener listener = new GroupListener(bound, opened, null);
             if (failure != null) {
                 listener.close();
                 throw failure instanceof CompletionException c ? c : new CompletionException(failure);
@@ -169,7 +236,7 @@ public final class LoopGroup extends EventLoopGroup {
 
     @Override
     public CompletableFuture<Connection> connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler) {
-        InetSocketAddress address = resolved(remote);
+        SocketAddress address = checked(remote);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
         CompletableFuture<Connection> result = new CompletableFuture<>();
@@ -252,16 +319,44 @@ public final class LoopGroup extends EventLoopGroup {
         return f;
     }
 
-    private static InetSocketAddress resolved(SocketAddress address) {
+    /**
+     * The one check of an address every backend gets: a resolved {@link InetSocketAddress}, or a
+     * Unix-domain path or abstract name that fits this backend's {@code sun_path}, before any
+     * system call.
+     */
+    private SocketAddress checked(SocketAddress address) {
         Objects.requireNonNull(address, "address");
-        if (!(address instanceof InetSocketAddress inet)) {
-            throw new IllegalArgumentException("only InetSocketAddress is supported, got " + address.getClass().getName());
+        if (address instanceof InetSocketAddress inet) {
+            if (inet.isUnresolved()) {
+                throw new IllegalArgumentException("address is unresolved: " + inet.getHostString()
+                        + "; resolve it first (new InetSocketAddress(InetAddress.getByName(host), port))");
+            }
+            return inet;
         }
-        if (inet.isUnresolved()) {
-            throw new IllegalArgumentException("address is unresolved: " + inet.getHostString()
-                    + "; resolve it first (new InetSocketAddress(InetAddress.getByName(host), port))");
+        IoDriver driver = loops[0].driver();
+        int limit = driver.maxUnixPathBytes();
+        int bytes;
+        if (address instanceof UnixDomainSocketAddress path) {
+            if (path.getPath().toString().isEmpty()) {
+                throw new IllegalArgumentException("an empty Unix-domain socket path: give the socket file's path");
+            }
+            bytes = SockAddrCodec.pathBytes(path).length;
+        } else if (address instanceof AbstractUnixAddress name) {
+            if (!driver.supportsAbstractUnixAddresses()) {
+                throw new IllegalArgumentException("abstract Unix-domain names (" + name + ") are not supported by backend "
+                        + backend.id() + ": only the Linux native backends have them (nio and Windows do not); "
+                        + "use a UnixDomainSocketAddress path");
+            }
+            bytes = name.nameBytes().length;
+        } else {
+            throw new IllegalArgumentException("unsupported address type " + address.getClass().getName()
+                    + ": use an InetSocketAddress, a java.net.UnixDomainSocketAddress or an io.netloop.AbstractUnixAddress");
         }
-        return inet;
+        // limit 0: the backend opens no Unix-domain sockets, and its listen or connect says so.
+        if (limit > 0 && bytes > limit) {
+            throw new IllegalArgumentException(SockAddrCodec.tooLong(address, bytes, limit + 1));
+        }
+        return address;
     }
 
     private static IOException rethrow(Throwable cause) {
@@ -289,21 +384,34 @@ public final class LoopGroup extends EventLoopGroup {
     }
 
     private static final class GroupListener implements Listener {
-        private final InetSocketAddress address;
+        private final SocketAddress address;
         private final List<Bound> sockets;
+        private final SocketFile file;
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
         private final AtomicInteger closing = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
 
-        GroupListener(InetSocketAddress address, List<Bound> sockets) {
+        GroupListener(SocketAddress address, List<Bound> sockets, SocketFile file) {
             this.address = address;
             this.sockets = sockets;
+            this.file = file;
             // A loop that ends closes its listening sockets itself (group shutdown), without close().
             CompletableFuture.allOf(sockets.stream().map(b -> b.loop().terminationFuture()).toArray(CompletableFuture[]::new))
-                    .thenRun(() -> closed.complete(null));
+                    .thenRun(this::closed);
+        }
+
+        /** Every socket is closed: removes the socket file it bound, once, then completes the close future. */
+        private void closed() {
+            if (finished.getAndIncrement() == 0) {
+                if (file != null) {
+                    file.remove();
+                }
+                closed.complete(null);
+            }
         }
 
         @Override
-        public InetSocketAddress localAddress() {
+        public SocketAddress localAddress() {
             return address;
         }
 
@@ -325,7 +433,7 @@ public final class LoopGroup extends EventLoopGroup {
                     f.complete(null); // the loop closed its sockets when it ended
                 }
             }
-            CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenRun(() -> closed.complete(null));
+            CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenRun(this::closed);
         }
 
         @Override

@@ -11,6 +11,17 @@ import java.io.IOException;
 public final class NioBackend implements Backend {
     public static final String ID = "nio";
 
+    /**
+     * The longest Unix-domain path the JDK's channels take here: {@code sun_path} less its NUL,
+     * 108 bytes on Linux and Windows, 104 on macOS and the BSDs. The JDK does not publish it, so
+     * this backend tells the OS once, as a backend's probe does.
+     */
+    private static final int MAX_UNIX_PATH_BYTES = maxUnixPathBytes(System.getProperty("os.name", ""));
+
+    static int maxUnixPathBytes(String osName) {
+        return osName.startsWith("Linux") || osName.startsWith("Windows") ? 107 : 103;
+    }
+
     @Override
     public String id() {
         return ID;
@@ -28,6 +39,6 @@ public final class NioBackend implements Backend {
 
     @Override
     public IoDriver newDriver(DriverContext context) throws IOException {
-        return new ReadinessDriver(context, new NioPoller());
+        return new ReadinessDriver(context, new NioPoller(MAX_UNIX_PATH_BYTES));
     }
 }

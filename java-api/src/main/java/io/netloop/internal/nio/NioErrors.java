@@ -31,6 +31,12 @@ final class NioErrors {
             if (m.contains("connection reset") || m.contains("broken pipe") || m.contains("connection aborted")) {
                 return new ConnectionResetException(operation + " failed: " + io.getMessage(), io);
             }
+            if (operation.startsWith("connect") && m.contains("no such file or directory")) {
+                // A Unix-domain path with no socket file: the native backends report ENOENT as refused too.
+                ConnectException refused = new ConnectException(operation + " failed: " + io.getMessage());
+                refused.initCause(io);
+                return refused;
+            }
             return io;
         }
         if (e instanceof RuntimeException r) {

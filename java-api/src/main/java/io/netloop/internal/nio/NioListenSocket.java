@@ -5,7 +5,7 @@ import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -14,12 +14,12 @@ import java.nio.channels.SocketChannel;
 final class NioListenSocket extends NioPoller.NioSocket implements ListenSocket {
     private final NioPoller poller;
     private final ServerSocketChannel channel;
-    private final InetSocketAddress local;
+    private final SocketAddress local;
 
     NioListenSocket(NioPoller poller, ServerSocketChannel channel) throws IOException {
         this.poller = poller;
         this.channel = channel;
-        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.local = (SocketAddress) channel.getLocalAddress();
     }
 
     @Override
@@ -44,7 +44,7 @@ final class NioListenSocket extends NioPoller.NioSocket implements ListenSocket 
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return local;
     }
 

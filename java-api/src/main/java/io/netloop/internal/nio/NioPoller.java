@@ -9,8 +9,10 @@ import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -25,9 +27,18 @@ final class NioPoller implements ReadinessPoller {
     /** Gather array for writes, reused by every socket of this loop. */
     final ByteBuffer[] gather = new ByteBuffer[StreamSocket.MAX_GATHER];
     private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private final int maxUnixPathBytes;
 
-    NioPoller() throws IOException {
+    /** @param maxUnixPathBytes the longest Unix-domain path the JDK takes on this OS (see {@link NioBackend}) */
+    NioPoller(int maxUnixPathBytes) throws IOException {
         this.selector = Selector.open();
+        this.maxUnixPathBytes = maxUnixPathBytes;
+    }
+
+    /** Paths through {@link UnixDomainSocketAddress}; no abstract names (the JDK's channels bind none). */
+    @Override
+    public int maxUnixPathBytes() {
+        return maxUnixPathBytes;
     }
 
     @Override
@@ -119,11 +130,13 @@ final class NioPoller implements ReadinessPoller {
     }
 
     @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+    public ListenSocket listen(SocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open(family(local));
         try {
             ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+            if (!(local instanceof UnixDomainSocketAddress)) {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+            }
             if (options.receiveBufferSize() > 0) {
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
             }
@@ -136,7 +149,7 @@ final class NioPoller implements ReadinessPoller {
     }
 
     @Override
-    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+    public StreamSocket connect(SocketAddress remote, SocketOptions options) throws IOException {
         SocketChannel ch = SocketChannel.open(family(remote));
         try {
             ch.configureBlocking(false);
@@ -155,9 +168,12 @@ final class NioPoller implements ReadinessPoller {
         return new NioStreamSocket(this, (SocketChannel) ((NioStreamSocket) accepted).channel());
     }
 
+    /** Applies {@code options}; to a Unix-domain channel only the buffer sizes (the rest are TCP's). */
     static void configure(SocketChannel ch, SocketOptions options) throws IOException {
-        ch.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
-        ch.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        }
         if (options.sendBufferSize() > 0) {
             ch.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
         }
@@ -166,8 +182,15 @@ final class NioPoller implements ReadinessPoller {
         }
     }
 
-    private static StandardProtocolFamily family(InetSocketAddress a) {
-        return a.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    private static StandardProtocolFamily family(SocketAddress a) {
+        if (a instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        if (!(a instanceof InetSocketAddress inet)) {
+            // The group admits abstract names only on Linux's native backends; this is the last guard.
+            throw new IllegalArgumentException("the nio backend takes no " + a.getClass().getSimpleName() + ": " + a);
+        }
+        return inet.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 
     /** Common to both NIO socket kinds: the channel and its key. */

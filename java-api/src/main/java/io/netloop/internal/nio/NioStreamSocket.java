@@ -6,7 +6,7 @@ import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
@@ -103,18 +103,18 @@ final class NioStreamSocket extends NioPoller.NioSocket implements StreamSocket 
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         try {
-            return (InetSocketAddress) channel.getLocalAddress();
+            return (SocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
             return null;
         }
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         try {
-            return (InetSocketAddress) channel.getRemoteAddress();
+            return (SocketAddress) channel.getRemoteAddress();
         } catch (IOException e) {
             return null;
         }

@@ -8,7 +8,7 @@ import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,7 +28,7 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
     private final SocketOptions options;
     private final boolean perLoop;
     private final Supplier<? extends ConnectionHandler> handlers;
-    private final InetSocketAddress localAddress;
+    private final SocketAddress localAddress;
     private final AcceptPause pause;
     private boolean closed;
 
@@ -126,7 +126,7 @@ final class Acceptor implements ReadyHandler, IoDriver.ListenHandle, ReadinessDr
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return localAddress;
     }
 

@@ -2,7 +2,7 @@ package io.netloop.internal.readiness;
 
 import io.netloop.SocketOptions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /** A non-blocking listening socket. */
 public interface ListenSocket extends PollableSocket {
@@ -13,5 +13,5 @@ public interface ListenSocket extends PollableSocket {
      */
     StreamSocket accept(SocketOptions options) throws IOException;
 
-    InetSocketAddress localAddress();
+    SocketAddress localAddress();
 }

@@ -6,6 +6,8 @@ import io.netloop.ConnectionResetException;
 import io.netloop.SocketOptions;
 import io.netloop.internal.loop.ConnectionBase;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -79,7 +81,8 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
             log.debug("dropping an accepted connection that could not be registered", e);
             return;
         }
-        opened(socket.localAddress(), socket.remoteAddress());
+        SocketAddress local = socket.localAddress();
+        opened(local, socket.remoteAddress(), local instanceof InetSocketAddress ? null : socket.peerCredentials());
     }
 
     @Override
@@ -137,7 +140,8 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
         }
         state = OPEN;
         updateInterest();
-        opened(socket.localAddress(), socket.remoteAddress());
+        SocketAddress local = socket.localAddress();
+        opened(local, socket.remoteAddress(), local instanceof InetSocketAddress ? null : socket.peerCredentials());
         if (state == OPEN) {
             markDirty(); // anything written in onOpen
         }

@@ -9,7 +9,7 @@ import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -83,12 +83,22 @@ public final class ReadinessDriver implements IoDriver {
     }
 
     @Override
+    public int maxUnixPathBytes() {
+        return poller.maxUnixPathBytes();
+    }
+
+    @Override
+    public boolean supportsAbstractUnixAddresses() {
+        return poller.supportsAbstractUnixAddresses();
+    }
+
+    @Override
     public boolean supportsReusePort() {
         return poller.supportsReusePort();
     }
 
     @Override
-    public ListenHandle listen(InetSocketAddress local, SocketOptions options, boolean perLoop,
+    public ListenHandle listen(SocketAddress local, SocketOptions options, boolean perLoop,
                                Supplier<? extends ConnectionHandler> handlers) throws IOException {
         assert loop.inEventLoop();
         ListenSocket socket = poller.listen(local, options, perLoop);
@@ -104,7 +114,7 @@ public final class ReadinessDriver implements IoDriver {
     }
 
     @Override
-    public void connect(InetSocketAddress remote, SocketOptions options, ConnectionHandler handler,
+    public void connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler,
                         CompletableFuture<Connection> result) {
         assert loop.inEventLoop();
         if (closing) {

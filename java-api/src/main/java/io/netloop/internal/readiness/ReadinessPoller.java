@@ -2,7 +2,7 @@ package io.netloop.internal.readiness;
 
 import io.netloop.SocketOptions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * What a readiness backend (epoll, NIO's Selector, WSAEventSelect) supplies to the readiness core:
@@ -42,11 +42,21 @@ public interface ReadinessPoller {
 
     void close();
 
-    /** Opens, binds and listens, non-blocking. */
-    ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException;
+    /** See {@link io.netloop.spi.IoDriver#maxUnixPathBytes()}; 0 where this poller opens no Unix-domain sockets. */
+    default int maxUnixPathBytes() {
+        return 0;
+    }
+
+    /** See {@link io.netloop.spi.IoDriver#supportsAbstractUnixAddresses()}. */
+    default boolean supportsAbstractUnixAddresses() {
+        return false;
+    }
+
+    /** Opens, binds and listens, non-blocking; a Unix-domain address gets an {@code AF_UNIX} socket without TCP options. */
+    ListenSocket listen(SocketAddress local, SocketOptions options, boolean reusePort) throws IOException;
 
     /** Opens a non-blocking socket and starts connecting; {@link StreamSocket#finishConnect()} completes it. */
-    StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException;
+    StreamSocket connect(SocketAddress remote, SocketOptions options) throws IOException;
 
     /**
      * Loop thread of this poller: takes over a connection that another loop's {@link ListenSocket}

@@ -1,11 +1,12 @@
 package io.netloop.internal.readiness;
 
+import io.netloop.PeerCredentials;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
-/** A non-blocking connected (or connecting) TCP socket. */
+/** A non-blocking connected (or connecting) stream socket: TCP or Unix-domain. */
 public interface StreamSocket extends PollableSocket {
     /** Most chunks one {@link #write} gathers. */
     int MAX_GATHER = 256;
@@ -36,7 +37,12 @@ public interface StreamSocket extends PollableSocket {
     /** The socket's pending error ({@code SO_ERROR}), or {@code null}. */
     IOException pendingError();
 
-    InetSocketAddress localAddress();
+    SocketAddress localAddress();
 
-    InetSocketAddress remoteAddress();
+    SocketAddress remoteAddress();
+
+    /** The peer's credentials ({@code SO_PEERCRED}) for an {@code AF_UNIX} socket, or {@code null} where unknown. */
+    default PeerCredentials peerCredentials() {
+        return null;
+    }
 }

@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Linux sockets and plain fd I/O: {@code <sys/socket.h>}, {@code <netinet/in.h>},
+ * Linux sockets and plain fd I/O: {@code <sys/socket.h>}, {@code <sys/un.h>}, {@code <netinet/in.h>},
  * {@code <netinet/tcp.h>}, {@code <sys/uio.h>}, {@code <unistd.h>}. LP64 only (x86_64, aarch64):
  * {@code size_t}/{@code ssize_t} are {@code long}, {@code socklen_t} is {@code int}.
  *
@@ -55,6 +55,8 @@ public final class Sockets {
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
+    /** Reads the peer's {@link #UCRED} from a connected {@code AF_UNIX} socket. */
+    public static final int SO_PEERCRED = 17;
 
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_IPV6 = 41;
@@ -138,6 +140,37 @@ public final class Sockets {
             MemoryLayout.paddingLayout(126)
     ).withByteAlignment(8).withName("sockaddr_storage");
 
+    /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)}: a path's bytes and its terminating NUL. */
+    public static final int SUN_PATH_SIZE = 108;
+
+    /**
+     * {@snippet lang=c :
+     * struct sockaddr_un {
+     *     sa_family_t sun_family;       // AF_UNIX
+     *     char        sun_path[108];    // a path and its NUL; or NUL and an abstract name, its end given by the length
+     * };
+     * }
+     */
+    public static final StructLayout SOCKADDR_UN = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sun_family"),
+            MemoryLayout.sequenceLayout(SUN_PATH_SIZE, JAVA_BYTE).withName("sun_path")
+    ).withName("sockaddr_un");
+
+    /**
+     * {@snippet lang=c :
+     * struct ucred {      // <sys/socket.h> with _GNU_SOURCE
+     *     pid_t pid;
+     *     uid_t uid;
+     *     gid_t gid;
+     * };
+     * }
+     */
+    public static final StructLayout UCRED = MemoryLayout.structLayout(
+            JAVA_INT.withName("pid"),
+            JAVA_INT.withName("uid"),
+            JAVA_INT.withName("gid")
+    ).withName("ucred");
+
     /**
      * {@snippet lang=c :
      * struct iovec {
@@ -176,6 +209,13 @@ public final class Sockets {
     public static final long SOCKADDR_IN6_SIN6_SCOPE_ID_OFFSET = offset(SOCKADDR_IN6, "sin6_scope_id");
 
     public static final long SOCKADDR_STORAGE_SS_FAMILY_OFFSET = offset(SOCKADDR_STORAGE, "ss_family");
+
+    public static final long SOCKADDR_UN_SUN_FAMILY_OFFSET = offset(SOCKADDR_UN, "sun_family");
+    public static final long SOCKADDR_UN_SUN_PATH_OFFSET = offset(SOCKADDR_UN, "sun_path");
+
+    public static final long UCRED_PID_OFFSET = offset(UCRED, "pid");
+    public static final long UCRED_UID_OFFSET = offset(UCRED, "uid");
+    public static final long UCRED_GID_OFFSET = offset(UCRED, "gid");
 
     public static final long IOVEC_IOV_BASE_OFFSET = offset(IOVEC, "iov_base");
     public static final long IOVEC_IOV_LEN_OFFSET = offset(IOVEC, "iov_len");

@@ -42,6 +42,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class Ws2_32 {
 
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 23;
 
@@ -258,6 +259,23 @@ public final class Ws2_32 {
             MemoryLayout.paddingLayout(126)
     ).withByteAlignment(8).withName("sockaddr_storage");
 
+    /** {@code UNIX_PATH_MAX} ({@code <afunix.h>}): the size of {@code sun_path}, its NUL included. */
+    public static final int SUN_PATH_SIZE = 108;
+
+    /**
+     * Windows 10 1803 and later ({@code <afunix.h>}); pathname sockets only, no abstract namespace.
+     * {@snippet lang=c :
+     * typedef struct sockaddr_un {
+     *     ADDRESS_FAMILY sun_family;            // AF_UNIX
+     *     char sun_path[UNIX_PATH_MAX];         // pathname
+     * } SOCKADDR_UN, *PSOCKADDR_UN;             // 110 bytes, align 2
+     * }
+     */
+    public static final StructLayout SOCKADDR_UN = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sun_family"),
+            MemoryLayout.sequenceLayout(SUN_PATH_SIZE, JAVA_BYTE).withName("sun_path")
+    ).withName("sockaddr_un");
+
     /**
      * Two {@code u_short}s on Windows (two {@code int}s on Linux): 4 bytes.
      * {@snippet lang=c :
@@ -327,6 +345,9 @@ public final class Ws2_32 {
     public static final long SOCKADDR_IN6_SIN6_SCOPE_ID_OFFSET = offset(SOCKADDR_IN6, "sin6_scope_id");
 
     public static final long SOCKADDR_STORAGE_SS_FAMILY_OFFSET = offset(SOCKADDR_STORAGE, "ss_family");
+
+    public static final long SOCKADDR_UN_SUN_FAMILY_OFFSET = offset(SOCKADDR_UN, "sun_family");
+    public static final long SOCKADDR_UN_SUN_PATH_OFFSET = offset(SOCKADDR_UN, "sun_path");
 
     /**
      * A count and an array of sockets, not a bitmap as on Linux: {@link #select} reads

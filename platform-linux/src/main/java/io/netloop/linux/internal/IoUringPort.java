@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.netloop.PeerCredentials;
 import io.netloop.SocketOptions;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
@@ -14,11 +15,13 @@ import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.completion.CompletionPort;
 import io.netloop.internal.completion.Operation;
+import io.netloop.internal.net.SockAddrCodec;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.BitSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +95,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
      */
     private final Arena arena = Arena.ofConfined();
     private final SocketCalls sockets;
+    /** Listening descriptors that are {@code AF_UNIX}: their accepted sockets get no TCP options. Loop thread. */
+    private final BitSet unixListeners = new BitSet();
     private final IoUringRing ring;
     /** Blocking, so that its posted read waits in the kernel rather than failing with EAGAIN. */
     private final EventFdWaker waker;
@@ -188,18 +193,37 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     // ---- sockets ----
 
     @Override
-    public long listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        return sockets.listen(local, options, reusePort, 0);
+    public long listen(SocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        int fd = sockets.listen(local, options, reusePort, 0);
+        if (SockAddrCodec.isUnix(local)) {
+            unixListeners.set(fd);
+        }
+        return fd;
     }
 
     @Override
-    public long open(InetSocketAddress remote, SocketOptions options) throws IOException {
-        return sockets.configureOrClose(sockets.newSocket(remote, 0), options);
+    public int maxUnixPathBytes() {
+        return SockAddrs.CODEC.maxUnixPathBytes();
+    }
+
+    @Override
+    public boolean supportsAbstractUnixAddresses() {
+        return SockAddrs.CODEC.abstractNames();
+    }
+
+    @Override
+    public PeerCredentials peerCredentials(long socket) {
+        return sockets.peerCredentials((int) socket);
+    }
+
+    @Override
+    public long open(SocketAddress remote, SocketOptions options) throws IOException {
+        return sockets.configureOrClose(sockets.newSocket(remote, 0), options, SockAddrCodec.isUnix(remote));
     }
 
     @Override
     public long accepted(Operation accept, long result, long listener, SocketOptions options) throws IOException {
-        return sockets.configureOrClose((int) result, options);
+        return sockets.configureOrClose((int) result, options, unixListeners.get((int) listener));
     }
 
     @Override
@@ -218,12 +242,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     @Override
-    public InetSocketAddress localAddress(long socket) {
+    public SocketAddress localAddress(long socket) {
         return sockets.socketName((int) socket, false);
     }
 
     @Override
-    public InetSocketAddress remoteAddress(long socket) {
+    public SocketAddress remoteAddress(long socket) {
         return sockets.socketName((int) socket, true);
     }
 
@@ -243,6 +267,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         // and completes accepts waiting on it; its descriptor is closed once they are reaped, for
         // a posted accept holds the file, not the descriptor number.
         Sockets.shutdown(sockets.errno, (int) listener, Sockets.SHUT_RDWR);
+        unixListeners.clear((int) listener);
         return false;
     }
 
@@ -264,7 +289,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     }
 
     @Override
-    public void connect(Operation op, long socket, InetSocketAddress remote) throws IOException {
+    public void connect(Operation op, long socket, SocketAddress remote) throws IOException {
         int len = SockAddrs.CODEC.encode(remote, op.memory);
         long at = ring.next(IORING_OP_CONNECT, (int) socket, op.tag());
         ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, op.memory.address());

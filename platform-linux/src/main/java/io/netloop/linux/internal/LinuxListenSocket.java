@@ -7,14 +7,17 @@ import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 final class LinuxListenSocket extends LinuxSocket implements ListenSocket {
-    private final InetSocketAddress local;
+    private final SocketAddress local;
+    /** Whether this is an {@code AF_UNIX} listener: its connections get no TCP options. */
+    private final boolean unix;
 
-    LinuxListenSocket(LinuxPoller poller, int fd, InetSocketAddress local) {
+    LinuxListenSocket(LinuxPoller poller, int fd, SocketAddress local, boolean unix) {
         super(poller, fd);
         this.local = local;
+        this.unix = unix;
     }
 
     @Override
@@ -23,7 +26,7 @@ final class LinuxListenSocket extends LinuxSocket implements ListenSocket {
             int child = Sockets.accept4(poller.errno, fd, MemorySegment.NULL, MemorySegment.NULL,
                     Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
             if (child >= 0) {
-                return new LinuxStreamSocket(poller, poller.sockets.configureOrClose(child, options));
+                return new LinuxStreamSocket(poller, poller.sockets.configureOrClose(child, options, unix));
             }
             int e = Errno.errno(poller.errno);
             if (e == Errno.EAGAIN) {
@@ -36,7 +39,7 @@ final class LinuxListenSocket extends LinuxSocket implements ListenSocket {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return local;
     }
 }

@@ -3,6 +3,7 @@ package io.netloop.linux.internal;
 import io.netloop.SocketOptions;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
+import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -10,7 +11,7 @@ import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Arrays;
 
 /**
@@ -91,17 +92,28 @@ abstract class LinuxPoller implements ReadinessPoller {
     // ---- sockets ----
 
     @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
-        int fd = sockets.listen(local, options, reusePort, Sockets.SOCK_NONBLOCK);
-        return new LinuxListenSocket(this, fd, sockets.socketName(fd, false));
+    public int maxUnixPathBytes() {
+        return SockAddrs.CODEC.maxUnixPathBytes();
     }
 
     @Override
-    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+    public boolean supportsAbstractUnixAddresses() {
+        return SockAddrs.CODEC.abstractNames();
+    }
+
+    @Override
+    public ListenSocket listen(SocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        int fd = sockets.listen(local, options, reusePort, Sockets.SOCK_NONBLOCK);
+        return new LinuxListenSocket(this, fd, sockets.socketName(fd, false), SockAddrCodec.isUnix(local));
+    }
+
+    @Override
+    public StreamSocket connect(SocketAddress remote, SocketOptions options) throws IOException {
+        // Encoded first: a path too long for sun_path fails before a socket is made.
+        int len = SockAddrs.CODEC.encode(remote, sockaddr);
         int fd = sockets.newSocket(remote, Sockets.SOCK_NONBLOCK);
         try {
-            sockets.applyConnectionOptions(fd, options);
-            int len = SockAddrs.CODEC.encode(remote, sockaddr);
+            sockets.applyConnectionOptions(fd, options, SockAddrCodec.isUnix(remote));
             if (Sockets.connect(errno, fd, sockaddr, len) < 0) {
                 int e = Errno.errno(errno);
                 // EINTR on a non-blocking connect: the handshake goes on, as with EINPROGRESS.

@@ -2,6 +2,7 @@ package io.netloop.linux.internal;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.netloop.PeerCredentials;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.buffer.Chunk;
@@ -10,9 +11,9 @@ import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
-/** A connected non-blocking TCP socket. Loop thread only; uses its poller's scratch memory. */
+/** A connected non-blocking stream socket (TCP or {@code AF_UNIX}). Loop thread only; uses its poller's scratch memory. */
 final class LinuxStreamSocket extends LinuxSocket implements StreamSocket {
     private static final long IOV_SIZE = Sockets.IOVEC.byteSize();
 
@@ -84,12 +85,17 @@ final class LinuxStreamSocket extends LinuxSocket implements StreamSocket {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return poller.sockets.socketName(fd, false);
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return poller.sockets.socketName(fd, true);
+    }
+
+    @Override
+    public PeerCredentials peerCredentials() {
+        return poller.sockets.peerCredentials(fd);
     }
 }

@@ -9,8 +9,10 @@ import io.netloop.internal.buffer.ReadBuffer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import io.netloop.PeerCredentials;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The synchronous socket calls every Linux backend makes (create, options, bind and listen, names,
@@ -23,6 +25,7 @@ final class SocketCalls {
     private final MemorySegment socklen;
     private final MemorySegment intValue;
     private final MemorySegment linger;
+    private final MemorySegment ucred;
 
     SocketCalls(Arena arena) {
         this.errno = Errno.allocateState(arena);
@@ -30,10 +33,14 @@ final class SocketCalls {
         this.socklen = arena.allocate(JAVA_INT);
         this.intValue = arena.allocate(JAVA_INT);
         this.linger = arena.allocate(Sockets.LINGER);
+        this.ucred = arena.allocate(Sockets.UCRED);
     }
 
-    /** A TCP socket of {@code address}'s family, with extra {@code type} flags ({@code SOCK_NONBLOCK}). */
-    int newSocket(InetSocketAddress address, int typeFlags) throws IOException {
+    /**
+     * A stream socket of {@code address}'s family (TCP, or {@code AF_UNIX}), with extra {@code type}
+     * flags ({@code SOCK_NONBLOCK}).
+     */
+    int newSocket(SocketAddress address, int typeFlags) throws IOException {
         int fd = Sockets.socket(errno, SockAddrs.CODEC.family(address), Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC | typeFlags, 0);
         if (fd < 0) {
             throw LinuxErrors.exception("socket", Errno.errno(errno));
@@ -41,22 +48,28 @@ final class SocketCalls {
         return fd;
     }
 
-    /** A bound, listening socket; closed again if any step fails. */
-    int listen(InetSocketAddress local, SocketOptions options, boolean reusePort, int typeFlags) throws IOException {
+    /**
+     * A bound, listening socket; closed again if any step fails. The address is encoded before the
+     * socket is made, so a path that does not fit {@code sun_path} fails before any system call.
+     * {@code SO_REUSEADDR} and {@code SO_REUSEPORT} are TCP's: not set on an {@code AF_UNIX} socket.
+     */
+    int listen(SocketAddress local, SocketOptions options, boolean reusePort, int typeFlags) throws IOException {
+        int len = SockAddrs.CODEC.encode(local, sockaddr);
         int fd = newSocket(local, typeFlags);
         try {
-            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, options.reuseAddress() ? 1 : 0);
-            if (reusePort) {
-                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+            if (local instanceof InetSocketAddress inet) {
+                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, options.reuseAddress() ? 1 : 0);
+                if (reusePort) {
+                    setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+                }
+                if (inet.getAddress() instanceof Inet6Address) {
+                    // Dual-stack whatever net.ipv6.bindv6only says, as on Windows: [::] takes IPv4 clients too.
+                    setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, 0);
+                }
             }
             if (options.receiveBufferSize() > 0) {
                 setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
             }
-            if (local.getAddress() instanceof Inet6Address) {
-                // Dual-stack whatever net.ipv6.bindv6only says, as on Windows: [::] takes IPv4 clients too.
-                setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, 0);
-            }
-            int len = SockAddrs.CODEC.encode(local, sockaddr);
             if (Sockets.bind(errno, fd, sockaddr, len) < 0) {
                 throw LinuxErrors.exception("bind", Errno.errno(errno));
             }
@@ -90,10 +103,13 @@ final class SocketCalls {
         }
     }
 
-    void applyConnectionOptions(int fd, SocketOptions options) throws IOException {
-        setIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
-        if (options.keepAlive()) {
-            setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, 1);
+    /** Applies {@code options} to a connection's socket; to an {@code AF_UNIX} one ({@code unix}) only the buffer sizes. */
+    void applyConnectionOptions(int fd, SocketOptions options, boolean unix) throws IOException {
+        if (!unix) {
+            setIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
+            if (options.keepAlive()) {
+                setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, 1);
+            }
         }
         if (options.sendBufferSize() > 0) {
             setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
@@ -104,9 +120,9 @@ final class SocketCalls {
     }
 
     /** Applies {@code options} to a new connection's socket, closing it if that fails. */
-    int configureOrClose(int fd, SocketOptions options) throws IOException {
+    int configureOrClose(int fd, SocketOptions options, boolean unix) throws IOException {
         try {
-            applyConnectionOptions(fd, options);
+            applyConnectionOptions(fd, options, unix);
             return fd;
         } catch (IOException | RuntimeException e) {
             close(fd);
@@ -129,11 +145,26 @@ final class SocketCalls {
         return intValue.get(JAVA_INT, 0);
     }
 
-    /** The socket's own ({@code peer == false}) or its peer's address; {@code null} when it has none (not connected). */
-    InetSocketAddress socketName(int fd, boolean peer) {
+    /**
+     * The socket's own ({@code peer == false}) or its peer's address; {@code null} when it has none
+     * (not connected). An unnamed {@code AF_UNIX} socket's is an empty {@link java.net.UnixDomainSocketAddress}.
+     */
+    SocketAddress socketName(int fd, boolean peer) {
         socklen.set(JAVA_INT, 0, (int) sockaddr.byteSize());
         int rc = peer ? Sockets.getpeername(errno, fd, sockaddr, socklen) : Sockets.getsockname(errno, fd, sockaddr, socklen);
-        return rc < 0 ? null : SockAddrs.CODEC.decode(sockaddr);
+        return rc < 0 ? null : SockAddrs.CODEC.decode(sockaddr, socklen.get(JAVA_INT, 0));
+    }
+
+    /** The peer's {@code SO_PEERCRED} of a connected {@code AF_UNIX} socket, or {@code null} when the kernel gives none. */
+    PeerCredentials peerCredentials(int fd) {
+        socklen.set(JAVA_INT, 0, (int) Sockets.UCRED.byteSize());
+        if (Sockets.getsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, ucred, socklen) < 0) {
+            return null;
+        }
+        // pid_t is signed, uid_t and gid_t unsigned (a uid above 2^31 exists in user namespaces).
+        return new PeerCredentials(ucred.get(JAVA_INT, Sockets.UCRED_PID_OFFSET),
+                Integer.toUnsignedLong(ucred.get(JAVA_INT, Sockets.UCRED_UID_OFFSET)),
+                Integer.toUnsignedLong(ucred.get(JAVA_INT, Sockets.UCRED_GID_OFFSET)));
     }
 
     void shutdownOutput(int fd) throws IOException {

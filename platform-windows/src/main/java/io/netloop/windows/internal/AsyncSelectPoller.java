@@ -9,6 +9,7 @@ import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.User32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
+import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -20,7 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -329,8 +330,8 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
      * What is posted before the core registers the socket waits on its registration.
      */
     @Override
-    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
+    public StreamSocket connect(SocketAddress remote, SocketOptions options) throws IOException {
+        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options, SockAddrCodec.isUnix(remote));
         WinStreamSocket<SocketState> socket = new WinStreamSocket<>(this, s);
         try {
             Registration r = newRegistration(socket, null);

@@ -9,7 +9,7 @@ import io.netloop.internal.readiness.ReadyHandler;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -207,7 +207,7 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
     // ---- sockets ----
 
     @Override
-    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+    public StreamSocket connect(SocketAddress remote, SocketOptions options) throws IOException {
         return startConnect(remote, options);
     }
 

@@ -20,11 +20,12 @@ import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.completion.CompletionPort;
 import io.netloop.internal.completion.Operation;
+import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.spi.Availability;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -202,8 +203,26 @@ abstract class OverlappedPort implements CompletionPort {
 
     // ---- sockets ----
 
+    /**
+     * The overlapped models take no {@code AF_UNIX} sockets yet: AcceptEx and ConnectEx with a
+     * {@code sockaddr_un} are not documented for AF_UNIX, ConnectEx needs the socket bound first
+     * (to what, for a client with no name, Windows does not say), and reports of ConnectEx writing
+     * past a {@code sockaddr_un} (libuv#4636) leave them unproven; none of it can be run in this
+     * build (Wine proves layouts and call sequences, not afunix.sys). Refused before any call,
+     * saying which backends do take them.
+     */
+    private void refuseUnix(SocketAddress address) throws IOException {
+        if (SockAddrCodec.isUnix(address)) {
+            throw new IOException("the overlapped Windows backends (iocp, overlapped-events, overlapped-routines) "
+                    + "do not open Unix-domain sockets (" + address
+                    + "): AcceptEx and ConnectEx with AF_UNIX are unproven on Windows; use the eventselect, "
+                    + "winsock-select, asyncselect or nio backend (Windows 10 1803 or later)");
+        }
+    }
+
     @Override
-    public long listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+    public long listen(SocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+        refuseUnix(local);
         long s = sockets.listen(local, options);
         try {
             associate(s);
@@ -216,9 +235,10 @@ abstract class OverlappedPort implements CompletionPort {
     }
 
     @Override
-    public long open(InetSocketAddress remote, SocketOptions options) throws IOException {
+    public long open(SocketAddress remote, SocketOptions options) throws IOException {
+        refuseUnix(remote);
         int family = WinSockAddrs.CODEC.family(remote);
-        long s = sockets.configureOrClose(sockets.newSocket(family), options);
+        long s = sockets.configureOrClose(sockets.newSocket(family), options, false);
         try {
             sockets.bindAny(s, family);
             associate(s);
@@ -239,7 +259,7 @@ abstract class OverlappedPort implements CompletionPort {
             sockets.close(s);
             throw e;
         }
-        return sockets.configureOrClose(s, options);
+        return sockets.configureOrClose(s, options, false);
     }
 
     @Override
@@ -261,12 +281,12 @@ abstract class OverlappedPort implements CompletionPort {
     }
 
     @Override
-    public InetSocketAddress localAddress(long socket) {
+    public SocketAddress localAddress(long socket) {
         return sockets.socketName(socket, false);
     }
 
     @Override
-    public InetSocketAddress remoteAddress(long socket) {
+    public SocketAddress remoteAddress(long socket) {
         return sockets.socketName(socket, true);
     }
 
@@ -320,7 +340,7 @@ abstract class OverlappedPort implements CompletionPort {
     }
 
     @Override
-    public void connect(Operation op, long socket, InetSocketAddress remote) throws IOException {
+    public void connect(Operation op, long socket, SocketAddress remote) throws IOException {
         prepare(op, socket);
         armed(op);
         MemorySegment address = data(op);

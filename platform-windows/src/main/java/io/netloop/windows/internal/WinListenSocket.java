@@ -9,7 +9,7 @@ import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * A non-blocking listening socket under a Winsock readiness model. Loop thread only.
@@ -17,11 +17,14 @@ import java.net.InetSocketAddress;
  * @param <S> the model's record of one socket
  */
 final class WinListenSocket<S> extends WinSocket<S> implements ListenSocket {
-    private final InetSocketAddress local;
+    private final SocketAddress local;
+    /** Whether this is an {@code AF_UNIX} listener: its connections get no TCP options. */
+    private final boolean unix;
 
-    WinListenSocket(WinReadinessPoller<S> poller, long handle, InetSocketAddress local) {
+    WinListenSocket(WinReadinessPoller<S> poller, long handle, SocketAddress local, boolean unix) {
         super(poller, handle);
         this.local = local;
+        this.unix = unix;
     }
 
     /** The event models re-enable FD_ACCEPT with each accept: Winsock posts it again while connections are queued. */
@@ -37,11 +40,11 @@ final class WinListenSocket<S> extends WinSocket<S> implements ListenSocket {
             throw WinSocketCalls.exception("accept", e);
         }
         poller.prepareAccepted(child);
-        return new WinStreamSocket<>(poller, calls.configureOrClose(child, options));
+        return new WinStreamSocket<>(poller, calls.configureOrClose(child, options, unix));
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return local;
     }
 }

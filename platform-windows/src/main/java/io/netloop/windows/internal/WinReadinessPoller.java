@@ -4,6 +4,7 @@ import static io.netloop.bindings.windows.Ws2_32.WSABUF;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
+import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
@@ -11,7 +12,7 @@ import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.function.Supplier;
 
 /**
@@ -69,17 +70,26 @@ abstract class WinReadinessPoller<S> implements ReadinessPoller {
     }
 
     @Override
-    public ListenSocket listen(InetSocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
+    public ListenSocket listen(SocketAddress local, SocketOptions options, boolean reusePort) throws IOException {
         long s = sockets.listenNonBlocking(local, options);
-        return new WinListenSocket<>(this, s, sockets.socketName(s, false));
+        return new WinListenSocket<>(this, s, sockets.socketName(s, false), SockAddrCodec.isUnix(local));
+    }
+
+    /**
+     * Windows 10 1803 and later: {@code AF_UNIX} stream sockets are Winsock sockets like any other
+     * to {@code select}, {@code WSAEventSelect} and {@code WSAAsyncSelect}; paths only.
+     */
+    @Override
+    public int maxUnixPathBytes() {
+        return WinSockAddrs.CODEC.maxUnixPathBytes();
     }
 
     /**
      * A new non-blocking socket whose connect to {@code remote} is under way (or done); closed again
      * if a step fails. For the models that select a socket only when the core registers it.
      */
-    final WinStreamSocket<S> startConnect(InetSocketAddress remote, SocketOptions options) throws IOException {
-        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options);
+    final WinStreamSocket<S> startConnect(SocketAddress remote, SocketOptions options) throws IOException {
+        long s = sockets.configureOrClose(sockets.newSocket(WinSockAddrs.CODEC.family(remote)), options, SockAddrCodec.isUnix(remote));
         try {
             sockets.nonBlocking(s);
             sockets.startConnect(s, remote);

@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Arrays;
 
 /**
@@ -271,7 +271,7 @@ final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketSta
     // ---- sockets ----
 
     @Override
-    public StreamSocket connect(InetSocketAddress remote, SocketOptions options) throws IOException {
+    public StreamSocket connect(SocketAddress remote, SocketOptions options) throws IOException {
         WinStreamSocket<SocketState> socket = startConnect(remote, options);
         socket.state.connecting = true;
         return socket;

@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -83,7 +84,7 @@ final class WinSelectWaker {
         }
     }
 
-    private void connectTo(long s, InetSocketAddress address) throws IOException {
+    private void connectTo(long s, SocketAddress address) throws IOException {
         if (address == null) {
             throw calls.lastError("getsockname");
         }

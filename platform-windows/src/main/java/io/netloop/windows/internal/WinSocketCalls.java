@@ -17,6 +17,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The synchronous Winsock calls both Windows backends make (create, options, bind and listen,
@@ -49,8 +50,9 @@ final class WinSocketCalls {
         return exception(operation, WinErrors.wsaLastError(state));
     }
 
+    /** An overlapped stream socket of {@code family}: TCP, or {@code AF_UNIX} (protocol 0: Winsock has no TCP over it). */
     long newSocket(int family) throws IOException {
-        long s = WSASocketW(state, family, SOCK_STREAM, IPPROTO_TCP, MemorySegment.NULL, 0,
+        long s = WSASocketW(state, family, SOCK_STREAM, family == AF_UNIX ? 0 : IPPROTO_TCP, MemorySegment.NULL, 0,
                 WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
         if (s == INVALID_SOCKET) {
             throw lastError("socket");
@@ -61,21 +63,24 @@ final class WinSocketCalls {
     /**
      * A bound, listening socket, closed again if any step fails. {@code SO_EXCLUSIVEADDRUSE}: on
      * Windows {@code SO_REUSEADDR} would let another socket bind the same port, and is not needed to
-     * rebind a port with connections in TIME_WAIT.
+     * rebind a port with connections in TIME_WAIT. An {@code AF_UNIX} socket gets neither: a path is
+     * exclusive by its file. The address is encoded first, so a path too long fails before any call.
      */
-    long listen(InetSocketAddress local, SocketOptions options) throws IOException {
+    long listen(SocketAddress local, SocketOptions options) throws IOException {
+        int len = WinSockAddrs.CODEC.encode(local, sockaddr);
         long s = newSocket(WinSockAddrs.CODEC.family(local));
         try {
-            setIntOption(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
-            if (local.getAddress() instanceof Inet6Address) {
-                // Windows makes IPv6 sockets IPv6-only by default, Linux does not: a listener on
-                // [::] takes IPv4 clients too on both.
-                setIntOption(s, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+            if (local instanceof InetSocketAddress inet) {
+                setIntOption(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+                if (inet.getAddress() instanceof Inet6Address) {
+                    // Windows makes IPv6 sockets IPv6-only by default, Linux does not: a listener on
+                    // [::] takes IPv4 clients too on both.
+                    setIntOption(s, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+                }
             }
             if (options.receiveBufferSize() > 0) {
                 setIntOption(s, SOL_SOCKET, SO_RCVBUF, options.receiveBufferSize());
             }
-            int len = WinSockAddrs.CODEC.encode(local, sockaddr);
             if (bind(state, s, sockaddr, len) == SOCKET_ERROR) {
                 throw lastError("bind");
             }
@@ -90,7 +95,7 @@ final class WinSocketCalls {
     }
 
     /** A bound, listening, non-blocking socket, closed again if any step fails: the readiness backends' listener. */
-    long listenNonBlocking(InetSocketAddress local, SocketOptions options) throws IOException {
+    long listenNonBlocking(SocketAddress local, SocketOptions options) throws IOException {
         long s = listen(local, options);
         try {
             nonBlocking(s);
@@ -105,7 +110,7 @@ final class WinSocketCalls {
      * Starts a non-blocking {@code connect} of {@code s} to {@code remote}: returns once it is under
      * way (WSAEWOULDBLOCK) or done, throws if it failed at once. The caller closes {@code s} then.
      */
-    void startConnect(long s, InetSocketAddress remote) throws IOException {
+    void startConnect(long s, SocketAddress remote) throws IOException {
         int len = WinSockAddrs.CODEC.encode(remote, sockaddr);
         if (connect(state, s, sockaddr, len) == SOCKET_ERROR) {
             int e = WinErrors.wsaLastError(state);
@@ -123,12 +128,17 @@ final class WinSocketCalls {
         }
     }
 
-    /** Applies {@code options} to a new connection's socket, closing it if that fails. */
-    long configureOrClose(long s, SocketOptions options) throws IOException {
+    /**
+     * Applies {@code options} to a new connection's socket, closing it if that fails; to an
+     * {@code AF_UNIX} socket ({@code unix}) only the buffer sizes.
+     */
+    long configureOrClose(long s, SocketOptions options, boolean unix) throws IOException {
         try {
-            setIntOption(s, IPPROTO_TCP, TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
-            if (options.keepAlive()) {
-                setIntOption(s, SOL_SOCKET, SO_KEEPALIVE, 1);
+            if (!unix) {
+                setIntOption(s, IPPROTO_TCP, TCP_NODELAY, options.tcpNoDelay() ? 1 : 0);
+                if (options.keepAlive()) {
+                    setIntOption(s, SOL_SOCKET, SO_KEEPALIVE, 1);
+                }
             }
             if (options.sendBufferSize() > 0) {
                 setIntOption(s, SOL_SOCKET, SO_SNDBUF, options.sendBufferSize());
@@ -167,10 +177,10 @@ final class WinSocketCalls {
     }
 
     /** The socket's own ({@code peer == false}) or its peer's address; {@code null} when it has none. */
-    InetSocketAddress socketName(long s, boolean peer) {
+    SocketAddress socketName(long s, boolean peer) {
         length.set(JAVA_INT, 0, (int) sockaddr.byteSize());
         int rc = peer ? getpeername(state, s, sockaddr, length) : getsockname(state, s, sockaddr, length);
-        return rc == SOCKET_ERROR ? null : WinSockAddrs.CODEC.decode(sockaddr);
+        return rc == SOCKET_ERROR ? null : WinSockAddrs.CODEC.decode(sockaddr, length.get(JAVA_INT, 0));
     }
 
     void nonBlocking(long s) throws IOException {

@@ -10,7 +10,7 @@ import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * A connected (or connecting) non-blocking socket under a Winsock readiness model. Loop thread only;
@@ -104,12 +104,12 @@ final class WinStreamSocket<S> extends WinSocket<S> implements StreamSocket {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return poller.sockets.socketName(handle, false);
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return poller.sockets.socketName(handle, true);
     }
 }

@@ -101,7 +101,7 @@ class WindowsBackendsTest {
     private static void assertAcceptedNotInherited(WinReadinessPoller<?> poller) throws Exception {
         try {
             ListenSocket listener = poller.listen(ANY, SocketOptions.defaults(), false);
-            try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+            try (Socket peer = new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort())) {
                 StreamSocket accepted = null;
                 for (int i = 0; i < 500 && accepted == null; i++) {
                     accepted = listener.accept(SocketOptions.defaults());
@@ -141,7 +141,7 @@ class WindowsBackendsTest {
             List<Socket> peers = new ArrayList<>();
             try {
                 for (int i = 0; i < clients; i++) {
-                    Socket s = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort());
+                    Socket s = new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort());
                     s.setSoTimeout(10_000);
                     peers.add(s);
                 }
@@ -197,7 +197,7 @@ class WindowsBackendsTest {
 
     private static void round(Listener listener, int connections) throws IOException {
         for (int i = 0; i < connections; i++) {
-            try (Socket s = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+            try (Socket s = new Socket(((InetSocketAddress) listener.localAddress()).getAddress(), ((InetSocketAddress) listener.localAddress()).getPort())) {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write('x');
                 assertEquals('x', s.getInputStream().read());

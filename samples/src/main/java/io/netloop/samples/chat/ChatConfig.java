@@ -38,11 +38,14 @@ import java.util.Objects;
  * @param clusterQueue       events for other nodes held while Redis cannot be reached (and until every node has
  *                           read them); past it, a user's message reaches this node only and the user is told;
  *                           default 100,000
+ * @param unixSocket         a Unix-domain socket path the server also listens on, beside {@code port}, with the
+ *                           same handlers ({@code nc -U PATH}); default {@code null}: none. The socket file is
+ *                           removed when the server stops; a file already there stops the start
  */
 public record ChatConfig(String host, int port, String backend, int threads, int maxClients, Duration pingInterval,
                          long maxSendQueueBytes, int floodBurst, double floodRate,
                          int tlsPort, Path certificate, Path privateKey, Path keystore, String keystorePassword,
-                         Duration keyCheckInterval, RedisUri redis, Path redisCa, int clusterQueue) {
+                         Duration keyCheckInterval, RedisUri redis, Path redisCa, int clusterQueue, Path unixSocket) {
 
     public ChatConfig {
         Objects.requireNonNull(host, "host");
@@ -72,7 +75,7 @@ public record ChatConfig(String host, int port, String backend, int threads, int
     public static ChatConfig defaults() {
         return new ChatConfig("127.0.0.1", 6667, null, Runtime.getRuntime().availableProcessors(), 10_000,
                 Duration.ofSeconds(90), 1024 * 1024, 20, 10.0,
-                6697, null, null, null, null, Duration.ofSeconds(5), null, null, 100_000);
+                6697, null, null, null, null, Duration.ofSeconds(5), null, null, 100_000, null);
     }
 
     /** Whether TLS is served: keys were given, as PEM files or a keystore. */
@@ -80,31 +83,32 @@ public record ChatConfig(String host, int port, String backend, int threads, int
         return certificate != null || keystore != null;
     }
 
-    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withTlsPort(int p) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, p, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withHost(String h) { return new ChatConfig(h, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withPort(int p) { return new ChatConfig(host, p, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withBackend(String id) { return new ChatConfig(host, port, id, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withThreads(int n) { return new ChatConfig(host, port, backend, n, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withMaxClients(int n) { return new ChatConfig(host, port, backend, threads, n, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withPingInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, d, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withMaxSendQueueBytes(long b) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, b, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withFloodBurst(int n) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, n, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withFloodRate(double perSecond) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, perSecond, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withTlsPort(int p) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, p, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
     /** TLS from PEM files: a certificate chain (leaf first) and its unencrypted PKCS#8 key; {@code null, null} for none. */
-    public ChatConfig withPemKeys(Path chain, Path key) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, chain, key, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue); }
+    public ChatConfig withPemKeys(Path chain, Path key) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, chain, key, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
     /** TLS from a PKCS#12 file whose store and key share {@code password}; {@code null, null} for none. */
-    public ChatConfig withKeystore(Path file, String password) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, file, password, keyCheckInterval, redis, redisCa, clusterQueue); }
-    public ChatConfig withKeyCheckInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, d, redis, redisCa, clusterQueue); }
+    public ChatConfig withKeystore(Path file, String password) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, file, password, keyCheckInterval, redis, redisCa, clusterQueue, unixSocket); }
+    public ChatConfig withKeyCheckInterval(Duration d) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, d, redis, redisCa, clusterQueue, unixSocket); }
 
     /** Joins the cluster of chat nodes that share {@code uri}; {@code null} runs alone. */
-    public ChatConfig withRedis(RedisUri uri) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, uri, redisCa, clusterQueue); }
+    public ChatConfig withRedis(RedisUri uri) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, uri, redisCa, clusterQueue, unixSocket); }
     /** CA certificates (PEM) that a {@code rediss://} server's certificate is checked against instead of the JDK's; {@code null} for the JDK's. */
-    public ChatConfig withRedisCa(Path pem) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, pem, clusterQueue); }
-    public ChatConfig withClusterQueue(int events) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, events); }
+    public ChatConfig withRedisCa(Path pem) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, pem, clusterQueue, unixSocket); }
+    public ChatConfig withUnixSocket(Path path) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, clusterQueue, path); }
+    public ChatConfig withClusterQueue(int events) { return new ChatConfig(host, port, backend, threads, maxClients, pingInterval, maxSendQueueBytes, floodBurst, floodRate, tlsPort, certificate, privateKey, keystore, keystorePassword, keyCheckInterval, redis, redisCa, events, unixSocket); }
 
     /**
      * The flags {@code --host --port --backend --threads --max-clients --ping-interval (seconds) --max-sendq
-     * --flood-burst --flood-rate --tls-port --cert --key --keystore --keystore-password --key-check-interval (seconds) --redis --redis-ca --cluster-queue}.
+     * --flood-burst --flood-rate --tls-port --cert --key --keystore --keystore-password --key-check-interval (seconds) --redis --redis-ca --cluster-queue --unix}.
      * TLS flags that make no sense together (a key without its certificate, a TLS port without keys) are refused here;
      * whether the files can be read is found at {@link ChatServer#start}.
      */
@@ -148,6 +152,7 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                     case "--redis" -> c = c.withRedis(RedisUri.parse(v));
                     case "--redis-ca" -> redisCa = v;
                     case "--cluster-queue" -> c = c.withClusterQueue(Integer.parseInt(v));
+                    case "--unix" -> c = c.withUnixSocket(Path.of(v));
                     default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + usage());
                 }
             } catch (NumberFormatException e) {
@@ -194,11 +199,14 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                               [--tls-port 6697] [--cert CHAIN.pem --key KEY.pem | --keystore FILE.p12 --keystore-password PW]
                               [--key-check-interval SECONDS (5)]
                               [--redis redis://[[user]:password@]host[:port][/db] | rediss://... [--redis-ca CA.pem]]
-                              [--cluster-queue EVENTS (100000)]
+                              [--cluster-queue EVENTS (100000)] [--unix PATH]
                 TLS (ircs) is served on --tls-port beside plaintext when --cert and --key (PEM: the chain, leaf first,
                 and its PKCS#8 key) or --keystore (PKCS#12) are given; changed key files are loaded for new connections.
                 With --redis the server is one node of a chat served by every node on that Redis: rooms, nicknames and
-                messages are shared; up to --cluster-queue events wait for Redis while it cannot be reached.""";
+                messages are shared; up to --cluster-queue events wait for Redis while it cannot be reached.
+                With --unix the server also listens on that Unix-domain socket path (nc -U PATH), same rooms and
+                handlers as the TCP port; the socket file is removed when the server stops, and a file already
+                there (a stale socket) stops the start: delete it first.""";
     }
 
     /** The keystore password is not shown. */
@@ -209,6 +217,6 @@ public record ChatConfig(String host, int port, String backend, int threads, int
                 + ", floodBurst=" + floodBurst + ", floodRate=" + floodRate + ", tlsPort=" + tlsPort
                 + ", certificate=" + certificate + ", privateKey=" + privateKey + ", keystore=" + keystore
                 + ", keystorePassword=" + (keystorePassword == null ? null : "(hidden)") + ", keyCheckInterval=" + keyCheckInterval
-                + ", redis=" + redis + ", redisCa=" + redisCa + ", clusterQueue=" + clusterQueue + "]";
+                + ", redis=" + redis + ", redisCa=" + redisCa + ", clusterQueue=" + clusterQueue + ", unixSocket=" + unixSocket + "]";
     }
 }

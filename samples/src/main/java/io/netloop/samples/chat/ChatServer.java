@@ -9,6 +9,7 @@ import io.netloop.tls.TlsContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@link Tls#server}: the chat sees a {@link io.netloop.tls.TlsConnection} as it sees any
  * connection, so users of both ports share the rooms. The key files are watched ({@link KeyFiles})
  * and reloaded without a restart.
+ *
+ * <p>Given a Unix-domain socket path ({@link ChatConfig#unixSocket()}), it listens there too, with the
+ * same handlers: {@code nc -U PATH} users chat with TCP users in the same rooms.
  *
  * <pre>{@code
  * try (ChatServer server = ChatServer.start(ChatConfig.defaults().withPort(0))) {
@@ -43,16 +47,20 @@ public final class ChatServer implements AutoCloseable {
     private final Listener listener;
     /** {@code null} without TLS keys, as is {@link #keyFiles}. */
     private final Listener tlsListener;
+    /** {@code null} without {@link ChatConfig#unixSocket()}. */
+    private final Listener unixListener;
     private final KeyFiles keyFiles;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private ChatServer(EventLoopGroup group, Listener listener, Listener tlsListener, KeyFiles keyFiles, Hub hub, Cluster cluster) {
+    private ChatServer(EventLoopGroup group, Listener listener, Listener tlsListener, Listener unixListener, KeyFiles keyFiles,
+                       Hub hub, Cluster cluster) {
         this.hub = hub;
         this.cluster = cluster;
         this.group = group;
         this.listener = listener;
         this.tlsListener = tlsListener;
+        this.unixListener = unixListener;
         this.keyFiles = keyFiles;
     }
 
@@ -105,10 +113,16 @@ public final class ChatServer implements AutoCloseable {
                 log.info("chat server on {} with backend {} and {} loop(s)", listener.localAddress(), group.backendId(),
                         group.loops().size());
             }
+            Listener unixListener = null;
+            if (config.unixSocket() != null) {
+                // The same handlers as the TCP port; reusePort and keepAlive are TCP's and not applied here.
+                unixListener = group.listen(UnixDomainSocketAddress.of(config.unixSocket()), options, clients);
+                log.info("chat server also on the Unix-domain socket {}", unixListener.localAddress());
+            }
             if (cluster != null) {
                 log.info("node {} of the chat cluster on {}", cluster.nodeId, config.redis());
             }
-            return new ChatServer(group, listener, tlsListener, keyFiles, hub, cluster);
+            return new ChatServer(group, listener, tlsListener, unixListener, keyFiles, hub, cluster);
         } catch (IOException | RuntimeException e) {
             if (keyFiles != null) {
                 keyFiles.stop();
@@ -123,12 +137,17 @@ public final class ChatServer implements AutoCloseable {
 
     /** The bound address, with the real port when port 0 was asked for. */
     public InetSocketAddress address() {
-        return listener.localAddress();
+        return (InetSocketAddress) listener.localAddress();
     }
 
     /** The TLS port's bound address, or {@code null} when the server was given no TLS keys. */
     public InetSocketAddress tlsAddress() {
-        return tlsListener == null ? null : tlsListener.localAddress();
+        return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
+    }
+
+    /** The Unix-domain socket's path, or {@code null} when the server was given none. */
+    public UnixDomainSocketAddress unixAddress() {
+        return unixListener == null ? null : (UnixDomainSocketAddress) unixListener.localAddress();
     }
 
     /** Key reloads so far (tests wait on it). */
@@ -166,6 +185,9 @@ public final class ChatServer implements AutoCloseable {
             if (tlsListener != null) {
                 keyFiles.stop();
                 tlsListener.close();
+            }
+            if (unixListener != null) {
+                unixListener.close(); // removes the socket file on its loop, before the loops end
             }
             for (Client c : hub.connected()) {
                 c.serverShutdown();
@@ -211,6 +233,9 @@ public final class ChatServer implements AutoCloseable {
         System.out.println("  nc " + server.address().getHostString() + " " + server.address().getPort()
                 + "      or an IRC client (irssi: /connect " + server.address().getHostString() + " "
                 + server.address().getPort() + ")");
+        if (server.unixAddress() != null) {
+            System.out.println("  nc -U " + server.unixAddress().getPath());
+        }
         InetSocketAddress tls = server.tlsAddress();
         if (tls != null) {
             System.out.println("TLS on " + tls + ":");

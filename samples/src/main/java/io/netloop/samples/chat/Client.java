@@ -4,6 +4,7 @@ import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.ConnectionResetException;
 import io.netloop.Timer;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.time.Duration;
@@ -120,7 +121,7 @@ final class Client implements ConnectionHandler, Member {
     public void onOpen(Connection c) {
         conn = c;
         if (c.remoteAddress() != null) {
-            host = c.remoteAddress().getAddress().getHostAddress();
+            host = ((InetSocketAddress) c.remoteAddress()).getAddress().getHostAddress();
         }
         if (!hub.admit(this)) {
             // The reply's form waits for the client's first line (or its silence): an IRC client

@@ -43,7 +43,7 @@ public final class EchoSample {
         EventLoopGroup group = EventLoopGroup.builder().backend(backend).build();
         Listener listener = group.listen(new InetSocketAddress(InetAddress.getByName(host), port), EchoHandler::new);
         System.out.println("echo server on " + listener.localAddress() + " with backend " + group.backendId()
-                + "; try: nc " + host + " " + listener.localAddress().getPort() + "   (Ctrl-C stops it)");
+                + "; try: nc " + host + " " + ((InetSocketAddress) listener.localAddress()).getPort() + "   (Ctrl-C stops it)");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             listener.close();
             group.shutdownGracefully(Duration.ofSeconds(5)).join();
