@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * {@link #listen} and {@link #connect} take a {@link java.net.UnixDomainSocketAddress} (a path)
  * or an {@link AbstractUnixAddress} (Linux's abstract namespace) as they take an
  * {@link java.net.InetSocketAddress}, with the same handlers, so one server may listen on both.
- * The path must fit {@code sun_path} (107 bytes and its NUL on Linux and Windows), checked before
+ * The path must fit {@code sun_path} (107 bytes and its NUL on Linux and Windows; one byte less on
+ * {@code nio}, whose JDK channels keep one spare), checked before
  * any system call. A listener removes the socket file it bound when it closes; a file already at
  * the path (a stale socket of a process that died, too) fails the listen with a
  * {@link java.net.BindException} and is left alone. The TCP options ({@link SocketOptions#tcpNoDelay()},

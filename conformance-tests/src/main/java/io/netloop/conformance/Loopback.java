@@ -64,4 +64,22 @@ public final class Loopback {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** The executable {@code name} on PATH, or {@code null} when it is not installed. */
+    public static Path onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
 }

@@ -12,14 +12,16 @@ public final class NioBackend implements Backend {
     public static final String ID = "nio";
 
     /**
-     * The longest Unix-domain path the JDK's channels take here: {@code sun_path} less its NUL,
-     * 108 bytes on Linux and Windows, 104 on macOS and the BSDs. The JDK does not publish it, so
-     * this backend tells the OS once, as a backend's probe does.
+     * The longest Unix-domain path the JDK's channels take here: one byte less than the native
+     * backends ({@code sun_path} less its NUL), for the JDK keeps a second byte spare: 106 on
+     * Linux and Windows ({@code sun_path} of 108), 102 on macOS and the BSDs (104); measured with
+     * JDK 25, which throws {@code SocketException: Unix domain path too long} past it. The JDK does
+     * not publish it, so this backend tells the OS once, as a backend's probe does.
      */
     private static final int MAX_UNIX_PATH_BYTES = maxUnixPathBytes(System.getProperty("os.name", ""));
 
     static int maxUnixPathBytes(String osName) {
-        return osName.startsWith("Linux") || osName.startsWith("Windows") ? 107 : 103;
+        return osName.startsWith("Linux") || osName.startsWith("Windows") ? 106 : 102;
     }
 
     @Override
