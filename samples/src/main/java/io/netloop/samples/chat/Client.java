@@ -120,8 +120,10 @@ final class Client implements ConnectionHandler, Member {
     @Override
     public void onOpen(Connection c) {
         conn = c;
-        if (c.remoteAddress() != null) {
-            host = ((InetSocketAddress) c.remoteAddress()).getAddress().getHostAddress();
+        if (c.remoteAddress() instanceof InetSocketAddress inet) {
+            host = inet.getAddress().getHostAddress();
+        } else if (c.remoteAddress() != null) {
+            host = "localhost"; // a Unix-domain peer (--unix): on this machine, with no address to show
         }
         if (!hub.admit(this)) {
             // The reply's form waits for the client's first line (or its silence): an IRC client

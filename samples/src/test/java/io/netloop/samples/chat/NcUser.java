@@ -42,6 +42,12 @@ final class NcUser implements AutoCloseable {
         return new NcUser(label, PeerProcess.start(label, List.of("nc", "127.0.0.1", Integer.toString(port)), null));
     }
 
+    /** A user through {@code nc -U PATH}: the chat server's Unix-domain socket. */
+    static NcUser connectUnix(String label, java.nio.file.Path socket) throws IOException {
+        assumeInstalled();
+        return new NcUser(label, PeerProcess.start(label, List.of("nc", "-U", socket.toString()), null));
+    }
+
     /** The welcome as CHAT.md words it: "with N others", "with 1 other". */
     static String hello(String nick, int others) {
         return "*** Hello " + nick + ". You are in #lobby with " + others + (others == 1 ? " other" : " others")
