@@ -6,12 +6,18 @@ import io.netloop.EventLoop;
 import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
 import io.netloop.SocketOptions;
+import io.netloop.UdpHandler;
+import io.netloop.UdpOptions;
+import io.netloop.UdpSocket;
 import io.netloop.spi.Backend;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +186,42 @@ public final class LoopGroup extends EventLoopGroup {
         EventLoopImpl loop = (EventLoopImpl) next();
         try {
             loop.execute(() -> loop.driver().connect(address, options, handler, result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<UdpSocket> bindUdp(SocketAddress local, UdpOptions options, UdpHandler handler) {
+        return openUdp(resolved(local), null, options, handler);
+    }
+
+    @Override
+    public CompletableFuture<UdpSocket> connectUdp(SocketAddress remote, UdpOptions options, UdpHandler handler) {
+        InetSocketAddress peer = resolved(remote);
+        InetSocketAddress wildcard;
+        try {
+            wildcard = new InetSocketAddress(InetAddress.getByAddress(
+                    new byte[peer.getAddress() instanceof Inet6Address ? 16 : 4]), 0);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        return openUdp(wildcard, peer, options, handler);
+    }
+
+    private CompletableFuture<UdpSocket> openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options,
+                                                 UdpHandler handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        CompletableFuture<UdpSocket> result = new CompletableFuture<>();
+        if (shuttingDown) {
+            result.completeExceptionally(new RejectedExecutionException("the event loop group is shutting down"));
+            return result;
+        }
+        EventLoopImpl loop = (EventLoopImpl) next();
+        try {
+            loop.execute(() -> loop.driver().openUdp(local, remote, options, handler, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(e);
         }

@@ -3,6 +3,9 @@ package io.netloop.internal.readiness;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.SocketOptions;
+import io.netloop.UdpHandler;
+import io.netloop.UdpOptions;
+import io.netloop.UdpSocket;
 import io.netloop.internal.buffer.ChunkPool;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.loop.EventLoopImpl;
@@ -180,6 +183,13 @@ public final class ReadinessDriver implements IoDriver {
         while ((c = dirty.poll()) != null) {
             c.flushDirty();
         }
+    }
+
+    @Override
+    public void openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options, UdpHandler handler,
+                        CompletableFuture<UdpSocket> result) {
+        // UDP-HELPER: replaced by the core's datagram sockets; this placeholder must not reach main.
+        result.completeExceptionally(new UnsupportedOperationException("UDP is not yet implemented on this core"));
     }
 
     @Override
