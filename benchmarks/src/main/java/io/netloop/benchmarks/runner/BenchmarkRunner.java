@@ -56,6 +56,9 @@ public final class BenchmarkRunner {
     /** Servers by name, and whether they answer STATS (the Java ones). */
     static final List<String> ECHO_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio",
             "netty-epoll", "netty-nio", "jdk-selector", "c-epoll");
+    /** UDP echo: c-epoll is the C server's UDP form ({@code udp_echo_server}, recvmmsg/sendmmsg). */
+    static final List<String> UDP_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio",
+            "netty-epoll", "netty-nio", "jdk-selector", "c-epoll");
     static final int SERVER_CPU = 1;
     static final List<String> FANOUT_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netty-epoll", "chat-sample", "c-epoll");
 
@@ -98,7 +101,7 @@ public final class BenchmarkRunner {
                 case "--servers" -> servers = Arrays.asList(args[++i].split(","));
                 case "--loadgen-threads" -> threads = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,idle,jmh] [--servers a,b] [--loadgen-threads N]");
+                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,udp-echo,idle,jmh] [--servers a,b] [--loadgen-threads N]");
                     System.exit(2);
                 }
             }
@@ -143,6 +146,12 @@ public final class BenchmarkRunner {
         if (wanted("churn")) {
             for (String s : servers(ECHO_SERVERS)) {
                 measure("churn", s, "echo", new int[] {16}, c -> List.of("--connections", c, "--size", "64"));
+            }
+        }
+        if (wanted("udp-echo")) {
+            for (String s : servers(UDP_SERVERS)) {
+                measure("udp-echo", s, "udp-echo", new int[] {1, 64},
+                        c -> List.of("--connections", c, "--size", "64", "--depth", "4"));
             }
         }
         if (wanted("idle")) {
@@ -352,7 +361,10 @@ public final class BenchmarkRunner {
         List<String> jvm = List.of(java, "-Xms64m", "-Xmx64m", "-XX:MaxDirectMemorySize=2g", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath);
-        if (server.equals("c-epoll")) {
+        if (server.equals("c-epoll") && serverMode.equals("udp-echo")) {
+            stats = false;
+            cmd = new ArrayList<>(List.of(cDir.resolve("udp_echo_server").toString(), "--port", "0"));
+        } else if (server.equals("c-epoll")) {
             stats = false;
             cmd = new ArrayList<>(List.of(cDir.resolve("echo_server").toString(), "--port", "0"));
             if (serverMode.equals("broadcast")) {
@@ -415,7 +427,9 @@ public final class BenchmarkRunner {
     }
 
     private List<String> loadgenCommand(ServerProcess server, String scenario, List<String> extra, int warmup, int duration) {
-        List<String> cmd = new ArrayList<>(List.of(cDir.resolve("loadgen").toString(), "--host", "127.0.0.1", "--port",
+        // UDP echo has its own generator (udpgen), with loadgen's options and output keys.
+        String generator = scenario.equals("udp-echo") ? "udpgen" : "loadgen";
+        List<String> cmd = new ArrayList<>(List.of(cDir.resolve(generator).toString(), "--host", "127.0.0.1", "--port",
                 Integer.toString(server.port), "--scenario", scenario, "--warmup", Integer.toString(warmup), "--duration",
                 Integer.toString(duration), "--threads", Integer.toString(loadgenThreads),
                 "--server-pid", Long.toString(server.pid())));
@@ -440,10 +454,10 @@ public final class BenchmarkRunner {
         return p;
     }
 
-    /** Builds the load generator and the C server into {@code cDir}; run from the benchmarks directory. */
+    /** Builds the load generators and the C servers into {@code cDir}; run from the benchmarks directory. */
     static void compileC(Path cDir) throws IOException, InterruptedException {
         Path src = Path.of("src", "main", "c").toAbsolutePath();
-        for (String prog : List.of("loadgen", "echo_server")) {
+        for (String prog : List.of("loadgen", "echo_server", "udpgen", "udp_echo_server")) {
             Process p = new ProcessBuilder("gcc", "-O2", "-Wall", "-pthread", "-o", cDir.resolve(prog).toString(),
                     src.resolve(prog + ".c").toString()).inheritIO().start();
             if (p.waitFor() != 0) {
