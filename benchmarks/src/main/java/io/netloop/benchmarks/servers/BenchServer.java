@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,7 +43,7 @@ public final class BenchServer {
             "netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio", "netty-epoll", "netty-nio", "jdk-selector", "chat-sample");
     private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final String USAGE = "usage: BenchServer --impl " + String.join("|", IMPLS)
-            + " --mode echo|broadcast|udp-echo --port P [--threads N] [--netty-allocator pooled|adaptive] [--redis URI (chat-sample)]";
+            + " --mode echo|broadcast|udp-echo --port P [--threads N] [--netty-allocator pooled|adaptive] [--redis URI (chat-sample)] [--unix PATH (netloop-*, echo: also listen there)]";
 
     private BenchServer() {
     }
@@ -54,6 +55,7 @@ public final class BenchServer {
         String threads = "1";
         String allocator = "pooled";
         String redis = null;
+        String unix = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -71,6 +73,7 @@ public final class BenchServer {
                 case "--threads" -> threads = v;
                 case "--netty-allocator" -> allocator = v;
                 case "--redis" -> redis = v;
+                case "--unix" -> unix = v;
                 default -> usage("unknown option " + a);
             }
         }
@@ -80,10 +83,16 @@ public final class BenchServer {
         if (redis != null && !"chat-sample".equals(impl)) {
             usage("--redis is for --impl chat-sample only");
         }
+        if (unix != null && !(impl.startsWith("netloop-") && "echo".equals(mode))) {
+            usage("--unix is for the netloop-* servers in echo mode only");
+        }
         PeerServer server;
         try {
-            server = start(impl, Mode.parse(mode), parseInt("--port", port, 0, 65535),
-                    parseInt("--threads", threads, 1, 1024), allocator, redis);
+            server = unix != null
+                    ? NetloopServer.start(impl.substring("netloop-".length()), Mode.ECHO, parseInt("--port", port, 0, 65535),
+                            parseInt("--threads", threads, 1, 1024), Path.of(unix))
+                    : start(impl, Mode.parse(mode), parseInt("--port", port, 0, 65535),
+                            parseInt("--threads", threads, 1, 1024), allocator, redis);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
             return;
