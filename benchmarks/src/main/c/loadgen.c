@@ -7,7 +7,7 @@
  * or refused write sets SOCK_NOSPACE, so the freed space raises an EPOLLOUT edge. That saves
  * level-triggered epoll's re-poll of every ready socket and the EPOLL_CTL_MODs for EPOLLOUT.
  *
- *   loadgen --host 127.0.0.1 --port P[,P...] --scenario S [--connections N] [--size BYTES] [--depth D]
+ *   loadgen --host 127.0.0.1 --port P[,P...] | --unix PATH --scenario S [--connections N] [--size BYTES] [--depth D]
  *           [--warmup SECONDS] [--duration SECONDS] [--senders K] [--rate MSGS_PER_S] [--verify]
  *           [--nick-prefix STR] [--ready PREFIX] [--drain SECONDS]
  *
@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -40,6 +41,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,6 +168,7 @@ struct conn {
 struct gstate {
     /* options */
     const char *host;
+    const char *unix_path;                   /* --unix: connect to this Unix-domain socket instead */
     const char *port_list;     /* as given: "P" or "P1,P2,..." */
     int ports[MAX_PORTS];
     int nports;
@@ -1374,7 +1377,7 @@ static void run(void) {
 
 static void usage(void) {
     fprintf(stderr,
-            "usage: loadgen --host HOST --port PORT[,PORT...] --scenario pingpong|pipeline|stream|churn|fanout|idle\n"
+            "usage: loadgen --host HOST --port PORT[,PORT...] | --unix PATH --scenario pingpong|pipeline|stream|churn|fanout|idle\n"
             "               [--connections N] [--size BYTES] [--depth D] [--warmup SECONDS]\n"
             "               [--duration SECONDS] [--senders K] [--rate MSGS_PER_S] [--verify]\n"
             "               [--nick-prefix STR] [--ready PREFIX] [--drain SECONDS]\n"
@@ -1411,6 +1414,7 @@ static void parse_args(int argc, char **argv) {
         { "drain", required_argument, 0, 'D' },
         { "threads", required_argument, 0, 'T' }, { "cpus", required_argument, 0, 'C' },
         { "server-pid", required_argument, 0, 'P' },
+        { "unix", required_argument, 0, 'U' },
         { 0, 0, 0, 0 },
     };
     int scenario = -1, connections = -1, depth = -1;
@@ -1427,6 +1431,13 @@ static void parse_args(int argc, char **argv) {
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
         case 'h': g.host = optarg; break;
+        case 'U':
+            if (strlen(optarg) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+                fprintf(stderr, "loadgen: --unix: the path is longer than sun_path\n");
+                usage();
+            }
+            g.unix_path = optarg;
+            break;
         case 'p': {
             g.port_list = optarg;
             g.nports = 0;
@@ -1488,9 +1499,12 @@ static void parse_args(int argc, char **argv) {
         default: usage();
         }
     }
+    if (g.unix_path) {
+        g.nports = 1; /* --port, if given too, is ignored */
+    }
     if (optind < argc || g.nports == 0 || scenario < 0) {
         if (g.nports == 0) {
-            fprintf(stderr, "loadgen: --port is required\n");
+            fprintf(stderr, "loadgen: --port (or --unix) is required\n");
         }
         if (scenario < 0) {
             fprintf(stderr, "loadgen: --scenario is required\n");
@@ -1508,6 +1522,14 @@ static void parse_args(int argc, char **argv) {
 }
 
 static void resolve(void) {
+    if (g.unix_path) {
+        struct sockaddr_un *un = (struct sockaddr_un *)&g.addrs[0];
+        memset(un, 0, sizeof *un);
+        un->sun_family = AF_UNIX;
+        strcpy(un->sun_path, g.unix_path);
+        g.addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(g.unix_path) + 1);
+        return; /* TCP_NODELAY then fails on each socket, harmlessly: a Unix socket has no Nagle */
+    }
     for (int i = 0; i < g.nports; i++) {
         struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
         char port[16];

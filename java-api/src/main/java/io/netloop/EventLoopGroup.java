@@ -184,6 +184,41 @@ public abstract class EventLoopGroup implements AutoCloseable {
     public abstract CompletableFuture<Connection> connect(SocketAddress remote, SocketOptions options, ConnectionHandler handler);
 
     /**
+     * Opens a UDP socket bound to {@code local} on the next loop. The future completes after
+     * {@link UdpHandler#onOpen}, on the loop thread, or fails with a {@link java.net.BindException}
+     * (address in use or not available) or another {@link IOException}; on failure no callback of
+     * {@code handler} runs. With {@link UdpOptions#reusePort()}, call it once per loop to give each
+     * loop its own socket on one port (Linux spreads datagrams over them by sender).
+     *
+     * <pre>{@code
+     * UdpSocket s = group.bindUdp(new InetSocketAddress("::", 5353), UdpOptions.defaults(), handler).join();
+     * }</pre>
+     *
+     * @param local   an {@link java.net.InetSocketAddress}, resolved; port 0 picks a free port; an IPv6
+     *                address is dual-stack unless {@link UdpOptions#ipv6Only()}
+     * @param options the socket's options
+     * @param handler the socket's callbacks
+     * @return completed with the open socket (or exceptionally with a
+     *         {@link java.util.concurrent.RejectedExecutionException} when the group is shutting down)
+     * @throws IllegalArgumentException when {@code local} is not an {@code InetSocketAddress} or is unresolved
+     */
+    public abstract CompletableFuture<UdpSocket> bindUdp(SocketAddress local, UdpOptions options, UdpHandler handler);
+
+    /**
+     * Opens a UDP socket connected to {@code remote} on the next loop, bound to the wildcard address
+     * of {@code remote}'s family and a free port: it sends to and receives from {@code remote} only,
+     * and learns of the peer's port being unreachable ({@link UdpHandler#onError} with a
+     * {@link java.net.PortUnreachableException}).
+     *
+     * @param remote  an {@link java.net.InetSocketAddress}, resolved
+     * @param options the socket's options
+     * @param handler the socket's callbacks
+     * @return completed with the open socket after {@link UdpHandler#onOpen}, or exceptionally
+     * @throws IllegalArgumentException when {@code remote} is not an {@code InetSocketAddress} or is unresolved
+     */
+    public abstract CompletableFuture<UdpSocket> connectUdp(SocketAddress remote, UdpOptions options, UdpHandler handler);
+
+    /**
      * Shuts down gracefully: listeners stop, every connection closes after sending what is queued,
      * then the loops end. Connections still open at the deadline are aborted. Idempotent; a later
      * call may only bring the deadline forward. Does not block: join the returned future to wait.

@@ -3,7 +3,11 @@ package io.netloop.spi;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.SocketOptions;
+import io.netloop.UdpHandler;
+import io.netloop.UdpOptions;
+import io.netloop.UdpSocket;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -91,6 +95,23 @@ public interface IoDriver {
                  CompletableFuture<Connection> result);
 
     /**
+     * Opens a UDP socket bound to {@code local} and, when {@code remote} is given, connected to it.
+     * Completes {@code result} with the socket after {@link UdpHandler#onOpen}, or exceptionally, in
+     * which case no callback of {@code handler} runs. Must not throw. The socket counts in
+     * {@link #connectionCount()} until it is closed, and {@link #closeConnections} closes it
+     * (gracefully: after its queued datagrams are sent).
+     *
+     * @param local   the resolved address to bind; port 0 picks a free port
+     * @param remote  the resolved peer to connect to, or {@code null}
+     * @param options the socket's options
+     * @param handler the socket's callbacks
+     * @param result  completed on this loop's thread; exceptionally with a
+     *                {@link java.net.BindException} or another {@link IOException}
+     */
+    void openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options, UdpHandler handler,
+                 CompletableFuture<UdpSocket> result);
+
+    /**
      * Closes this loop's listening sockets and every connection of this loop: gracefully (after
      * queued output) or by abort. Connections accepted or connected after this are refused. Called
      * at shutdown, first gracefully, then with {@code abort} at the deadline and before {@link #close()}.
@@ -101,7 +122,7 @@ public interface IoDriver {
     void closeConnections(boolean abort);
 
     /**
-     * Connections of this loop not yet closed, including ones still connecting.
+     * Connections of this loop not yet closed, including ones still connecting, and UDP sockets not yet closed.
      *
      * @return the count; the loop ends its graceful shutdown when it reaches 0
      */

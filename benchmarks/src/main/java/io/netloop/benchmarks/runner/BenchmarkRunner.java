@@ -56,6 +56,11 @@ public final class BenchmarkRunner {
     /** Servers by name, and whether they answer STATS (the Java ones). */
     static final List<String> ECHO_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio",
             "netty-epoll", "netty-nio", "jdk-selector", "c-epoll");
+    /** UDP echo: c-epoll is the C server's UDP form ({@code udp_echo_server}, recvmmsg/sendmmsg). */
+    static final List<String> UDP_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio",
+            "netty-epoll", "netty-nio", "jdk-selector", "c-epoll");
+    /** Unix-domain ping-pong, each against TCP loopback on the same server: netloop's backends (the peers have no Unix listener here). */
+    static final List<String> UNIX_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio");
     static final int SERVER_CPU = 1;
     static final List<String> FANOUT_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netty-epoll", "chat-sample", "c-epoll");
 
@@ -98,7 +103,7 @@ public final class BenchmarkRunner {
                 case "--servers" -> servers = Arrays.asList(args[++i].split(","));
                 case "--loadgen-threads" -> threads = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,idle,jmh] [--servers a,b] [--loadgen-threads N]");
+                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,udp-echo,unix-pingpong,idle,jmh] [--servers a,b] [--loadgen-threads N]");
                     System.exit(2);
                 }
             }
@@ -145,6 +150,17 @@ public final class BenchmarkRunner {
                 measure("churn", s, "echo", new int[] {16}, c -> List.of("--connections", c, "--size", "64"));
             }
         }
+        if (wanted("udp-echo")) {
+            for (String s : servers(UDP_SERVERS)) {
+                measure("udp-echo", s, "udp-echo", new int[] {1, 64},
+                        c -> List.of("--connections", c, "--size", "64", "--depth", "4"));
+            }
+        }
+        if (wanted("unix-pingpong")) {
+            for (String s : servers(UNIX_SERVERS)) {
+                unixPingPong(s);
+            }
+        }
         if (wanted("idle")) {
             for (String s : servers(ECHO_SERVERS)) {
                 idle(s);
@@ -169,51 +185,79 @@ public final class BenchmarkRunner {
     private void measure(String scenario, String server, String serverMode, int[] connectionCounts,
                          java.util.function.Function<String, List<String>> args) throws Exception {
         try (ServerProcess p = startServer(server, serverMode)) {
-            for (int connections : connectionCounts) {
-                List<String> extra = args.apply(Integer.toString(connections));
-                loadgen(p, scenario, extra, 0, Math.max(1, mode.warmupSeconds())); // warms the server's JIT
-                List<Map<String, String>> runs = new ArrayList<>();
-                List<double[]> serverSide = new ArrayList<>();
-                for (int run = 0; run < mode.runs(); run++) {
-                    Map<String, Double> before = p.stats(false);
-                    // A second of traffic before the window: what accepting the run's new
-                    // connections still costs the server is then outside it.
-                    Map<String, String> r = loadgen(p, scenario, extra, 1, mode.durationSeconds());
-                    Map<String, Double> after = p.stats(false);
-                    double messages = Json.num(r, "messages");
-                    // Over the measured window where the generator marked it, else over the whole run.
-                    boolean window = r.containsKey("window_alloc_bytes");
-                    double alloc = !p.hasStats ? Double.NaN
-                            : (window ? Json.num(r, "window_alloc_bytes") : after.get("alloc_bytes") - before.get("alloc_bytes")) / Math.max(1, messages);
-                    double gc = !p.hasStats ? Double.NaN
-                            : window ? Json.num(r, "window_gc_count") : after.get("gc_count") - before.get("gc_count");
-                    runs.add(r);
-                    serverSide.add(new double[] {alloc, gc});
-                }
-                int m = medianIndex(runs, "msgs_per_s");
-                Map<String, String> med = runs.get(m);
-                double[] ss = serverSide.get(m);
-                // The generator read the server's CPU from /proc at its window's edges: nothing of
-                // connection set-up or of the STATS round trips is in it.
-                double messages = Json.num(med, "messages");
-                double mbytes = Json.num(med, "bytes") / 1e6;
-                double serverCpu = Json.num(med, "server_cpu_s");
-                double loadgenCpu = Json.num(med, "cpu_user_s") + Json.num(med, "cpu_sys_s");
-                Result res = new Result(scenario, server, connections, Json.num(med, "msgs_per_s"), Json.num(med, "mbytes_per_s"),
-                        Json.num(med, "p50_us"), Json.num(med, "p99_us"), Json.num(med, "p999_us"), ss[0], Double.NaN,
-                        Double.NaN, ss[1], Json.num(med, "server_cpu_percent"), Json.num(med, "cpu_percent"),
-                        perUnit(serverCpu, messages), perUnit(serverCpu, mbytes), perUnit(loadgenCpu, messages),
-                        (int) Json.num(med, "threads"), runs.size(), "errors=" + med.getOrDefault("errors", "?"));
-                results.add(res);
-                System.out.printf(Locale.ROOT, "%-9s %-17s conns=%-5d %12.0f msg/s %9.1f MB/s p50=%7.1f us p99=%8.1f us alloc/msg=%6s gc=%s"
-                                + " server cpu=%3.0f%% %s us/msg loadgen cpu=%3.0f%%%n",
-                        scenario, server, connections, res.msgsPerS(), res.mbytesPerS(), res.p50Us(), res.p99Us(),
-                        Result.f(res.allocBytesPerMsg()), Result.f(res.gcCount()), res.serverCpuPercent(),
-                        Result.f3(res.serverCpuUsPerMsg()), res.loadgenCpuPercent());
-            }
+            measureOn(p, scenario, server, connectionCounts, args);
         } catch (IOException e) {
             notes.add(scenario + " on " + server + " failed: " + e.getMessage());
             System.out.println(scenario + " on " + server + " FAILED: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Ping-pong over a Unix-domain socket and over TCP loopback against the same server process
+     * (it listens on both), each reported as its own row: "SERVER (unix)" and "SERVER (tcp)".
+     */
+    private void unixPingPong(String server) throws Exception {
+        Path socket = Path.of("/tmp", "netloop-bench-" + ProcessHandle.current().pid() + ".sock");
+        try (ServerProcess p = startServer(server, "echo", List.of(), List.of("--unix", socket.toString()))) {
+            for (String transport : List.of("unix", "tcp")) {
+                List<String> via = transport.equals("unix") ? List.of("--unix", socket.toString()) : List.of();
+                measureOn(p, "unix-pingpong", server + " (" + transport + ")", new int[] {1, 100}, c -> {
+                    List<String> a = new ArrayList<>(List.of("--connections", c, "--size", "64"));
+                    a.addAll(via);
+                    return a;
+                });
+            }
+        } catch (IOException e) {
+            notes.add("unix-pingpong on " + server + " failed: " + e.getMessage());
+            System.out.println("unix-pingpong on " + server + " FAILED: " + e.getMessage());
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    private void measureOn(ServerProcess p, String scenario, String server, int[] connectionCounts,
+                           java.util.function.Function<String, List<String>> args) throws Exception {
+        for (int connections : connectionCounts) {
+            List<String> extra = args.apply(Integer.toString(connections));
+            loadgen(p, scenario, extra, 0, Math.max(1, mode.warmupSeconds())); // warms the server's JIT
+            List<Map<String, String>> runs = new ArrayList<>();
+            List<double[]> serverSide = new ArrayList<>();
+            for (int run = 0; run < mode.runs(); run++) {
+                Map<String, Double> before = p.stats(false);
+                // A second of traffic before the window: what accepting the run's new
+                // connections still costs the server is then outside it.
+                Map<String, String> r = loadgen(p, scenario, extra, 1, mode.durationSeconds());
+                Map<String, Double> after = p.stats(false);
+                double messages = Json.num(r, "messages");
+                // Over the measured window where the generator marked it, else over the whole run.
+                boolean window = r.containsKey("window_alloc_bytes");
+                double alloc = !p.hasStats ? Double.NaN
+                        : (window ? Json.num(r, "window_alloc_bytes") : after.get("alloc_bytes") - before.get("alloc_bytes")) / Math.max(1, messages);
+                double gc = !p.hasStats ? Double.NaN
+                        : window ? Json.num(r, "window_gc_count") : after.get("gc_count") - before.get("gc_count");
+                runs.add(r);
+                serverSide.add(new double[] {alloc, gc});
+            }
+            int m = medianIndex(runs, "msgs_per_s");
+            Map<String, String> med = runs.get(m);
+            double[] ss = serverSide.get(m);
+            // The generator read the server's CPU from /proc at its window's edges: nothing of
+            // connection set-up or of the STATS round trips is in it.
+            double messages = Json.num(med, "messages");
+            double mbytes = Json.num(med, "bytes") / 1e6;
+            double serverCpu = Json.num(med, "server_cpu_s");
+            double loadgenCpu = Json.num(med, "cpu_user_s") + Json.num(med, "cpu_sys_s");
+            Result res = new Result(scenario, server, connections, Json.num(med, "msgs_per_s"), Json.num(med, "mbytes_per_s"),
+                    Json.num(med, "p50_us"), Json.num(med, "p99_us"), Json.num(med, "p999_us"), ss[0], Double.NaN,
+                    Double.NaN, ss[1], Json.num(med, "server_cpu_percent"), Json.num(med, "cpu_percent"),
+                    perUnit(serverCpu, messages), perUnit(serverCpu, mbytes), perUnit(loadgenCpu, messages),
+                    (int) Json.num(med, "threads"), runs.size(), "errors=" + med.getOrDefault("errors", "?"));
+            results.add(res);
+            System.out.printf(Locale.ROOT, "%-9s %-17s conns=%-5d %12.0f msg/s %9.1f MB/s p50=%7.1f us p99=%8.1f us alloc/msg=%6s gc=%s"
+                            + " server cpu=%3.0f%% %s us/msg loadgen cpu=%3.0f%%%n",
+                    scenario, server, connections, res.msgsPerS(), res.mbytesPerS(), res.p50Us(), res.p99Us(),
+                    Result.f(res.allocBytesPerMsg()), Result.f(res.gcCount()), res.serverCpuPercent(),
+                    Result.f3(res.serverCpuUsPerMsg()), res.loadgenCpuPercent());
         }
     }
 
@@ -343,6 +387,12 @@ public final class BenchmarkRunner {
 
     /** @param jvmOptions added to a Java server's options */
     private ServerProcess startServer(String server, String serverMode, List<String> jvmOptions) throws IOException {
+        return startServer(server, serverMode, jvmOptions, List.of());
+    }
+
+    /** @param serverArgs added to a Java server's own arguments */
+    private ServerProcess startServer(String server, String serverMode, List<String> jvmOptions, List<String> serverArgs)
+            throws IOException {
         Path log = out.resolve("server.log");
         List<String> cmd;
         boolean stats = true;
@@ -352,7 +402,10 @@ public final class BenchmarkRunner {
         List<String> jvm = List.of(java, "-Xms64m", "-Xmx64m", "-XX:MaxDirectMemorySize=2g", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath);
-        if (server.equals("c-epoll")) {
+        if (server.equals("c-epoll") && serverMode.equals("udp-echo")) {
+            stats = false;
+            cmd = new ArrayList<>(List.of(cDir.resolve("udp_echo_server").toString(), "--port", "0"));
+        } else if (server.equals("c-epoll")) {
             stats = false;
             cmd = new ArrayList<>(List.of(cDir.resolve("echo_server").toString(), "--port", "0"));
             if (serverMode.equals("broadcast")) {
@@ -363,6 +416,7 @@ public final class BenchmarkRunner {
             cmd.addAll(1, jvmOptions);
             cmd.addAll(List.of("io.netloop.benchmarks.servers.BenchServer", "--impl", server, "--mode", serverMode,
                     "--port", "0", "--threads", "1"));
+            cmd.addAll(serverArgs);
         }
         return ServerProcess.start(server, pinned(SERVER_CPU, cmd), stats, log);
     }
@@ -415,7 +469,9 @@ public final class BenchmarkRunner {
     }
 
     private List<String> loadgenCommand(ServerProcess server, String scenario, List<String> extra, int warmup, int duration) {
-        List<String> cmd = new ArrayList<>(List.of(cDir.resolve("loadgen").toString(), "--host", "127.0.0.1", "--port",
+        // UDP echo has its own generator (udpgen), with loadgen's options and output keys.
+        String generator = scenario.equals("udp-echo") ? "udpgen" : "loadgen";
+        List<String> cmd = new ArrayList<>(List.of(cDir.resolve(generator).toString(), "--host", "127.0.0.1", "--port",
                 Integer.toString(server.port), "--scenario", scenario, "--warmup", Integer.toString(warmup), "--duration",
                 Integer.toString(duration), "--threads", Integer.toString(loadgenThreads),
                 "--server-pid", Long.toString(server.pid())));
@@ -440,10 +496,10 @@ public final class BenchmarkRunner {
         return p;
     }
 
-    /** Builds the load generator and the C server into {@code cDir}; run from the benchmarks directory. */
+    /** Builds the load generators and the C servers into {@code cDir}; run from the benchmarks directory. */
     static void compileC(Path cDir) throws IOException, InterruptedException {
         Path src = Path.of("src", "main", "c").toAbsolutePath();
-        for (String prog : List.of("loadgen", "echo_server")) {
+        for (String prog : List.of("loadgen", "echo_server", "udpgen", "udp_echo_server")) {
             Process p = new ProcessBuilder("gcc", "-O2", "-Wall", "-pthread", "-o", cDir.resolve(prog).toString(),
                     src.resolve(prog + ".c").toString()).inheritIO().start();
             if (p.waitFor() != 0) {

@@ -63,6 +63,7 @@ final class Report {
             case "idle" -> "resident bytes per connection: RSS outside the pre-touched heap plus live heap (lower is better)";
             case "churn" -> "connections/s";
             case "fanout" -> "deliveries/s";
+            case "udp-echo" -> "datagrams/s (echoed; connections = client sockets, 4 in flight each)";
             default -> "messages/s";
         };
     }

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ import java.util.Locale;
  * One peer server for the load generator, chosen by {@code --impl}, driven over stdin.
  *
  * <pre>
- * BenchServer --impl IMPL --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive]
+ * BenchServer --impl IMPL --mode echo|broadcast|udp-echo --port P [--threads N] [--netty-allocator pooled|adaptive]
  *             [--redis redis://HOST:PORT]
  *
  *   IMPL: netloop-epoll-et | netloop-epoll-lt | netloop-io_uring | netloop-nio | netty-epoll | netty-nio | jdk-selector | chat-sample
@@ -42,7 +43,7 @@ public final class BenchServer {
             "netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netloop-nio", "netty-epoll", "netty-nio", "jdk-selector", "chat-sample");
     private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
     private static final String USAGE = "usage: BenchServer --impl " + String.join("|", IMPLS)
-            + " --mode echo|broadcast --port P [--threads N] [--netty-allocator pooled|adaptive] [--redis URI (chat-sample)]";
+            + " --mode echo|broadcast|udp-echo --port P [--threads N] [--netty-allocator pooled|adaptive] [--redis URI (chat-sample)] [--unix PATH (netloop-*, echo: also listen there)]";
 
     private BenchServer() {
     }
@@ -54,6 +55,7 @@ public final class BenchServer {
         String threads = "1";
         String allocator = "pooled";
         String redis = null;
+        String unix = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -71,6 +73,7 @@ public final class BenchServer {
                 case "--threads" -> threads = v;
                 case "--netty-allocator" -> allocator = v;
                 case "--redis" -> redis = v;
+                case "--unix" -> unix = v;
                 default -> usage("unknown option " + a);
             }
         }
@@ -80,10 +83,16 @@ public final class BenchServer {
         if (redis != null && !"chat-sample".equals(impl)) {
             usage("--redis is for --impl chat-sample only");
         }
+        if (unix != null && !(impl.startsWith("netloop-") && "echo".equals(mode))) {
+            usage("--unix is for the netloop-* servers in echo mode only");
+        }
         PeerServer server;
         try {
-            server = start(impl, Mode.parse(mode), parseInt("--port", port, 0, 65535),
-                    parseInt("--threads", threads, 1, 1024), allocator, redis);
+            server = unix != null
+                    ? NetloopServer.start(impl.substring("netloop-".length()), Mode.ECHO, parseInt("--port", port, 0, 65535),
+                            parseInt("--threads", threads, 1, 1024), Path.of(unix))
+                    : start(impl, Mode.parse(mode), parseInt("--port", port, 0, 65535),
+                            parseInt("--threads", threads, 1, 1024), allocator, redis);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
             return;
@@ -108,6 +117,9 @@ public final class BenchServer {
     }
 
     static PeerServer start(String impl, Mode mode, int port, int threads, String nettyAllocator, String redis) throws Exception {
+        if (mode == Mode.UDP_ECHO) {
+            return startUdp(impl, port, threads);
+        }
         return switch (impl) {
             case "netloop-epoll-et" -> NetloopServer.start("epoll-et", mode, port, threads);
             case "netloop-epoll-lt" -> NetloopServer.start("epoll-lt", mode, port, threads);
@@ -123,6 +135,24 @@ public final class BenchServer {
             }
             case "chat-sample" -> ChatSampleServer.start(port, threads, redis); // broadcast by nature: lines reach the lobby
             default -> throw new IllegalArgumentException("unknown --impl '" + impl + "'; expected one of " + IMPLS);
+        };
+    }
+
+    private static PeerServer startUdp(String impl, int port, int threads) throws Exception {
+        return switch (impl) {
+            case "netloop-epoll-et" -> NetloopUdpServer.start("epoll-et", port, threads);
+            case "netloop-epoll-lt" -> NetloopUdpServer.start("epoll-lt", port, threads);
+            case "netloop-io_uring" -> NetloopUdpServer.start("io_uring", port, threads);
+            case "netloop-nio" -> NetloopUdpServer.start("nio", port, threads);
+            case "netty-epoll" -> NettyUdpServer.start(true, port, threads);
+            case "netty-nio" -> NettyUdpServer.start(false, port, threads);
+            case "jdk-selector" -> {
+                if (threads != 1) {
+                    throw new IllegalArgumentException("jdk-selector is single-threaded; --threads must be 1, was " + threads);
+                }
+                yield JdkUdpServer.start(port);
+            }
+            default -> throw new IllegalArgumentException("--mode udp-echo has no --impl '" + impl + "'");
         };
     }
 

@@ -5,7 +5,9 @@ enum Mode {
     /** Every byte is sent back to the connection it came from. */
     ECHO,
     /** Every complete {@code \n}-terminated line is sent to every other connection. */
-    BROADCAST;
+    BROADCAST,
+    /** Every UDP datagram is sent back to its sender (the servers bind a UDP socket, not a listener). */
+    UDP_ECHO;
 
     /** Broadcast drops a client whose queued output exceeds this many bytes. */
     static final int BROADCAST_MAX_PENDING = 4 * 1024 * 1024;
@@ -16,7 +18,8 @@ enum Mode {
         return switch (s) {
             case "echo" -> ECHO;
             case "broadcast" -> BROADCAST;
-            default -> throw new IllegalArgumentException("unknown mode '" + s + "'; expected echo or broadcast");
+            case "udp-echo" -> UDP_ECHO;
+            default -> throw new IllegalArgumentException("unknown mode '" + s + "'; expected echo, broadcast or udp-echo");
         };
     }
 }

@@ -7,7 +7,10 @@ import io.netloop.Listener;
 import io.netloop.SocketOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +30,22 @@ final class NetloopServer implements PeerServer {
     private final Listener listener;
     private final AtomicInteger connections;
 
-    private NetloopServer(EventLoopGroup group, Listener listener, AtomicInteger connections) {
+    /** The listener on a Unix-domain socket beside the TCP one ({@code --unix}), or {@code null}. */
+    private final Listener unixListener;
+
+    private NetloopServer(EventLoopGroup group, Listener listener, Listener unixListener, AtomicInteger connections) {
         this.group = group;
         this.listener = listener;
+        this.unixListener = unixListener;
         this.connections = connections;
     }
 
     static NetloopServer start(String backend, Mode mode, int port, int threads) throws Exception {
+        return start(backend, mode, port, threads, null);
+    }
+
+    /** @param unixPath also listen on this Unix-domain socket path, with the same handlers; or {@code null} */
+    static NetloopServer start(String backend, Mode mode, int port, int threads, Path unixPath) throws Exception {
         EventLoopGroup group = EventLoopGroup.builder().backend(backend).threads(threads).build();
         AtomicInteger connections = new AtomicInteger();
         SocketOptions options;
@@ -51,13 +63,18 @@ final class NetloopServer implements PeerServer {
             handlers = () -> new BroadcastHandler(hub, connections);
         }
         Listener listener;
+        Listener unixListener = null;
         try {
             listener = group.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), options, handlers);
+            if (unixPath != null) {
+                Files.deleteIfExists(unixPath); // a socket file left by an earlier run that was killed
+                unixListener = group.listen(UnixDomainSocketAddress.of(unixPath), options, handlers);
+            }
         } catch (Exception e) {
             group.close();
             throw e;
         }
-        return new NetloopServer(group, listener, connections);
+        return new NetloopServer(group, listener, unixListener, connections);
     }
 
     @Override
@@ -78,6 +95,9 @@ final class NetloopServer implements PeerServer {
     @Override
     public void close(long timeoutMillis) {
         listener.close();
+        if (unixListener != null) {
+            unixListener.close();
+        }
         try {
             group.shutdownGracefully(Duration.ofMillis(timeoutMillis)).get(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -3,6 +3,9 @@ package io.netloop.internal.completion;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.SocketOptions;
+import io.netloop.UdpHandler;
+import io.netloop.UdpOptions;
+import io.netloop.UdpSocket;
 import io.netloop.internal.buffer.ChunkPool;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.loop.EventLoopImpl;
@@ -11,6 +14,7 @@ import io.netloop.spi.IoDriver;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -337,6 +341,13 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
 
     void removed(CompletionAcceptor a) {
         acceptors.remove(a);
+    }
+
+    @Override
+    public void openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options, UdpHandler handler,
+                        CompletableFuture<UdpSocket> result) {
+        // UDP-HELPER: replaced by the core's datagram sockets; this placeholder must not reach main.
+        result.completeExceptionally(new UnsupportedOperationException("UDP is not yet implemented on this core"));
     }
 
     @Override

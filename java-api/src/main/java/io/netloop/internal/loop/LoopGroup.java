@@ -7,15 +7,21 @@ import io.netloop.EventLoop;
 import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
 import io.netloop.SocketOptions;
+import io.netloop.UdpHandler;
+import io.netloop.UdpOptions;
+import io.netloop.UdpSocket;
 import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.spi.Backend;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -254,6 +260,42 @@ public final class LoopGroup extends EventLoopGroup {
     }
 
     @Override
+    public CompletableFuture<UdpSocket> bindUdp(SocketAddress local, UdpOptions options, UdpHandler handler) {
+        return openUdp(inet(local), null, options, handler);
+    }
+
+    @Override
+    public CompletableFuture<UdpSocket> connectUdp(SocketAddress remote, UdpOptions options, UdpHandler handler) {
+        InetSocketAddress peer = inet(remote);
+        InetSocketAddress wildcard;
+        try {
+            wildcard = new InetSocketAddress(InetAddress.getByAddress(
+                    new byte[peer.getAddress() instanceof Inet6Address ? 16 : 4]), 0);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        return openUdp(wildcard, peer, options, handler);
+    }
+
+    private CompletableFuture<UdpSocket> openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options,
+                                                 UdpHandler handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        CompletableFuture<UdpSocket> result = new CompletableFuture<>();
+        if (shuttingDown) {
+            result.completeExceptionally(new RejectedExecutionException("the event loop group is shutting down"));
+            return result;
+        }
+        EventLoopImpl loop = (EventLoopImpl) next();
+        try {
+            loop.execute(() -> loop.driver().openUdp(local, remote, options, handler, result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    @Override
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         shuttingDown = true;
@@ -317,6 +359,16 @@ public final class LoopGroup extends EventLoopGroup {
             f.completeExceptionally(e);
         }
         return f;
+    }
+
+    /** A UDP address: a resolved {@link InetSocketAddress}, checked as {@link #checked} checks it. */
+    private InetSocketAddress inet(SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (!(address instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("UDP sockets take an InetSocketAddress, got " + address.getClass().getName()
+                    + " (Unix-domain datagram sockets are not supported)");
+        }
+        return (InetSocketAddress) checked(address);
     }
 
     /**

@@ -3,12 +3,16 @@ package io.netloop.internal.readiness;
 import io.netloop.Connection;
 import io.netloop.ConnectionHandler;
 import io.netloop.SocketOptions;
+import io.netloop.UdpHandler;
+import io.netloop.UdpOptions;
+import io.netloop.UdpSocket;
 import io.netloop.internal.buffer.ChunkPool;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -190,6 +194,13 @@ public final class ReadinessDriver implements IoDriver {
         while ((c = dirty.poll()) != null) {
             c.flushDirty();
         }
+    }
+
+    @Override
+    public void openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options, UdpHandler handler,
+                        CompletableFuture<UdpSocket> result) {
+        // UDP-HELPER: replaced by the core's datagram sockets; this placeholder must not reach main.
+        result.completeExceptionally(new UnsupportedOperationException("UDP is not yet implemented on this core"));
     }
 
     @Override
