@@ -610,6 +610,47 @@ public interface UdpConformance extends ConformanceContext {
         member.assertContractHeld();
     }
 
+    @Test
+    default void udp_dual_stack_socket_joins_an_ipv4_group() throws IOException {
+        assumeTrue(Loopback.ipv6Available(), "IPv6 is not available here");
+        NetworkInterface ni = UdpConformanceSupport.multicastInterface();
+        assumeTrue(ni != null, "no up interface with multicast and an IPv4 address");
+        InetAddress group4 = InetAddress.getByName("239.255.78." + (1 + new SplittableRandom().nextInt(250)));
+        assertMulticastJoinAndLeave(InetAddress.getByName("::"), group4, ni);
+    }
+
+    @Test
+    default void udp_ipv6_socket_joins_an_ipv6_group() throws IOException {
+        assumeTrue(Loopback.ipv6Available(), "IPv6 is not available here");
+        NetworkInterface ni = UdpConformanceSupport.multicastInterface6();
+        assumeTrue(ni != null, "no up interface with multicast and an IPv6 address");
+        InetAddress group6 = InetAddress.getByName("ff12::7:" + Integer.toHexString(1 + new SplittableRandom().nextInt(0xfff0)));
+        assertMulticastJoinAndLeave(InetAddress.getByName("::"), group6, ni);
+    }
+
+    /** A member bound to {@code any} receives a datagram to {@code group} after joining, none after leaving. */
+    private void assertMulticastJoinAndLeave(InetAddress any, InetAddress group, NetworkInterface ni) throws IOException {
+        EventLoopGroup loops = newGroup(1);
+        UdpOptions opts = UdpOptions.builder().reuseAddress(true).multicastInterface(ni).multicastLoopback(true).build();
+        UdpRecorder member = new UdpRecorder();
+        UdpSocket m = bind(loops, new InetSocketAddress(any, 0), opts, member);
+        UdpRecorder senderRec = new UdpRecorder();
+        UdpSocket sender = bind(loops, new InetSocketAddress(any, 0), opts, senderRec);
+        InetSocketAddress to = new InetSocketAddress(group, m.localAddress().getPort());
+        Await.get(m.joinGroup(group, ni), "join " + group.getHostAddress() + " on " + ni.getName());
+        assertTrue(sender.send(buf(new byte[] {1}), to));
+        UdpRecorder.Datagram d = member.poll(5_000);
+        assumeTrue(d != null, () -> "multicast to " + to + " on " + ni.getName() + " did not loop back here; errors "
+                + senderRec.errors());
+        assertArrayEquals(new byte[] {1}, d.data());
+        Await.get(m.leaveGroup(group, ni), "leave " + group.getHostAddress());
+        assertTrue(sender.send(buf(new byte[] {2}), to));
+        Await.quietPeriod();
+        assertNull(member.poll(0), "a datagram to the group arrived after leaveGroup");
+        member.assertContractHeld();
+        senderRec.assertContractHeld();
+    }
+
     // ---- flow ----
 
     @Test
