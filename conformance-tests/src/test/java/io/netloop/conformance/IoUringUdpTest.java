@@ -75,6 +75,16 @@ class IoUringUdpTest {
         return f.get(10, TimeUnit.SECONDS);
     }
 
+    private static void awaitPosted(EventLoopImpl loop, CompletionDriver driver, int posted, String what) {
+        Await.until(() -> {
+            try {
+                return onLoop(loop, driver::postedOperations) == posted;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, what);
+    }
+
     private static byte[] payload(int i) {
         byte[] b = new byte[i % 10 == 0 ? 0 : 1 + i % 700]; // every tenth datagram is empty
         for (int k = 0; k < b.length; k++) {
@@ -108,13 +118,7 @@ class IoUringUdpTest {
             EventLoopImpl loop = (EventLoopImpl) s.loop();
             CompletionDriver driver = (CompletionDriver) loop.driver();
             // Still receiving: one receive posted (the multishot one, or the batch of one).
-            Await.until(() -> {
-                try {
-                    return onLoop(loop, driver::postedOperations) == 1;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "one receive posted again after the burst");
+            awaitPosted(loop, driver, 1, "one receive posted again after the burst");
             assertTrue(rec.errors().isEmpty(), () -> "no errors: " + rec.errors());
             rec.assertContractHeld();
         } finally {
@@ -141,13 +145,7 @@ class IoUringUdpTest {
             });
             if (multishot(configuration)) {
                 // The multishot receive is cancelled rather than left completing.
-                Await.until(() -> {
-                    try {
-                        return onLoop(loop, driver::postedOperations) == 0;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, "the multishot receive cancelled by the pause");
+                awaitPosted(loop, driver, 0, "the multishot receive cancelled by the pause");
             }
             for (int i = 1; i <= 10; i++) {
                 byte[] b = payload(i);
