@@ -372,6 +372,12 @@ int main(void) {
     OFFSET(IO_URING_BUF_REG_PAD_OFFSET, struct io_uring_buf_reg, pad);
     OFFSET(IO_URING_BUF_REG_RESV_OFFSET, struct io_uring_buf_reg, resv);
 
+    LAYOUT(IO_URING_RECVMSG_OUT, struct io_uring_recvmsg_out);
+    OFFSET(IO_URING_RECVMSG_OUT_NAMELEN_OFFSET, struct io_uring_recvmsg_out, namelen);
+    OFFSET(IO_URING_RECVMSG_OUT_CONTROLLEN_OFFSET, struct io_uring_recvmsg_out, controllen);
+    OFFSET(IO_URING_RECVMSG_OUT_PAYLOADLEN_OFFSET, struct io_uring_recvmsg_out, payloadlen);
+    OFFSET(IO_URING_RECVMSG_OUT_FLAGS_OFFSET, struct io_uring_recvmsg_out, flags);
+
     LAYOUT(KERNEL_TIMESPEC, struct __kernel_timespec);
     OFFSET(KERNEL_TIMESPEC_TV_SEC_OFFSET, struct __kernel_timespec, tv_sec);
     OFFSET(KERNEL_TIMESPEC_TV_NSEC_OFFSET, struct __kernel_timespec, tv_nsec);

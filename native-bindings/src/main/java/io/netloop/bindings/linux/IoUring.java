@@ -381,6 +381,26 @@ public final class IoUring {
 
     /**
      * {@snippet lang=c :
+     * struct io_uring_recvmsg_out {
+     *     __u32 namelen;          // the sender's address length (more than reserved: cut)
+     *     __u32 controllen;
+     *     __u32 payloadlen;       // the datagram's whole length, even where the buffer held less
+     *     __u32 flags;            // msg_flags: MSG_TRUNC when the payload was cut
+     * };
+     * }
+     * What a multishot {@link #IORING_OP_RECVMSG} puts at the start of each provided buffer it
+     * fills (Linux 6.0): then {@code msg_namelen} bytes of the submitted {@code msghdr} for the
+     * name, {@code msg_controllen} for control data, then the payload.
+     */
+    public static final StructLayout IO_URING_RECVMSG_OUT = MemoryLayout.structLayout(
+            JAVA_INT.withName("namelen"),
+            JAVA_INT.withName("controllen"),
+            JAVA_INT.withName("payloadlen"),
+            JAVA_INT.withName("flags")
+    ).withName("io_uring_recvmsg_out");
+
+    /**
+     * {@snippet lang=c :
      * struct __kernel_timespec {
      *     __kernel_time64_t tv_sec;
      *     long long         tv_nsec;
@@ -484,6 +504,11 @@ public final class IoUring {
     public static final long IO_URING_BUF_REG_BGID_OFFSET = offset(IO_URING_BUF_REG, "bgid");
     public static final long IO_URING_BUF_REG_PAD_OFFSET = offset(IO_URING_BUF_REG, "pad");
     public static final long IO_URING_BUF_REG_RESV_OFFSET = offset(IO_URING_BUF_REG, "resv");
+
+    public static final long IO_URING_RECVMSG_OUT_NAMELEN_OFFSET = offset(IO_URING_RECVMSG_OUT, "namelen");
+    public static final long IO_URING_RECVMSG_OUT_CONTROLLEN_OFFSET = offset(IO_URING_RECVMSG_OUT, "controllen");
+    public static final long IO_URING_RECVMSG_OUT_PAYLOADLEN_OFFSET = offset(IO_URING_RECVMSG_OUT, "payloadlen");
+    public static final long IO_URING_RECVMSG_OUT_FLAGS_OFFSET = offset(IO_URING_RECVMSG_OUT, "flags");
 
     public static final long KERNEL_TIMESPEC_TV_SEC_OFFSET = offset(KERNEL_TIMESPEC, "tv_sec");
     public static final long KERNEL_TIMESPEC_TV_NSEC_OFFSET = offset(KERNEL_TIMESPEC, "tv_nsec");
