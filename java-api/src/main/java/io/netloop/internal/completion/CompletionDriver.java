@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The completion core: one loop's connections, acceptors and pooled operations on top of any
+ * The completion core: one loop's connections, acceptors, UDP sockets and pooled operations on top of any
  * {@link CompletionPort}. Every completion backend (io_uring, IOCP) is this class plus a port.
  *
  * <p>Buffers are lent, not shared: each posted receive holds its own buffer (unless the port picks
@@ -84,6 +84,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     private int posted;
     private final Set<CompletionConnection> connections = new HashSet<>();
     private final Set<CompletionAcceptor> acceptors = new HashSet<>();
+    private final Set<CompletionUdpSocket> udpSockets = new HashSet<>();
     private final ArrayDeque<CompletionConnection> dirty = new ArrayDeque<>();
     private boolean closing;
     private boolean leaked;
@@ -335,8 +336,36 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     @Override
     public void openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options, UdpHandler handler,
                         CompletableFuture<UdpSocket> result) {
-        // UDP-HELPER: replaced by the core's datagram sockets; this placeholder must not reach main.
-        result.completeExceptionally(new UnsupportedOperationException("UDP is not yet implemented on this core"));
+        assert loop.inEventLoop();
+        if (closing) {
+            result.completeExceptionally(new ClosedChannelException());
+            return;
+        }
+        long socket;
+        try {
+            socket = port.openUdp(local, remote, options);
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        CompletionUdpSocket s = new CompletionUdpSocket(this, socket, handler, options, remote, result);
+        udpSockets.add(s);
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            // Only setting up its receive buffers throws, before onOpen: nothing is posted yet.
+            s.failStart();
+            udpSockets.remove(s);
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** The UDP socket is closed and none of its operations is posted any more. */
+    void removed(CompletionUdpSocket s) {
+        udpSockets.remove(s);
+        for (CompletionAcceptor a : acceptors) {
+            a.descriptorFreed();
+        }
     }
 
     @Override
@@ -351,6 +380,9 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
             } else {
                 c.closeForShutdown();
             }
+        }
+        for (CompletionUdpSocket s : new ArrayList<>(udpSockets)) {
+            s.closeNow(null, abort);
         }
         flushDirty();
         if (abort) {
@@ -372,10 +404,10 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         }
     }
 
-    /** Connections and listeners not yet fully closed: closing ones count until their last completion is reaped. */
+    /** Connections, listeners and UDP sockets not yet fully closed: closing ones count until their last completion is reaped. */
     @Override
     public int connectionCount() {
-        return connections.size() + acceptors.size();
+        return connections.size() + acceptors.size() + udpSockets.size();
     }
 
     @Override
@@ -385,6 +417,9 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
             if (operations[i].owner != null) {
                 bytes += operations[i].memory.byteSize();
             }
+        }
+        for (CompletionUdpSocket s : udpSockets) {
+            bytes += s.nativeBytes();
         }
         return bytes;
     }

@@ -1,10 +1,14 @@
 package io.netloop.internal.completion;
 
 import io.netloop.SocketOptions;
+import io.netloop.UdpOptions;
+import io.netloop.internal.buffer.DatagramQueue;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 
 /**
  * What a completion backend supplies to the completion core: one loop's submission and completion
@@ -18,7 +22,12 @@ import java.net.InetSocketAddress;
  */
 public interface CompletionPort {
 
-    /** Bytes of native memory one operation of this {@linkplain Operation#kind() kind} needs in {@link Operation#memory}. */
+    /**
+     * Bytes of native memory one operation of this {@linkplain Operation#kind() kind} needs in
+     * {@link Operation#memory}; for {@link Operation#RECEIVE_FROM} and {@link Operation#SEND_TO}
+     * what one datagram's receive or send names (header, buffer descriptor, address and its length,
+     * flags, and on Windows the {@code OVERLAPPED}).
+     */
     long memorySize(int kind);
 
     // ---- sockets, synchronous ----
@@ -44,6 +53,7 @@ public interface CompletionPort {
     /** After a successful connect completion: finishes the socket's setup. */
     void connected(long socket) throws IOException;
 
+    /** The socket's bound address, TCP or UDP (with the port the kernel picked for port 0). */
     InetSocketAddress localAddress(long socket);
 
     /** The peer's address, or {@code null} when not connected. */
@@ -143,6 +153,140 @@ public interface CompletionPort {
      * ({@code SO_REUSEPORT}). Where it cannot (Windows), one socket accepts for every loop.
      */
     boolean supportsReusePort();
+
+    // ---- UDP sockets ----
+    //
+    // A UDP socket (CompletionUdpSocket) keeps UdpOptions.receiveBatch() receives posted (or one
+    // multishot receive) and up to a bound of sends, one datagram each, in flight. Its operations
+    // follow the rules of every operation: the memory they name belongs to the kernel until their
+    // completion is reaped, and closing cancels what is posted, then closes the socket with close().
+
+    /**
+     * A UDP socket ({@code SOCK_DGRAM}) of {@code local}'s family, bound to {@code local} and, when
+     * {@code remote} is not {@code null}, connected to it, ready for this port's operations (IOCP:
+     * associated with the completion port). Applies every option of {@code options} before binding:
+     * {@code SO_REUSEADDR}, {@code SO_REUSEPORT} where the platform has it, {@code SO_SNDBUF} and
+     * {@code SO_RCVBUF} when above 0, {@code SO_BROADCAST}, {@code IPV6_V6ONLY} on an IPv6 socket as
+     * {@link UdpOptions#ipv6Only()} says (off: dual-stack whatever the system default), and the
+     * multicast TTL/hops, loopback and sending interface of the socket's family. On an unconnected
+     * socket, ICMP errors must not fail its receives (Windows: {@code SIO_UDP_CONNRESET} off); on a
+     * connected one they must, so that {@link #isPortUnreachable} can report them. Closes the socket
+     * again if any step fails.
+     *
+     * <p>The UDP methods have defaults so that a port can be built without UDP: this one says so,
+     * and the others are then never called.
+     *
+     * @throws java.net.BindException when {@code local} is in use or not an address of this host
+     * @throws IOException           with the system's error otherwise
+     */
+    default long openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options) throws IOException {
+        throw new UnsupportedOperationException("this completion port has no UDP sockets");
+    }
+
+    /**
+     * Joins ({@code join}) or leaves {@code group} on {@code networkInterface}, synchronously
+     * ({@code IP_ADD_MEMBERSHIP}/{@code IPV6_JOIN_GROUP} and their drop counterparts; an IPv4 group
+     * on a dual-stack IPv6 socket takes the IPv4 option).
+     *
+     * @throws IOException with the system's error (leaving a group not joined, too)
+     */
+    default void membership(long socket, boolean join, InetAddress group, NetworkInterface networkInterface) throws IOException {
+        throw new UnsupportedOperationException("this completion port has no UDP sockets");
+    }
+
+    /**
+     * Where the port picks the buffers of a UDP socket's receives itself when datagrams arrive
+     * (io_uring: a provided-buffer ring of the socket's own): sets them up, {@code batch} buffers
+     * or more, each with room for {@code maxDatagramSize} payload bytes and whatever the port puts
+     * before them, and returns them; they are then passed to every {@link #receiveFrom} and
+     * {@link #receivedDatagram} of that socket, and the core calls {@link DatagramBuffers#close()}
+     * once the socket's last receive completion is reaped. Returns {@code null} (the default) where
+     * the port does not pick, and then every {@link #receiveFrom} carries a buffer of the core's.
+     */
+    default DatagramBuffers datagramBuffers(long socket, int maxDatagramSize, int batch) throws IOException {
+        return null;
+    }
+
+    /**
+     * Posts a receive of one datagram ({@link Operation#RECEIVE_FROM}) on a UDP socket: the payload
+     * into {@code buffer} (its capacity is the socket's {@code maxDatagramSize}), the sender's
+     * address and whether the datagram was cut into the operation's {@link Operation#memory}
+     * ({@code WSARecvFrom}: {@code WSABUF}, {@code sockaddr}, its length, the flags and the
+     * {@code OVERLAPPED}; io_uring: a {@code msghdr}, its {@code iovec} and a {@code sockaddr});
+     * or, with {@code buffers}, into one of them.
+     *
+     * <p>The operation completes with the payload bytes the buffer received (a datagram of 0 bytes
+     * completes with 0), or with a negated error. A port whose system reports a cut datagram as an
+     * error (Winsock: {@code WSAEMSGSIZE}) completes it with the bytes received instead, and says
+     * {@link ReceivedDatagram#truncated} in {@link #receivedDatagram}. Cancelled, it completes with
+     * an error for which {@link #isCancelled} is true; finding every one of {@code buffers} in use,
+     * with one for which {@link #isOutOfBuffers} is true (the core posts it again once it has
+     * released some).
+     *
+     * @param buffer  the core's buffer, or {@code null} when {@code buffers} is given
+     * @param buffers the socket's {@link #datagramBuffers}, or {@code null}
+     * @return whether the receive is multishot (only ever with {@code buffers}): it stays posted and
+     *         completes with {@link Completions#MORE} and {@link Completions#PORT_BUFFER} for each
+     *         datagram, in order, until a completion without {@code MORE} (an error, cancelled, or
+     *         the kernel ending it); the core then posts it again unless it is pausing or closing
+     */
+    default boolean receiveFrom(Operation op, long socket, ReadBuffer buffer, DatagramBuffers buffers) throws IOException {
+        throw new UnsupportedOperationException("this completion port has no UDP sockets");
+    }
+
+    /**
+     * Describes the datagram a {@link Operation#RECEIVE_FROM} completion with {@code result >= 0}
+     * holds: sets {@link ReceivedDatagram#data} (a read-only view whose position and limit bound
+     * the payload, at most {@code maxDatagramSize} bytes: with the core's buffer,
+     * {@code op.buffer().userView(n)}), the sender ({@link ReceivedDatagram#sender(java.lang.foreign.MemorySegment,
+     * long, int, io.netloop.internal.net.SockAddrCodec)}), {@link ReceivedDatagram#truncated} and,
+     * for a buffer the port picked ({@link Completions#PORT_BUFFER} in {@code flags}),
+     * {@link ReceivedDatagram#portBuffer}, which the core hands to {@link DatagramBuffers#release}
+     * once it has delivered the datagram (while reading is paused, it may keep it until resumed).
+     *
+     * @param result the completion's result
+     * @param flags  the completion's {@link Completions} flags
+     */
+    default void receivedDatagram(Operation op, long result, int flags, DatagramBuffers buffers, ReceivedDatagram into) {
+        throw new UnsupportedOperationException("this completion port has no UDP sockets");
+    }
+
+    /**
+     * Whether a receive's or send's error code on a connected UDP socket means the peer's port is
+     * unreachable (an ICMP message: Linux {@code ECONNREFUSED}, Winsock {@code WSAECONNRESET}); the
+     * core reports it as a {@link java.net.PortUnreachableException} and, for a receive, posts it again.
+     */
+    default boolean isPortUnreachable(int error) {
+        throw new UnsupportedOperationException("this completion port has no UDP sockets");
+    }
+
+    /**
+     * Posts the send of one datagram ({@link Operation#SEND_TO}): the {@code index}-th from the head
+     * of {@code queue} ({@link DatagramQueue#address}, {@link DatagramQueue#length}), to
+     * {@link DatagramQueue#target} on an unconnected socket ({@code sendmsg}/{@code WSASendTo} with
+     * the address, encoded into the operation's {@link Operation#memory}), or to the peer on a
+     * {@code connected} one (no address). The datagram's bytes stay where they are until the core
+     * removes it, after this operation and every earlier send of the socket completed. Completes
+     * with the bytes sent, or with a negated error (the core drops that datagram, reports the error
+     * and goes on). The core may post several before the first completes.
+     */
+    default void sendTo(Operation op, long socket, DatagramQueue queue, int index, boolean connected) throws IOException {
+        throw new UnsupportedOperationException("this completion port has no UDP sockets");
+    }
+
+    /**
+     * The receive buffers a port picks for one UDP socket ({@link #datagramBuffers}). Loop thread only.
+     */
+    interface DatagramBuffers {
+        /** Gives back the buffer {@link ReceivedDatagram#portBuffer} named; the kernel may fill it again at once. */
+        void release(int portBuffer);
+
+        /** Native bytes these buffers hold (counted in the loop's outstanding native bytes until closed). */
+        long nativeBytes();
+
+        /** Frees the buffers (io_uring: unregisters the ring); only once no receive of the socket is posted. */
+        void close();
+    }
 
     // ---- the loop ----
 

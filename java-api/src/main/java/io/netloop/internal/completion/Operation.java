@@ -4,7 +4,8 @@ import io.netloop.internal.buffer.ReadBuffer;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One request lent to the kernel: accept, connect, receive, send or close. Pooled by its
+ * One request lent to the kernel: accept, connect, receive, send or close; for UDP, receive-from
+ * and send-to. Pooled by its
  * {@link CompletionDriver} and reused, never allocated per operation; the completion finds it again
  * through its {@link #tag()} (io_uring's {@code user_data}, or the word an IOCP port keeps beside
  * its {@code OVERLAPPED}).
@@ -16,7 +17,11 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Operation {
     public static final int ACCEPT = 0, CONNECT = 1, RECEIVE = 2, SEND = 3, CLOSE = 4;
-    static final int KINDS = 5;
+    /** A UDP socket's receive of one datagram with its sender, or multishot: {@link CompletionPort#receiveFrom}. */
+    public static final int RECEIVE_FROM = 5;
+    /** A UDP socket's send of one datagram: {@link CompletionPort#sendTo}. */
+    public static final int SEND_TO = 6;
+    static final int KINDS = 7;
 
     final int kind;
     final int index;
@@ -55,7 +60,7 @@ public final class Operation {
         return ((long) generation << 32) | index;
     }
 
-    /** The receive buffer lent with a {@link #RECEIVE}; {@code null} otherwise. */
+    /** The receive buffer lent with a {@link #RECEIVE} or a {@link #RECEIVE_FROM}; {@code null} otherwise (or when the port picks it). */
     public ReadBuffer buffer() {
         return buffer;
     }
@@ -76,7 +81,7 @@ public final class Operation {
 
     @Override
     public String toString() {
-        String[] names = {"accept", "connect", "receive", "send", "close"};
+        String[] names = {"accept", "connect", "receive", "send", "close", "receive-from", "send-to"};
         return names[kind] + "#" + index + "." + generation;
     }
 }
