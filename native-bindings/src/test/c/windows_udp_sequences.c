@@ -181,6 +181,25 @@ static void post_receive_from(SOCKET s, operation *op, ULONG capacity, LPWSAOVER
                               &op->overlapped, routine));
 }
 
+/*
+ * A receive posted while a datagram longer than its buffer already waits: WSARecvFrom returns
+ * SOCKET_ERROR with WSAEMSGSIZE at once, the buffer filled. Whether its completion (packet, event,
+ * routine) still follows is what the caller then looks for: it does where the NT status is a
+ * warning (STATUS_BUFFER_OVERFLOW), as for any operation that did not fail with an error.
+ */
+static void post_receive_from_waiting(SOCKET s, operation *op, ULONG capacity, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                                      const char *what) {
+    op->buf.len = capacity;
+    op->buf.buf = op->data;
+    op->flags = 0;
+    op->fromlen = sizeof(op->from);
+    memset(&op->from, 0, sizeof(op->from));
+    memset(op->data, 0, 64);
+    int rc = WSARecvFrom(s, &op->buf, 1, NULL, &op->flags, (struct sockaddr *) &op->from, &op->fromlen, &op->overlapped, routine);
+    int error = rc == 0 ? 0 : WSAGetLastError();
+    say("%s: %s, buffer '%.8s'", what, rc == 0 ? "completed at once" : error == WSA_IO_PENDING ? "pending" : error_name(error), op->data);
+}
+
 static void post_send_to(SOCKET s, operation *op, const char *text, ULONG length, const struct sockaddr_in *to,
                          LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, const char *what) {
     if (text != NULL) {
@@ -275,6 +294,21 @@ static void iocp(void) {
     reap(b, 2);
     say("iocp: the next receive read '%s'", recv_op.data);
 
+    /* The same with the datagram already there when the receive is posted. */
+    prepare(&send_op, NULL, "send 20 first");
+    post_send_to(a, &send_op, "0123456789abcdefghij", 20, &to_b, NULL, "iocp: WSASendTo(20 bytes) before the receive");
+    reap(a, 1);
+    Sleep(100);
+    prepare(&recv_op, NULL, "recv waiting truncated");
+    post_receive_from_waiting(b, &recv_op, 8, NULL, "iocp: WSARecvFrom(8 bytes) with 20 waiting");
+    {
+        OVERLAPPED_ENTRY entry;
+        ULONG removed = 0;
+        BOOL got = GetQueuedCompletionStatusEx(port, &entry, 1, &removed, 1000, FALSE) && removed == 1;
+        say("iocp: its packet came: %s%s, %lu bytes", got ? "yes, status " : "no",
+            got ? status_name(((OVERLAPPED *) entry.lpOverlapped)->Internal) : "", got ? (unsigned long) entry.dwNumberOfBytesTransferred : 0UL);
+    }
+
     /* The largest IPv4 datagram: 65,535 - 20 (IP) - 8 (UDP) = 65,507 bytes; one more is refused at once. */
     memset(send_op.data, 'x', 65508);
     prepare(&recv_op, NULL, "recv 65507");
@@ -359,6 +393,15 @@ static void events(void) {
     result_after_event(b, &recv_op);
     say("events: truncated receive holds '%.8s'", recv_op.data);
 
+    prepare(&send_op, ev[1], "send 20 first");
+    post_send_to(a, &send_op, "0123456789abcdefghij", 20, &to_b, NULL, "events: WSASendTo(20 bytes) before the receive");
+    wait_all(ev + 1, 1);
+    Sleep(100);
+    prepare(&recv_op, ev[0], "recv waiting truncated");
+    post_receive_from_waiting(b, &recv_op, 8, NULL, "events: WSARecvFrom(8 bytes) with 20 waiting");
+    say("events: its event was signalled: %s", WSAWaitForMultipleEvents(1, ev, FALSE, 1000, FALSE) == WSA_WAIT_EVENT_0 ? "yes" : "no");
+    result_after_event(b, &recv_op);
+
     check(closesocket(a) == 0 && closesocket(b) == 0, "closesocket");
     WSACloseEvent(ev[0]);
     WSACloseEvent(ev[1]);
@@ -421,6 +464,17 @@ static void routines(void) {
     post_send_to(a, &send_op, "0123456789abcdefghij", 20, &to_b, routine, "routines: WSASendTo(20 bytes)");
     run_routines(b, both, 2);
     say("routines: truncated receive holds '%.8s'", recv_op.data);
+
+    prepare(&send_op, NULL, "send 20 first");
+    post_send_to(a, &send_op, "0123456789abcdefghij", 20, &to_b, routine, "routines: WSASendTo(20 bytes) before the receive");
+    operation *one[1] = {&send_op};
+    run_routines(a, one, 1);
+    Sleep(100);
+    prepare(&recv_op, NULL, "recv waiting truncated");
+    post_receive_from_waiting(b, &recv_op, 8, routine, "routines: WSARecvFrom(8 bytes) with 20 waiting");
+    SleepEx(1000, TRUE);
+    say("routines: its routine ran: %d time(s), dwError %s, %lu bytes", recv_op.routine_ran, error_name((int) recv_op.routine_error),
+        (unsigned long) recv_op.routine_bytes);
 
     check(closesocket(a) == 0 && closesocket(b) == 0, "closesocket");
     say("routines: closed");
