@@ -76,6 +76,20 @@ int main(void) {
     CONSTANT(SO_KEEPALIVE);
     CONSTANT(SO_LINGER);
     CONSTANT(SO_REUSEPORT);
+    CONSTANT(SO_BROADCAST);
+    CONSTANT(IPPROTO_IP);
+    CONSTANT(IPPROTO_UDP);
+    CONSTANT(MSG_TRUNC);
+    CONSTANT(IP_MULTICAST_IF);
+    CONSTANT(IP_MULTICAST_TTL);
+    CONSTANT(IP_MULTICAST_LOOP);
+    CONSTANT(IP_ADD_MEMBERSHIP);
+    CONSTANT(IP_DROP_MEMBERSHIP);
+    CONSTANT(IPV6_MULTICAST_IF);
+    CONSTANT(IPV6_MULTICAST_HOPS);
+    CONSTANT(IPV6_MULTICAST_LOOP);
+    CONSTANT(IPV6_ADD_MEMBERSHIP);
+    CONSTANT(IPV6_DROP_MEMBERSHIP);
     CONSTANT(IPPROTO_TCP);
     CONSTANT(IPPROTO_IPV6);
     CONSTANT(TCP_NODELAY);
@@ -112,6 +126,28 @@ int main(void) {
     LAYOUT(IOVEC, struct iovec);
     OFFSET(IOVEC_IOV_BASE_OFFSET, struct iovec, iov_base);
     OFFSET(IOVEC_IOV_LEN_OFFSET, struct iovec, iov_len);
+
+    LAYOUT(MSGHDR, struct msghdr);
+    OFFSET(MSGHDR_MSG_NAME_OFFSET, struct msghdr, msg_name);
+    OFFSET(MSGHDR_MSG_NAMELEN_OFFSET, struct msghdr, msg_namelen);
+    OFFSET(MSGHDR_MSG_IOV_OFFSET, struct msghdr, msg_iov);
+    OFFSET(MSGHDR_MSG_IOVLEN_OFFSET, struct msghdr, msg_iovlen);
+    OFFSET(MSGHDR_MSG_CONTROL_OFFSET, struct msghdr, msg_control);
+    OFFSET(MSGHDR_MSG_CONTROLLEN_OFFSET, struct msghdr, msg_controllen);
+    OFFSET(MSGHDR_MSG_FLAGS_OFFSET, struct msghdr, msg_flags);
+
+    LAYOUT(MMSGHDR, struct mmsghdr);
+    OFFSET(MMSGHDR_MSG_HDR_OFFSET, struct mmsghdr, msg_hdr);
+    OFFSET(MMSGHDR_MSG_LEN_OFFSET, struct mmsghdr, msg_len);
+
+    LAYOUT(IP_MREQN, struct ip_mreqn);
+    OFFSET(IP_MREQN_IMR_MULTIADDR_OFFSET, struct ip_mreqn, imr_multiaddr);
+    OFFSET(IP_MREQN_IMR_ADDRESS_OFFSET, struct ip_mreqn, imr_address);
+    OFFSET(IP_MREQN_IMR_IFINDEX_OFFSET, struct ip_mreqn, imr_ifindex);
+
+    LAYOUT(IPV6_MREQ, struct ipv6_mreq);
+    OFFSET(IPV6_MREQ_IPV6MR_MULTIADDR_OFFSET, struct ipv6_mreq, ipv6mr_multiaddr);
+    OFFSET(IPV6_MREQ_IPV6MR_INTERFACE_OFFSET, struct ipv6_mreq, ipv6mr_interface);
 
     LAYOUT(LINGER, struct linger);
     OFFSET(LINGER_L_ONOFF_OFFSET, struct linger, l_onoff);

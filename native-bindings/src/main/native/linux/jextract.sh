@@ -45,6 +45,8 @@ jextract \
   --include-function getsockopt \
   --include-function getsockname \
   --include-function getpeername \
+  --include-function recvmmsg \
+  --include-function sendmmsg \
   \
   --include-function epoll_create1 \
   --include-function epoll_ctl \
@@ -67,6 +69,11 @@ jextract \
   --include-struct sockaddr_storage \
   --include-struct iovec \
   --include-struct linger \
+  --include-struct msghdr \
+  --include-struct mmsghdr \
+  --include-struct ip_mreqn \
+  --include-struct ipv6_mreq \
+  --include-struct timespec \
   --include-struct pollfd \
   --include-typedef nfds_t \
   --include-typedef fd_set \
@@ -122,6 +129,12 @@ jextract \
   --include-constant SHUT_RD --include-constant SHUT_WR --include-constant SHUT_RDWR \
   --include-constant MSG_NOSIGNAL --include-constant MSG_DONTWAIT --include-constant MSG_PEEK \
   --include-constant SOMAXCONN --include-constant IOV_MAX \
+  --include-constant SO_BROADCAST --include-constant IPPROTO_IP --include-constant IPPROTO_UDP \
+  --include-constant MSG_TRUNC \
+  --include-constant IP_MULTICAST_IF --include-constant IP_MULTICAST_TTL --include-constant IP_MULTICAST_LOOP \
+  --include-constant IP_ADD_MEMBERSHIP --include-constant IP_DROP_MEMBERSHIP \
+  --include-constant IPV6_MULTICAST_IF --include-constant IPV6_MULTICAST_HOPS --include-constant IPV6_MULTICAST_LOOP \
+  --include-constant IPV6_ADD_MEMBERSHIP --include-constant IPV6_DROP_MEMBERSHIP \
   \
   --include-constant EPOLLIN --include-constant EPOLLPRI --include-constant EPOLLOUT \
   --include-constant EPOLLERR --include-constant EPOLLHUP --include-constant EPOLLRDHUP \

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <string.h>         /* Errno: strerror_r */
 #include <unistd.h>         /* Sockets: read, write, close; IoUring: syscall */
-#include <netinet/in.h>     /* Sockets: sockaddr_in, sockaddr_in6, IPPROTO_*, IPV6_V6ONLY */
+#include <netinet/in.h>     /* Sockets: sockaddr_in, sockaddr_in6, IPPROTO_*, IPV6_V6ONLY, ip_mreqn, ipv6_mreq, IP(V6)_MULTICAST_* */
 #include <netinet/tcp.h>    /* Sockets: TCP_NODELAY */
 #include <linux/io_uring.h> /* IoUring: structs and constants (the kernel's UAPI header) */
 #include <sys/epoll.h>      /* Epoll */
@@ -60,6 +60,9 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *   int     getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
  *   int     getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
  *   int     getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
+ *   int     recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags,
+ *                    struct timespec *timeout);
+ *   int     sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);
  *
  * Epoll:
  *   int epoll_create1(int flags);
@@ -100,6 +103,11 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *   struct sockaddr_storage { sa_family_t ss_family; ... };              (128 bytes, align 8)
  *   struct iovec { void *iov_base; size_t iov_len; };
  *   struct linger { int l_onoff; int l_linger; };
+ *   struct msghdr { void *msg_name; socklen_t msg_namelen; struct iovec *msg_iov; size_t msg_iovlen;
+ *                   void *msg_control; size_t msg_controllen; int msg_flags; };   (56 bytes)
+ *   struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; };           (64 bytes)
+ *   struct ip_mreqn { struct in_addr imr_multiaddr; struct in_addr imr_address; int imr_ifindex; };
+ *   struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; unsigned int ipv6mr_interface; };
  *   typedef union epoll_data { void *ptr; int fd; uint32_t u32; uint64_t u64; } epoll_data_t;
  *   struct epoll_event { uint32_t events; epoll_data_t data; } __EPOLL_PACKED;  (packed on x86_64)
  *   struct io_sqring_offsets { __u32 head, tail, ring_mask, ring_entries, flags, dropped, array,
@@ -138,6 +146,10 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *            SO_REUSEADDR SO_REUSEPORT SO_KEEPALIVE SO_SNDBUF SO_RCVBUF SO_LINGER SO_ERROR SO_TYPE
  *            IPPROTO_TCP IPPROTO_IPV6 TCP_NODELAY IPV6_V6ONLY SHUT_RD SHUT_WR SHUT_RDWR
  *            MSG_NOSIGNAL MSG_DONTWAIT MSG_PEEK SOMAXCONN IOV_MAX
+ *            SO_BROADCAST IPPROTO_IP IPPROTO_UDP MSG_TRUNC
+ *            IP_MULTICAST_IF IP_MULTICAST_TTL IP_MULTICAST_LOOP IP_ADD_MEMBERSHIP IP_DROP_MEMBERSHIP
+ *            IPV6_MULTICAST_IF IPV6_MULTICAST_HOPS IPV6_MULTICAST_LOOP IPV6_ADD_MEMBERSHIP
+ *            IPV6_DROP_MEMBERSHIP
  *   Epoll:   EPOLLIN EPOLLPRI EPOLLOUT EPOLLERR EPOLLHUP EPOLLRDHUP EPOLLET EPOLLONESHOT
  *            EPOLLEXCLUSIVE EPOLL_CTL_ADD EPOLL_CTL_DEL EPOLL_CTL_MOD EPOLL_CLOEXEC
  *   EventFd: EFD_CLOEXEC EFD_NONBLOCK EFD_SEMAPHORE

@@ -128,6 +128,19 @@ public final class DatagramQueue implements AutoCloseable {
         return ring.address() + offsets[index(i)];
     }
 
+    /** Offset of the {@code i}-th datagram's first byte in {@link #ring()}. */
+    public synchronized int offset(int i) {
+        return offsets[index(i)];
+    }
+
+    /**
+     * The whole ring, made at the first offer and the same segment until {@link #close()}; for a
+     * backend that keeps one buffer view over it rather than make one per datagram.
+     */
+    public synchronized MemorySegment ring() {
+        return ring;
+    }
+
     /** Length of the {@code i}-th datagram. */
     public synchronized int length(int i) {
         return lengths[index(i)];

@@ -1,6 +1,8 @@
 package io.netloop.internal.nio;
 
 import io.netloop.SocketOptions;
+import io.netloop.UdpOptions;
+import io.netloop.internal.readiness.DatagramSocketOps;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -146,6 +149,45 @@ final class NioPoller implements ReadinessPoller {
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw NioErrors.translate("connect", e);
+        }
+    }
+
+    /**
+     * A {@link DatagramChannel} of {@code local}'s family; the JDK's IPv6 channel is dual-stack. The
+     * JDK has no {@code IPV6_V6ONLY}: with {@link UdpOptions#ipv6Only()} the socket drops datagrams
+     * from IPv4 senders itself (the port's IPv4 side stays taken).
+     */
+    @Override
+    public DatagramSocketOps openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options)
+            throws IOException {
+        DatagramChannel ch = DatagramChannel.open(family(local));
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+            if (options.reusePort() && ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            if (options.sendBufferSize() > 0) {
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+            }
+            if (options.receiveBufferSize() > 0) {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+            }
+            ch.setOption(StandardSocketOptions.SO_BROADCAST, options.broadcast());
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.multicastTtl());
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, options.multicastLoopback());
+            if (options.multicastInterface() != null) {
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, options.multicastInterface());
+            }
+            ch.bind(local);
+            if (remote != null) {
+                ch.connect(remote);
+            }
+            boolean v6Only = options.ipv6Only() && local.getAddress() instanceof Inet6Address;
+            return new NioDatagramSocket(ch, remote != null, options.maxDatagramSize(), v6Only);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw NioErrors.translate(remote != null ? "connect" : "bind", e);
         }
     }
 

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * A connection on a readiness backend: reads when the poller says the socket is readable and
  * writes until the socket's buffer is full, then waits for writability.
  */
-final class ReadinessConnection extends ConnectionBase implements ReadyHandler, ReadinessDriver.Resumable {
+final class ReadinessConnection extends ConnectionBase implements ReadyHandler, ReadinessDriver.Resumable,
+        ReadinessDriver.Flushable {
     private static final Logger log = LoggerFactory.getLogger(ReadinessConnection.class);
 
     /** Reads per readiness event, so one busy peer cannot hold the loop. */
@@ -267,7 +268,8 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
     }
 
     /** Sends what was written since the last flush, unless it was sent already or must wait for writability. */
-    void flushDirty() {
+    @Override
+    public void flushDirty() {
         if (!inDirtyList) {
             return;
         }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The readiness core: one loop's connections, acceptors, receive buffer and write chunks on top of
+ * The readiness core: one loop's connections, acceptors, UDP sockets, receive buffers and write chunks on top of
  * any {@link ReadinessPoller}. Every readiness backend (epoll LT and ET, NIO, WSAEventSelect) is
  * this class plus a poller.
  */
@@ -49,8 +49,11 @@ public final class ReadinessDriver implements IoDriver {
     final ChunkPool chunks = new ChunkPool(MAX_POOLED_WRITE_BYTES);
     private final Set<ReadinessConnection> connections = new HashSet<>();
     private final Set<Acceptor> acceptors = new HashSet<>();
-    /** Connections with output written since their last flush. */
-    private final ArrayDeque<ReadinessConnection> dirty = new ArrayDeque<>();
+    private final Set<ReadinessUdpSocket> udpSockets = new HashSet<>();
+    /** The receive memory of this loop's UDP sockets, which receive one at a time; closed with the driver. */
+    private final DatagramBatch datagramBatch = new DatagramBatch();
+    /** Connections and UDP sockets with output queued since their last flush. */
+    private final ArrayDeque<Flushable> dirty = new ArrayDeque<>();
     /** Edge-triggered work cut short by a fairness budget, resumed without waiting for an edge. */
     private final ArrayDeque<Resumable> again = new ArrayDeque<>();
     private boolean closing;
@@ -158,7 +161,7 @@ public final class ReadinessDriver implements IoDriver {
         c.startAccepted();
     }
 
-    void markDirty(ReadinessConnection c) {
+    void markDirty(Flushable c) {
         dirty.add(c);
     }
 
@@ -178,8 +181,21 @@ public final class ReadinessDriver implements IoDriver {
         acceptors.remove(a);
     }
 
+    void removed(ReadinessUdpSocket s) {
+        udpSockets.remove(s);
+        for (Acceptor a : acceptors) {
+            a.descriptorFreed();
+        }
+    }
+
+    /** The loop's receive batch, shaped for a socket's options (grown when it needs more than any before). */
+    DatagramBatch datagramBatch(int slots, int maxDatagramSize) {
+        datagramBatch.shape(slots, maxDatagramSize);
+        return datagramBatch;
+    }
+
     private void flushDirty() {
-        ReadinessConnection c;
+        Flushable c;
         while ((c = dirty.poll()) != null) {
             c.flushDirty();
         }
@@ -188,8 +204,23 @@ public final class ReadinessDriver implements IoDriver {
     @Override
     public void openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options, UdpHandler handler,
                         CompletableFuture<UdpSocket> result) {
-        // UDP-HELPER: replaced by the core's datagram sockets; this placeholder must not reach main.
-        result.completeExceptionally(new UnsupportedOperationException("UDP is not yet implemented on this core"));
+        assert loop.inEventLoop();
+        if (closing) {
+            result.completeExceptionally(new ClosedChannelException());
+            return;
+        }
+        DatagramSocketOps socket;
+        try {
+            socket = poller.openUdp(local, remote, options);
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        ReadinessUdpSocket s = new ReadinessUdpSocket(this, socket, handler, options, remote, result);
+        udpSockets.add(s);
+        if (!s.start(result)) {
+            udpSockets.remove(s);
+        }
     }
 
     @Override
@@ -205,24 +236,40 @@ public final class ReadinessDriver implements IoDriver {
                 c.closeForShutdown();
             }
         }
+        for (ReadinessUdpSocket s : new ArrayList<>(udpSockets)) {
+            s.closeNow(null, abort);
+        }
         flushDirty();
     }
 
     @Override
     public int connectionCount() {
-        return connections.size();
+        return connections.size() + udpSockets.size();
     }
 
     @Override
     public long outstandingNativeBytes() {
-        return chunks.lentBytes();
+        long bytes = chunks.lentBytes();
+        for (ReadinessUdpSocket s : udpSockets) {
+            bytes += s.nativeBytes();
+        }
+        return bytes;
     }
 
     @Override
     public void close() {
+        for (ReadinessUdpSocket s : new ArrayList<>(udpSockets)) {
+            s.closeNow(null, true);
+        }
+        datagramBatch.close();
         poller.close();
         readBuffer.close();
         chunks.close();
+    }
+
+    /** A socket with output queued since its last flush: it sends once the current callbacks are done. */
+    interface Flushable {
+        void flushDirty();
     }
 
     /** Work that the core resumes on the next loop iteration. */

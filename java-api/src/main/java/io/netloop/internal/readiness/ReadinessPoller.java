@@ -1,6 +1,7 @@
 package io.netloop.internal.readiness;
 
 import io.netloop.SocketOptions;
+import io.netloop.UdpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -61,5 +62,21 @@ public interface ReadinessPoller {
      */
     default StreamSocket adopt(StreamSocket accepted) throws IOException {
         return accepted;
+    }
+
+    /**
+     * Opens a non-blocking UDP socket of {@code local}'s family (an IPv6 one dual-stack unless
+     * {@link UdpOptions#ipv6Only()}), applies {@code options} (reuse, buffer sizes, broadcast,
+     * multicast TTL, loopback and interface), binds it to {@code local} and, when {@code remote} is
+     * given, connects it. The core registers it with this poller for reading.
+     *
+     * <p>A backend that has no batch calls implements {@link DatagramSocketOps} one datagram per
+     * call; the default says this poller has no UDP at all.
+     *
+     * @throws java.net.BindException when the address is in use or not available
+     */
+    default DatagramSocketOps openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options)
+            throws IOException {
+        throw new java.net.SocketException("UDP is not supported by the " + getClass().getSimpleName() + " poller");
     }
 }

@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Linux sockets and plain fd I/O: {@code <sys/socket.h>}, {@code <netinet/in.h>},
+ * Linux sockets and plain fd I/O: {@code <sys/socket.h>} (with {@code recvmmsg}/{@code sendmmsg}
+ * for UDP), {@code <netinet/in.h>} (with the multicast options),
  * {@code <netinet/tcp.h>}, {@code <sys/uio.h>}, {@code <unistd.h>}. LP64 only (x86_64, aarch64):
  * {@code size_t}/{@code ssize_t} are {@code long}, {@code socklen_t} is {@code int}.
  *
@@ -55,17 +56,35 @@ public final class Sockets {
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
+    public static final int SO_BROADCAST = 6;
 
+    public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
     public static final int TCP_NODELAY = 1;
     public static final int IPV6_V6ONLY = 26;
+
+    /** {@code IPPROTO_IP} level; on Linux also accepted by an {@code AF_INET6} socket, for IPv4 (mapped) traffic. */
+    public static final int IP_MULTICAST_IF = 32;
+    public static final int IP_MULTICAST_TTL = 33;
+    public static final int IP_MULTICAST_LOOP = 34;
+    public static final int IP_ADD_MEMBERSHIP = 35;
+    public static final int IP_DROP_MEMBERSHIP = 36;
+    /** {@code IPPROTO_IPV6} level. */
+    public static final int IPV6_MULTICAST_IF = 17;
+    public static final int IPV6_MULTICAST_HOPS = 18;
+    public static final int IPV6_MULTICAST_LOOP = 19;
+    public static final int IPV6_ADD_MEMBERSHIP = 20;
+    public static final int IPV6_DROP_MEMBERSHIP = 21;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
 
     public static final int MSG_PEEK = 0x2;
+    /** In {@code msg_flags} after a receive: the datagram was longer than the buffers and was cut. */
+    public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
 
@@ -164,6 +183,73 @@ public final class Sockets {
             JAVA_INT.withName("l_linger")
     ).withName("linger");
 
+    /**
+     * {@snippet lang=c :
+     * struct msghdr {
+     *     void         *msg_name;        // sockaddr to send to / of the sender
+     *     socklen_t     msg_namelen;
+     *     struct iovec *msg_iov;
+     *     size_t        msg_iovlen;
+     *     void         *msg_control;
+     *     size_t        msg_controllen;
+     *     int           msg_flags;       // MSG_TRUNC after a receive
+     * };
+     * }
+     */
+    public static final StructLayout MSGHDR = MemoryLayout.structLayout(
+            ADDRESS.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            ADDRESS.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            MemoryLayout.paddingLayout(4)
+    ).withName("msghdr");
+
+    /**
+     * {@snippet lang=c :
+     * struct mmsghdr {
+     *     struct msghdr msg_hdr;
+     *     unsigned int  msg_len;         // bytes received or sent
+     * };
+     * }
+     */
+    public static final StructLayout MMSGHDR = MemoryLayout.structLayout(
+            MSGHDR.withName("msg_hdr"),
+            JAVA_INT.withName("msg_len"),
+            MemoryLayout.paddingLayout(4)
+    ).withName("mmsghdr");
+
+    /**
+     * {@snippet lang=c :
+     * struct ip_mreqn {
+     *     struct in_addr imr_multiaddr;  // the group, network byte order
+     *     struct in_addr imr_address;    // a local address, or INADDR_ANY
+     *     int            imr_ifindex;    // the interface's index, or 0
+     * };
+     * }
+     */
+    public static final StructLayout IP_MREQN = MemoryLayout.structLayout(
+            IN_ADDR_T.withName("imr_multiaddr"),
+            IN_ADDR_T.withName("imr_address"),
+            JAVA_INT.withName("imr_ifindex")
+    ).withName("ip_mreqn");
+
+    /**
+     * {@snippet lang=c :
+     * struct ipv6_mreq {
+     *     struct in6_addr ipv6mr_multiaddr;  // the group
+     *     unsigned int    ipv6mr_interface;  // the interface's index, or 0
+     * };
+     * }
+     */
+    public static final StructLayout IPV6_MREQ = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ipv6mr_multiaddr"),
+            JAVA_INT.withName("ipv6mr_interface")
+    ).withName("ipv6_mreq");
+
     public static final long SOCKADDR_IN_SIN_FAMILY_OFFSET = offset(SOCKADDR_IN, "sin_family");
     public static final long SOCKADDR_IN_SIN_PORT_OFFSET = offset(SOCKADDR_IN, "sin_port");
     public static final long SOCKADDR_IN_SIN_ADDR_OFFSET = offset(SOCKADDR_IN, "sin_addr");
@@ -179,6 +265,24 @@ public final class Sockets {
 
     public static final long IOVEC_IOV_BASE_OFFSET = offset(IOVEC, "iov_base");
     public static final long IOVEC_IOV_LEN_OFFSET = offset(IOVEC, "iov_len");
+
+    public static final long MSGHDR_MSG_NAME_OFFSET = offset(MSGHDR, "msg_name");
+    public static final long MSGHDR_MSG_NAMELEN_OFFSET = offset(MSGHDR, "msg_namelen");
+    public static final long MSGHDR_MSG_IOV_OFFSET = offset(MSGHDR, "msg_iov");
+    public static final long MSGHDR_MSG_IOVLEN_OFFSET = offset(MSGHDR, "msg_iovlen");
+    public static final long MSGHDR_MSG_CONTROL_OFFSET = offset(MSGHDR, "msg_control");
+    public static final long MSGHDR_MSG_CONTROLLEN_OFFSET = offset(MSGHDR, "msg_controllen");
+    public static final long MSGHDR_MSG_FLAGS_OFFSET = offset(MSGHDR, "msg_flags");
+
+    public static final long MMSGHDR_MSG_HDR_OFFSET = offset(MMSGHDR, "msg_hdr");
+    public static final long MMSGHDR_MSG_LEN_OFFSET = offset(MMSGHDR, "msg_len");
+
+    public static final long IP_MREQN_IMR_MULTIADDR_OFFSET = offset(IP_MREQN, "imr_multiaddr");
+    public static final long IP_MREQN_IMR_ADDRESS_OFFSET = offset(IP_MREQN, "imr_address");
+    public static final long IP_MREQN_IMR_IFINDEX_OFFSET = offset(IP_MREQN, "imr_ifindex");
+
+    public static final long IPV6_MREQ_IPV6MR_MULTIADDR_OFFSET = offset(IPV6_MREQ, "ipv6mr_multiaddr");
+    public static final long IPV6_MREQ_IPV6MR_INTERFACE_OFFSET = offset(IPV6_MREQ, "ipv6mr_interface");
 
     public static final long LINGER_L_ONOFF_OFFSET = offset(LINGER, "l_onoff");
     public static final long LINGER_L_LINGER_OFFSET = offset(LINGER, "l_linger");
@@ -423,6 +527,43 @@ public final class Sockets {
     public static int getpeername(MemorySegment errnoState, int sockfd, MemorySegment addr, MemorySegment addrlen) {
         try {
             return (int) GETPEERNAME.invokeExact(errnoState, sockfd, addr, addrlen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    private static final MethodHandle RECVMMSG = downcall("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+
+    /**
+     * {@code int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout);}
+     * <p>Returns the datagrams received (each one's length in {@code msg_len}, its flags in
+     * {@code msg_hdr.msg_flags}); {@code -1} only when the first failed. {@code timeout} may be
+     * {@link MemorySegment#NULL}.
+     */
+    public static int recvmmsg(MemorySegment errnoState, int sockfd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
+        try {
+            return (int) RECVMMSG.invokeExact(errnoState, sockfd, msgvec, vlen, flags, timeout);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    private static final MethodHandle SENDMMSG = downcall("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    /**
+     * {@code int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);}
+     * <p>Returns the datagrams sent; {@code -1} only when the first failed (a later failure
+     * shortens the count and is reported by the next call).
+     */
+    public static int sendmmsg(MemorySegment errnoState, int sockfd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return (int) SENDMMSG.invokeExact(errnoState, sockfd, msgvec, vlen, flags);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -1,8 +1,10 @@
 package io.netloop.linux.internal;
 
 import io.netloop.SocketOptions;
+import io.netloop.UdpOptions;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
+import io.netloop.internal.readiness.DatagramSocketOps;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
@@ -29,6 +31,9 @@ abstract class LinuxPoller implements ReadinessPoller {
     final MemorySegment errno;
     final MemorySegment iovecs;
     final MemorySegment sockaddr;
+
+    /** recvmmsg/sendmmsg arrays of this loop's UDP sockets; made at the first UDP call, closed with the poller. */
+    private DatagramScratch datagramScratch;
 
     private ReadyHandler[] handlers = new ReadyHandler[256];
     private int[] generations = new int[256];
@@ -85,7 +90,24 @@ abstract class LinuxPoller implements ReadinessPoller {
 
     /** Closes the scratch memory; subclasses close their descriptors first. */
     void closeMemory() {
+        if (datagramScratch != null) {
+            datagramScratch.close();
+            datagramScratch = null;
+        }
         arena.close();
+    }
+
+    /** The loop's datagram arrays, with at least {@code slots} slots. */
+    final DatagramScratch datagramScratch(int slots) {
+        DatagramScratch s = datagramScratch;
+        if (s == null || s.slots < slots) {
+            if (s != null) {
+                s.close();
+            }
+            s = new DatagramScratch(Math.max(slots, 64));
+            datagramScratch = s;
+        }
+        return s;
     }
 
     // ---- sockets ----
@@ -114,6 +136,11 @@ abstract class LinuxPoller implements ReadinessPoller {
             sockets.close(fd);
             throw e;
         }
+    }
+
+    @Override
+    public DatagramSocketOps openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options) throws IOException {
+        return LinuxDatagramSocket.open(this, local, remote, options);
     }
 
     /** The descriptor stays; the socket is rebuilt around this loop's scratch memory. */

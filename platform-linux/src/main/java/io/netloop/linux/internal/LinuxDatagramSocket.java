@@ -1,0 +1,319 @@
+package io.netloop.linux.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import io.netloop.UdpOptions;
+import io.netloop.bindings.linux.Errno;
+import io.netloop.bindings.linux.Sockets;
+import io.netloop.internal.buffer.DatagramQueue;
+import io.netloop.internal.readiness.DatagramBatch;
+import io.netloop.internal.readiness.DatagramSocketOps;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+
+/**
+ * A non-blocking UDP socket: {@code recvmmsg} and {@code sendmmsg} over its poller's shared
+ * {@link DatagramScratch}. Loop thread only.
+ *
+ * <p>The last sender's raw address and its {@link InetSocketAddress} are kept, and reused while
+ * datagrams come from the same sender; likewise the last target's encoded address. An echo or a
+ * request-reply server so decodes and encodes nothing per datagram.
+ */
+final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps {
+    private static final int SEND_SLOTS = 64;
+
+    private final boolean ipv6;
+    private final boolean connected;
+    private final int maxDatagramSize;
+    private final InetSocketAddress local;
+
+    // The last sender: its sockaddr as three longs and an int (28 bytes of sockaddr_in6; a
+    // sockaddr_in's 16 fit the first two), and its decoded address.
+    private long senderA;
+    private long senderB;
+    private long senderC;
+    private int senderD;
+    private InetSocketAddress sender;
+
+    // The last target, as the same words, with its length.
+    private InetSocketAddress target;
+    private long targetA;
+    private long targetB;
+    private long targetC;
+    private int targetD;
+    private int targetLength;
+
+    LinuxDatagramSocket(LinuxPoller poller, int fd, boolean ipv6, boolean connected, int maxDatagramSize) {
+        super(poller, fd);
+        this.ipv6 = ipv6;
+        this.connected = connected;
+        this.maxDatagramSize = maxDatagramSize;
+        this.local = poller.sockets.socketName(fd, false);
+    }
+
+    /** Opens, configures, binds and (with {@code remote}) connects; closes the descriptor if any step fails. */
+    static LinuxDatagramSocket open(LinuxPoller poller, InetSocketAddress localAddress, InetSocketAddress remote,
+                                    UdpOptions options) throws IOException {
+        SocketCalls calls = poller.sockets;
+        boolean v6 = localAddress.getAddress() instanceof Inet6Address;
+        int fd = Sockets.socket(poller.errno, v6 ? Sockets.AF_INET6 : Sockets.AF_INET,
+                Sockets.SOCK_DGRAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw LinuxErrors.exception("socket", Errno.errno(poller.errno));
+        }
+        try {
+            if (options.reuseAddress()) {
+                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+            }
+            if (options.reusePort()) {
+                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+            }
+            if (options.broadcast()) {
+                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_BROADCAST, 1);
+            }
+            if (options.sendBufferSize() > 0) {
+                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
+            }
+            if (options.receiveBufferSize() > 0) {
+                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
+            }
+            NetworkInterface ni = options.multicastInterface();
+            if (v6) {
+                // Explicit, whatever net.ipv6.bindv6only says.
+                calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, options.ipv6Only() ? 1 : 0);
+                calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_HOPS, options.multicastTtl());
+                calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_LOOP, options.multicastLoopback() ? 1 : 0);
+                if (ni != null) {
+                    calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_IF, ni.getIndex());
+                }
+            }
+            if (!v6 || !options.ipv6Only()) {
+                // IPv4 multicast; Linux takes these IPPROTO_IP options on a dual-stack socket too.
+                calls.setIntOption(fd, Sockets.IPPROTO_IP, Sockets.IP_MULTICAST_TTL, options.multicastTtl());
+                calls.setIntOption(fd, Sockets.IPPROTO_IP, Sockets.IP_MULTICAST_LOOP, options.multicastLoopback() ? 1 : 0);
+                if (ni != null) {
+                    MemorySegment mreq = poller.sockaddr;
+                    mreq.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_MULTIADDR_OFFSET, 0);
+                    mreq.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_ADDRESS_OFFSET, 0);
+                    mreq.set(JAVA_INT, Sockets.IP_MREQN_IMR_IFINDEX_OFFSET, ni.getIndex());
+                    if (Sockets.setsockopt(poller.errno, fd, Sockets.IPPROTO_IP, Sockets.IP_MULTICAST_IF, mreq,
+                            (int) Sockets.IP_MREQN.byteSize()) < 0) {
+                        throw LinuxErrors.exception("setsockopt(IP_MULTICAST_IF)", Errno.errno(poller.errno));
+                    }
+                }
+            }
+            int len = SockAddrs.CODEC.encode(localAddress, poller.sockaddr);
+            if (Sockets.bind(poller.errno, fd, poller.sockaddr, len) < 0) {
+                throw LinuxErrors.exception("bind", Errno.errno(poller.errno));
+            }
+            if (remote != null) {
+                len = SockAddrs.CODEC.encode(remote, poller.sockaddr);
+                if (Sockets.connect(poller.errno, fd, poller.sockaddr, len) < 0) {
+                    throw LinuxErrors.exception("connect", Errno.errno(poller.errno));
+                }
+            }
+            return new LinuxDatagramSocket(poller, fd, v6, remote != null, options.maxDatagramSize());
+        } catch (IOException | RuntimeException e) {
+            calls.close(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public int receive(DatagramBatch batch) throws IOException {
+        int slots = batch.slots();
+        DatagramScratch s = poller.datagramScratch(slots);
+        MemorySegment hdrs = s.headers;
+        long iovBase = s.iovecs.address();
+        long nameBase = s.names.address();
+        for (int i = 0; i < slots; i++) {
+            long h = i * DatagramScratch.HDR;
+            long iov = i * DatagramScratch.IOV;
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_NAME_OFFSET, nameBase + (long) i * DatagramScratch.NAME);
+            hdrs.set(JAVA_INT, h + Sockets.MSGHDR_MSG_NAMELEN_OFFSET, DatagramScratch.NAME);
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_IOV_OFFSET, iovBase + iov);
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_IOVLEN_OFFSET, 1);
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_CONTROL_OFFSET, 0);
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_CONTROLLEN_OFFSET, 0);
+            hdrs.set(JAVA_INT, h + Sockets.MSGHDR_MSG_FLAGS_OFFSET, 0);
+            // maxDatagramSize, not the slot's full size: the kernel says MSG_TRUNC for anything longer.
+            s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_BASE_OFFSET, batch.slotAddress(i));
+            s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_LEN_OFFSET, maxDatagramSize);
+        }
+        int n;
+        while ((n = Sockets.recvmmsg(poller.errno, fd, hdrs, slots, Sockets.MSG_DONTWAIT, MemorySegment.NULL)) < 0) {
+            int e = Errno.errno(poller.errno);
+            if (e == Errno.EAGAIN) {
+                return 0;
+            }
+            if (e != Errno.EINTR) {
+                throw error("receive", e);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            long h = i * DatagramScratch.HDR;
+            int length = hdrs.get(JAVA_INT, h + Sockets.MMSGHDR_MSG_LEN_OFFSET);
+            boolean truncated = (hdrs.get(JAVA_INT, h + Sockets.MSGHDR_MSG_FLAGS_OFFSET) & Sockets.MSG_TRUNC) != 0;
+            batch.set(i, Math.min(length, maxDatagramSize), truncated, sender(s.names, (long) i * DatagramScratch.NAME));
+        }
+        return n;
+    }
+
+    /** The sender at {@code offset}: the last one again when its bytes are the same. */
+    private InetSocketAddress sender(MemorySegment names, long offset) {
+        long a = names.get(JAVA_LONG, offset);
+        long b = names.get(JAVA_LONG, offset + 8);
+        long c = 0;
+        int d = 0;
+        if (names.get(JAVA_SHORT, offset) == Sockets.AF_INET6) {
+            c = names.get(JAVA_LONG, offset + 16);
+            d = names.get(JAVA_INT, offset + 24);
+        } else {
+            b = 0; // sin_zero
+        }
+        if (sender == null || a != senderA || b != senderB || c != senderC || d != senderD) {
+            // A dual-stack socket's IPv4 senders come as ::ffff:a.b.c.d; the JDK makes those Inet4Address.
+            sender = SockAddrs.CODEC.decode(names.asSlice(offset, DatagramScratch.NAME));
+            senderA = a;
+            senderB = b;
+            senderC = c;
+            senderD = d;
+        }
+        return sender;
+    }
+
+    @Override
+    public int send(DatagramQueue queue, int from, int max) throws IOException {
+        int count = Math.min(max, SEND_SLOTS);
+        DatagramScratch s = poller.datagramScratch(SEND_SLOTS);
+        MemorySegment hdrs = s.headers;
+        long iovBase = s.iovecs.address();
+        long nameBase = s.names.address();
+        for (int k = 0; k < count; k++) {
+            int i = from + k;
+            long h = k * DatagramScratch.HDR;
+            long iov = k * DatagramScratch.IOV;
+            long nameOffset = (long) k * DatagramScratch.NAME;
+            if (connected) {
+                hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_NAME_OFFSET, 0);
+                hdrs.set(JAVA_INT, h + Sockets.MSGHDR_MSG_NAMELEN_OFFSET, 0);
+            } else {
+                int len = encodeTarget(queue.target(i), s.names, nameOffset);
+                hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_NAME_OFFSET, nameBase + nameOffset);
+                hdrs.set(JAVA_INT, h + Sockets.MSGHDR_MSG_NAMELEN_OFFSET, len);
+            }
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_IOV_OFFSET, iovBase + iov);
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_IOVLEN_OFFSET, 1);
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_CONTROL_OFFSET, 0);
+            hdrs.set(JAVA_LONG, h + Sockets.MSGHDR_MSG_CONTROLLEN_OFFSET, 0);
+            hdrs.set(JAVA_INT, h + Sockets.MSGHDR_MSG_FLAGS_OFFSET, 0);
+            s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_BASE_OFFSET, queue.address(i));
+            s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_LEN_OFFSET, queue.length(i));
+        }
+        int n;
+        while ((n = Sockets.sendmmsg(poller.errno, fd, hdrs, count, 0)) < 0) {
+            int e = Errno.errno(poller.errno);
+            if (e == Errno.EAGAIN) {
+                return 0;
+            }
+            if (e != Errno.EINTR) {
+                throw error("send to " + queue.target(from), e);
+            }
+        }
+        return n;
+    }
+
+    /** Writes {@code t}'s sockaddr at {@code offset}; an IPv4 target of an IPv6 socket as ::ffff:a.b.c.d. */
+    private int encodeTarget(InetSocketAddress t, MemorySegment names, long offset) {
+        if (t != target && !t.equals(target)) {
+            MemorySegment slot = names.asSlice(offset, DatagramScratch.NAME);
+            if (ipv6 && t.getAddress() instanceof Inet4Address v4) {
+                slot.fill((byte) 0);
+                slot.set(JAVA_SHORT, Sockets.SOCKADDR_IN6_SIN6_FAMILY_OFFSET, (short) Sockets.AF_INET6);
+                slot.set(Sockets.IN_PORT_T, Sockets.SOCKADDR_IN6_SIN6_PORT_OFFSET, (short) t.getPort());
+                slot.set(JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 10, (byte) 0xff);
+                slot.set(JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 11, (byte) 0xff);
+                MemorySegment.copy(v4.getAddress(), 0, slot, JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 12, 4);
+                targetLength = (int) Sockets.SOCKADDR_IN6.byteSize();
+            } else {
+                slot.set(JAVA_LONG, 24, 0); // the codec writes up to 28 bytes; keep the word it leaves defined
+                targetLength = SockAddrs.CODEC.encode(t, slot);
+            }
+            targetA = slot.get(JAVA_LONG, 0);
+            targetB = slot.get(JAVA_LONG, 8);
+            targetC = slot.get(JAVA_LONG, 16);
+            targetD = slot.get(JAVA_INT, 24);
+            target = t;
+            return targetLength;
+        }
+        names.set(JAVA_LONG, offset, targetA);
+        names.set(JAVA_LONG, offset + 8, targetB);
+        names.set(JAVA_LONG, offset + 16, targetC);
+        names.set(JAVA_INT, offset + 24, targetD);
+        return targetLength;
+    }
+
+    @Override
+    public void membership(boolean join, InetAddress group, NetworkInterface ni) throws IOException {
+        MemorySegment req = poller.sockaddr;
+        int rc;
+        if (group instanceof Inet4Address) {
+            // IP_ADD_MEMBERSHIP with ip_mreqn, on an IPv4 socket or (Linux passes IPPROTO_IP through) a dual-stack one.
+            byte[] b = group.getAddress();
+            req.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_MULTIADDR_OFFSET,
+                    (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff));
+            req.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_ADDRESS_OFFSET, 0);
+            req.set(JAVA_INT, Sockets.IP_MREQN_IMR_IFINDEX_OFFSET, ni.getIndex());
+            rc = Sockets.setsockopt(poller.errno, fd, Sockets.IPPROTO_IP,
+                    join ? Sockets.IP_ADD_MEMBERSHIP : Sockets.IP_DROP_MEMBERSHIP, req, (int) Sockets.IP_MREQN.byteSize());
+        } else {
+            if (!ipv6) {
+                throw new SocketException("an IPv4 socket (" + local + ") cannot join the IPv6 group " + group.getHostAddress());
+            }
+            MemorySegment.copy(group.getAddress(), 0, req, JAVA_BYTE, Sockets.IPV6_MREQ_IPV6MR_MULTIADDR_OFFSET, 16);
+            req.set(JAVA_INT, Sockets.IPV6_MREQ_IPV6MR_INTERFACE_OFFSET, ni.getIndex());
+            rc = Sockets.setsockopt(poller.errno, fd, Sockets.IPPROTO_IPV6,
+                    join ? Sockets.IPV6_ADD_MEMBERSHIP : Sockets.IPV6_DROP_MEMBERSHIP, req, (int) Sockets.IPV6_MREQ.byteSize());
+        }
+        if (rc < 0) {
+            throw LinuxErrors.exception((join ? "join " : "leave ") + group.getHostAddress() + " on " + ni.getName(),
+                    Errno.errno(poller.errno));
+        }
+    }
+
+    @Override
+    public IOException pendingError() {
+        try {
+            int error = poller.sockets.getIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+            return error == 0 ? null : error("receive", error);
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /** ECONNREFUSED on a UDP socket is an ICMP port unreachable from its peer. */
+    private IOException error(String operation, int errno) {
+        IOException e = LinuxErrors.exception(operation, errno);
+        if (errno == Errno.ECONNREFUSED) {
+            PortUnreachableException p = new PortUnreachableException(e.getMessage() + " (ICMP port unreachable)");
+            p.initCause(e);
+            return p;
+        }
+        return e;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+}
