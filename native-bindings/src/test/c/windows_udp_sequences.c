@@ -336,6 +336,24 @@ static void iocp(void) {
             got ? status_name(((OVERLAPPED *) entry.lpOverlapped)->Internal) : "", "");
     }
 
+    /* A connected socket: WSASendTo with no address, completed through the port. */
+    {
+        SOCKET c = udp_socket();
+        check(CreateIoCompletionPort((HANDLE) c, port, 0, 0) == port, "CreateIoCompletionPort(socket)");
+        check(connect(c, (const struct sockaddr *) &to_b, sizeof(to_b)) == 0, "connect(SOCK_DGRAM)");
+        prepare(&recv_op, NULL, "recv from connected");
+        post_receive_from(b, &recv_op, 64, NULL, "iocp: WSARecvFrom");
+        prepare(&send_op, NULL, "connected send");
+        memcpy(send_op.data, "conn", 4);
+        send_op.buf.len = 4;
+        send_op.buf.buf = send_op.data;
+        started("iocp: connected WSASendTo with no address",
+                WSASendTo(c, &send_op.buf, 1, NULL, 0, NULL, 0, &send_op.overlapped, NULL));
+        reap(b, 2);
+        say("iocp: received '%s' from the connected socket", recv_op.data);
+        closesocket(c);
+    }
+
     /* Cancel a posted receive, then close with one posted. */
     prepare(&recv_op, NULL, "recv cancelled");
     post_receive_from(b, &recv_op, 64, NULL, "iocp: WSARecvFrom");
@@ -562,11 +580,123 @@ static void readiness(void) {
     n = recvfrom(b, buffer, sizeof(buffer), 0, NULL, NULL);
     say("readiness: recvfrom after select: %d bytes", n);
 
+    /*
+     * What WinDatagramSocket calls: the WSA forms without an OVERLAPPED, the buffer in a WSABUF.
+     * Same outcomes as recvfrom/sendto on a non-blocking socket.
+     */
+    WSABUF wsabuf;
+    DWORD bytes = 0, flags = 0;
+    wsabuf.buf = buffer;
+    wsabuf.len = 5;
+    memcpy(buffer, "wsato", 5);
+    int rc = WSASendTo(a, &wsabuf, 1, &bytes, 0, (const struct sockaddr *) &to_b, sizeof(to_b), NULL, NULL);
+    say("readiness: WSASendTo without OVERLAPPED: %s, %lu bytes", rc == 0 ? "ok" : error_name(WSAGetLastError()), (unsigned long) bytes);
+    network_events(b, eb, 5000);
+    wsabuf.len = 64;
+    fromlen = sizeof(from);
+    memset(buffer, 0, 64);
+    rc = WSARecvFrom(b, &wsabuf, 1, &bytes, &flags, (struct sockaddr *) &from, &fromlen, NULL, NULL);
+    say("readiness: WSARecvFrom without OVERLAPPED: %s, %lu bytes '%s'", rc == 0 ? "ok" : error_name(WSAGetLastError()),
+        (unsigned long) bytes, buffer);
+    print_sender("readiness", &from, fromlen, a_port);
+    rc = WSARecvFrom(b, &wsabuf, 1, &bytes, &flags, (struct sockaddr *) &from, &fromlen, NULL, NULL);
+    say("readiness: WSARecvFrom again: %s", rc == 0 ? "data" : error_name(WSAGetLastError()));
+    sendto(a, "0123456789abcdefghij", 20, 0, (const struct sockaddr *) &to_b, sizeof(to_b));
+    network_events(b, eb, 5000);
+    wsabuf.len = 8;
+    bytes = 12345;
+    fromlen = sizeof(from);
+    memset(&from, 0, sizeof(from));
+    memset(buffer, 0, 64);
+    rc = WSARecvFrom(b, &wsabuf, 1, &bytes, &flags, (struct sockaddr *) &from, &fromlen, NULL, NULL);
+    e = rc == 0 ? 0 : WSAGetLastError();
+    say("readiness: WSARecvFrom(8 bytes) of a 20-byte datagram: %s, buffer '%.8s', sender known: %s", rc == 0 ? "ok" : error_name(e),
+        buffer, from.ss_family == AF_INET && ntohs(((struct sockaddr_in *) &from)->sin_port) == a_port ? "yes" : "no");
+    say("readiness: its byte count: %lu", (unsigned long) bytes);
+
+    /* A connected socket sends with no address (lpTo NULL), as both kinds of backend do. */
+    check(connect(a, (const struct sockaddr *) &to_b, sizeof(to_b)) == 0, "connect(SOCK_DGRAM)");
+    memcpy(buffer, "conn", 4);
+    wsabuf.len = 4;
+    rc = WSASendTo(a, &wsabuf, 1, &bytes, 0, NULL, 0, NULL, NULL);
+    say("readiness: connected WSASendTo with no address: %s, %lu bytes", rc == 0 ? "ok" : error_name(WSAGetLastError()), (unsigned long) bytes);
+    network_events(b, eb, 5000);
+    n = recvfrom(b, buffer, sizeof(buffer), 0, NULL, NULL);
+    say("readiness: the peer received %d bytes", n);
+
     closesocket(a);
     closesocket(b);
     WSACloseEvent(ea);
     WSACloseEvent(eb);
     say("readiness: closed");
+}
+
+/* ---- asyncselect: WSAAsyncSelect(FD_READ | FD_WRITE) on a message-only window ---- */
+
+#define UDP_MESSAGE (WM_USER + 7)
+static int async_read, async_write;
+
+static LRESULT CALLBACK udp_window(HWND hwnd, UINT msg, WPARAM wParam, LPARAM lParam) {
+    if (msg == UDP_MESSAGE) {
+        (void) wParam;
+        if (WSAGETSELECTEVENT(lParam) == FD_READ) {
+            async_read++;
+        } else if (WSAGETSELECTEVENT(lParam) == FD_WRITE) {
+            async_write++;
+        }
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wParam, lParam);
+}
+
+static void pump(DWORD millis) {
+    DWORD until = GetTickCount() + millis;
+    MSG m;
+    while ((LONG) (until - GetTickCount()) > 0) {
+        MsgWaitForMultipleObjectsEx(0, NULL, 20, QS_ALLINPUT, MWMO_INPUTAVAILABLE);
+        while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE)) {
+            DispatchMessageW(&m);
+        }
+    }
+}
+
+static void asyncselect(void) {
+    WNDCLASSEXW cls = {0};
+    cls.cbSize = sizeof(cls);
+    cls.lpfnWndProc = udp_window;
+    cls.hInstance = GetModuleHandleW(NULL);
+    cls.lpszClassName = L"netloop-udp-sequence";
+    check(RegisterClassExW(&cls) != 0, "RegisterClassExW");
+    HWND window = CreateWindowExW(0, L"netloop-udp-sequence", NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, cls.hInstance, NULL);
+    check(window != NULL, "CreateWindowExW(HWND_MESSAGE)");
+
+    SOCKET a = udp_socket(), b = udp_socket();
+    struct sockaddr_in to_b = loopback(port_of(b));
+    udp_connreset(b, FALSE);
+    check(WSAAsyncSelect(b, window, UDP_MESSAGE, FD_READ | FD_WRITE) == 0, "WSAAsyncSelect");
+    pump(300);
+    say("asyncselect: a new socket posts FD_WRITE: %s, FD_READ: %s", async_write > 0 ? "yes" : "no", async_read > 0 ? "yes" : "no");
+    sendto(a, "one", 3, 0, (const struct sockaddr *) &to_b, sizeof(to_b));
+    sendto(a, "two!", 4, 0, (const struct sockaddr *) &to_b, sizeof(to_b));
+    Sleep(100);
+    pump(300);
+    say("asyncselect: FD_READ posted for the datagrams: %s", async_read > 0 ? "yes" : "no");
+    async_read = 0;
+    char buffer[64];
+    int n = recvfrom(b, buffer, sizeof(buffer), 0, NULL, NULL);
+    pump(300);
+    say("asyncselect: read %d bytes; FD_READ posted again while one more waits: %s", n, async_read > 0 ? "yes" : "no");
+    async_read = 0;
+    n = recvfrom(b, buffer, sizeof(buffer), 0, NULL, NULL);
+    int last = recvfrom(b, buffer, sizeof(buffer), 0, NULL, NULL);
+    pump(300);
+    say("asyncselect: read %d bytes, then %s; FD_READ posted with nothing left: %s", n, last >= 0 ? "more" : error_name(WSAGetLastError()),
+        async_read > 0 ? "yes" : "no");
+    closesocket(a);
+    closesocket(b);
+    DestroyWindow(window);
+    UnregisterClassW(L"netloop-udp-sequence", cls.hInstance);
+    say("asyncselect: closed");
 }
 
 /* ---- ICMP port unreachable ---- */
@@ -773,6 +903,7 @@ int main(void) {
     events();
     routines();
     readiness();
+    asyncselect();
     connreset();
     multicast();
     options();
