@@ -198,6 +198,96 @@ public interface UdpConformance extends ConformanceContext {
         rec.assertContractHeld();
     }
 
+    @Test
+    default void udp_burst_larger_than_the_receive_budget_is_all_delivered() {
+        EventLoopGroup group = newGroup(1);
+        UdpRecorder rec = new UdpRecorder();
+        // 4 per receive: a burst of 150 outlasts any per-event budget, so an edge-triggered poller
+        // must come back for the rest without a new edge.
+        UdpSocket server = bind(group, Loopback.anyPort(),
+                UdpOptions.builder().receiveBatch(4).receiveBufferSize(2 << 20).build(), rec);
+        UdpSocket client = bind(group, Loopback.anyPort(), UdpOptions.builder().sendBufferSize(2 << 20).build(), new UdpRecorder());
+        int n = 150;
+        server.pauseReading(); // the whole burst waits in the kernel, then is read in one go
+        Await.loopDrained(server.loop());
+        client.loop().execute(() -> {
+            for (int i = 0; i < n; i++) {
+                client.send(ByteBuffer.wrap(Payloads.random(100, i)), server.localAddress());
+            }
+        });
+        Await.until(() -> client.pendingSendBytes() == 0, "the burst to leave the client");
+        Await.loopDrained(client.loop());
+        server.resumeReading();
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(Payloads.random(100, i), rec.next("datagram " + i + " of the burst").data(), "datagram " + i);
+        }
+        rec.assertContractHeld();
+    }
+
+    /**
+     * Bytes allocated on the loop threads per echoed datagram, after warm-up: the receive batch,
+     * the handler's views, the senders and the send queue are reused, so the figure is about 0 (on
+     * nio too: the JDK reuses its last sender's address). The bound only leaves room for a rare
+     * allocation outside the path.
+     */
+    @Test
+    default void udp_echo_allocates_next_to_nothing_per_datagram_on_loop_threads() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not measure per-thread allocation");
+        EventLoopGroup group = newGroup(2);
+        UdpSocket server = bind(group, Loopback.anyPort(), UdpOptions.defaults(),
+                (s, data, sender, truncated) -> s.send(data, sender));
+        UdpPingPong pingPong = new UdpPingPong();
+        UdpSocket client = bind(group, Loopback.anyPort(), UdpOptions.defaults(), pingPong);
+        long[] threads = new long[2];
+        for (int i = 0; i < 2; i++) {
+            CompletableFuture<Long> id = new CompletableFuture<>();
+            group.loops().get(i).execute(() -> id.complete(Thread.currentThread().threadId()));
+            threads[i] = Await.get(id, "loop thread id");
+        }
+        pingPong.run(client, server.localAddress(), 30_000); // warm-up: class loading, JIT
+        long before = 0;
+        for (long t : threads) {
+            before += mx.getThreadAllocatedBytes(t);
+        }
+        int datagrams = 50_000;
+        pingPong.run(client, server.localAddress(), datagrams);
+        long after = 0;
+        for (long t : threads) {
+            after += mx.getThreadAllocatedBytes(t);
+        }
+        double perDatagram = (after - before) / (double) datagrams;
+        assertTrue(perDatagram < 2.0, "loop threads allocated " + perDatagram + " bytes per echoed datagram on "
+                + backendId() + " (" + (after - before) + " bytes for " + datagrams + ")");
+    }
+
+    /** Sends 64 bytes, sends them again when they come back, {@code n} times; allocates nothing per datagram itself. */
+    final class UdpPingPong implements UdpHandler {
+        private final ByteBuffer payload = ByteBuffer.allocateDirect(64);
+        private volatile CompletableFuture<Void> done;
+        private int remaining;
+
+        void run(UdpSocket socket, InetSocketAddress server, int n) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            done = f;
+            socket.loop().execute(() -> {
+                remaining = n;
+                socket.send(payload.clear(), server);
+            });
+            Await.get(f, n + " round trips");
+        }
+
+        @Override
+        public void onDatagram(UdpSocket socket, ByteBuffer data, InetSocketAddress sender, boolean truncated) {
+            if (--remaining == 0) {
+                done.complete(null);
+            } else {
+                socket.send(data, sender);
+            }
+        }
+    }
+
     // ---- many peers ----
 
     @Test
@@ -518,6 +608,47 @@ public interface UdpConformance extends ConformanceContext {
         assertThrows(IllegalArgumentException.class, () -> m.joinGroup(Loopback.IPV4, ni), "join a unicast address");
         assertTrue(m.isOpen());
         member.assertContractHeld();
+    }
+
+    @Test
+    default void udp_dual_stack_socket_joins_an_ipv4_group() throws IOException {
+        assumeTrue(Loopback.ipv6Available(), "IPv6 is not available here");
+        NetworkInterface ni = UdpConformanceSupport.multicastInterface();
+        assumeTrue(ni != null, "no up interface with multicast and an IPv4 address");
+        InetAddress group4 = InetAddress.getByName("239.255.78." + (1 + new SplittableRandom().nextInt(250)));
+        assertMulticastJoinAndLeave(InetAddress.getByName("::"), group4, ni);
+    }
+
+    @Test
+    default void udp_ipv6_socket_joins_an_ipv6_group() throws IOException {
+        assumeTrue(Loopback.ipv6Available(), "IPv6 is not available here");
+        NetworkInterface ni = UdpConformanceSupport.multicastInterface6();
+        assumeTrue(ni != null, "no up interface with multicast and an IPv6 address");
+        InetAddress group6 = InetAddress.getByName("ff12::7:" + Integer.toHexString(1 + new SplittableRandom().nextInt(0xfff0)));
+        assertMulticastJoinAndLeave(InetAddress.getByName("::"), group6, ni);
+    }
+
+    /** A member bound to {@code any} receives a datagram to {@code group} after joining, none after leaving. */
+    private void assertMulticastJoinAndLeave(InetAddress any, InetAddress group, NetworkInterface ni) throws IOException {
+        EventLoopGroup loops = newGroup(1);
+        UdpOptions opts = UdpOptions.builder().reuseAddress(true).multicastInterface(ni).multicastLoopback(true).build();
+        UdpRecorder member = new UdpRecorder();
+        UdpSocket m = bind(loops, new InetSocketAddress(any, 0), opts, member);
+        UdpRecorder senderRec = new UdpRecorder();
+        UdpSocket sender = bind(loops, new InetSocketAddress(any, 0), opts, senderRec);
+        InetSocketAddress to = new InetSocketAddress(group, m.localAddress().getPort());
+        Await.get(m.joinGroup(group, ni), "join " + group.getHostAddress() + " on " + ni.getName());
+        assertTrue(sender.send(buf(new byte[] {1}), to));
+        UdpRecorder.Datagram d = member.poll(5_000);
+        assumeTrue(d != null, () -> "multicast to " + to + " on " + ni.getName() + " did not loop back here; errors "
+                + senderRec.errors());
+        assertArrayEquals(new byte[] {1}, d.data());
+        Await.get(m.leaveGroup(group, ni), "leave " + group.getHostAddress());
+        assertTrue(sender.send(buf(new byte[] {2}), to));
+        Await.quietPeriod();
+        assertNull(member.poll(0), "a datagram to the group arrived after leaveGroup");
+        member.assertContractHeld();
+        senderRec.assertContractHeld();
     }
 
     // ---- flow ----

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,21 @@ final class UdpConformanceSupport {
             }
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (usable(ni)) {
+                    return ni;
+                }
+            }
+        } catch (SocketException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** As {@link #multicastInterface()}, for IPv6: an up multicast interface with an IPv6 address; {@code null} when none. */
+    static NetworkInterface multicastInterface6() {
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (ni.isUp() && ni.supportsMulticast()
+                        && Collections.list(ni.getInetAddresses()).stream().anyMatch(a -> a instanceof Inet6Address)) {
                     return ni;
                 }
             }
