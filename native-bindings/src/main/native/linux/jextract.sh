@@ -91,6 +91,7 @@ jextract \
   --include-struct __kernel_timespec \
   --include-struct io_uring_getevents_arg \
   --include-struct io_uring_buf --include-struct io_uring_buf_ring --include-struct io_uring_buf_reg \
+  --include-struct io_uring_recvmsg_out \
   --include-typedef off_t \
   --include-typedef in_port_t \
   --include-typedef in_addr_t \

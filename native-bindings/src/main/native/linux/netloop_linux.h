@@ -133,6 +133,7 @@ extern int __xpg_strerror_r(int errnum, char *buf, size_t buflen);
  *                             bound as its offset IO_URING_BUF_RING_TAIL_OFFSET only
  *   struct io_uring_buf_reg { __u64 ring_addr; __u32 ring_entries; __u16 bgid; __u16 pad;
  *                             __u64 resv[3]; };
+ *   struct io_uring_recvmsg_out { __u32 namelen; __u32 controllen; __u32 payloadlen; __u32 flags; };
  *
  * Typedefs: in_port_t, in_addr_t, sa_family_t, socklen_t, epoll_data_t, off_t.
  *

@@ -103,7 +103,13 @@ final class CompletionUdpSocket extends UdpSocketBase implements Operation.Owner
             posted--;
         }
         switch (op.kind) {
-            case Operation.RECEIVE_FROM -> receiveCompleted(op, result, more);
+            case Operation.RECEIVE_FROM -> {
+                try {
+                    receiveCompleted(op, result, more);
+                } finally {
+                    op.buffer = null; // this socket's, not the driver's pools': it went back to ownBuffers or is held
+                }
+            }
             case Operation.SEND_TO -> sendCompleted(op, result);
             case Operation.CLOSE -> {
                 closeCompleted();
@@ -145,7 +151,6 @@ final class CompletionUdpSocket extends UdpSocketBase implements Operation.Owner
             receiving.remove(op);
         }
         ReadBuffer own = op.buffer;
-        op.buffer = null; // this socket's, not the driver's pools': it goes back to ownBuffers
         received.portBuffer = -1;
         received.truncated = false;
         if (closedOnLoop) {

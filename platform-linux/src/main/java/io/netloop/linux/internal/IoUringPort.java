@@ -7,18 +7,24 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netloop.SocketOptions;
+import io.netloop.UdpOptions;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.buffer.Chunk;
+import io.netloop.internal.buffer.DatagramQueue;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.completion.CompletionPort;
 import io.netloop.internal.completion.Operation;
+import io.netloop.internal.completion.ReceivedDatagram;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +74,9 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     /** The buffer group id of that ring: the only one. */
     private static final short BUFFER_GROUP = 0;
     private static final long BUF_SIZE = IO_URING_BUF.byteSize();
+    /** A UDP operation's memory: its msghdr, then its iovec at {@link #MSG_IOV}, then an address at {@link #MSG_ADDRESS}. */
+    private static final long MSG_IOV = MSGHDR_URING.byteSize();
+    private static final long MSG_ADDRESS = MSG_IOV + IOV_SIZE;
 
     private final IoUringFeatures features;
     /**
@@ -92,6 +101,15 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
      */
     private final Arena arena = Arena.ofConfined();
     private final SocketCalls sockets;
+    /** The argument of buffer-ring (un)registration, and the address a UDP socket binds or connects to: scratch of {@link #arena}. */
+    private final MemorySegment bufferReg;
+    private final MemorySegment udpAddress;
+    /**
+     * Buffer groups of UDP sockets' rings ({@link IoUringDatagramBuffers}), from 1 up (0 is the
+     * connections' shared group): the next never used, and those given back, for reuse.
+     */
+    private int nextGroup = 1;
+    private final java.util.ArrayDeque<Short> freeGroups = new java.util.ArrayDeque<>();
     private final IoUringRing ring;
     /** Blocking, so that its posted read waits in the kernel rather than failing with EAGAIN. */
     private final EventFdWaker waker;
@@ -111,6 +129,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         this.features = features;
         this.sockets = new SocketCalls(arena);
         this.wakeBuffer = arena.allocate(JAVA_LONG);
+        this.bufferReg = arena.allocate(IO_URING_BUF_REG);
+        this.udpAddress = arena.allocate(Sockets.SOCKADDR_STORAGE);
         try {
             this.ring = new IoUringRing(arena, SQ_ENTRIES, CQ_ENTRIES);
         } catch (IOException e) {
@@ -148,17 +168,31 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     /** The registered, still empty ring of buffer entries; {@code null} (logged) when the kernel refuses it. */
     private MemorySegment registerBufferRing() {
         MemorySegment entries = arena.allocate(BUFFER_RING_ENTRIES * BUF_SIZE, 4096); // page-aligned, as the kernel wants
-        MemorySegment reg = arena.allocate(IO_URING_BUF_REG);
-        reg.set(JAVA_LONG, IO_URING_BUF_REG_RING_ADDR_OFFSET, entries.address());
-        reg.set(JAVA_INT, IO_URING_BUF_REG_RING_ENTRIES_OFFSET, BUFFER_RING_ENTRIES);
-        reg.set(JAVA_SHORT, IO_URING_BUF_REG_BGID_OFFSET, BUFFER_GROUP);
-        if (io_uring_register(sockets.errno, ring.fd, IORING_REGISTER_PBUF_RING, reg, 1) < 0) {
-            int e = Errno.errno(sockets.errno);
+        int e = registerBufferRing(entries, BUFFER_RING_ENTRIES, BUFFER_GROUP);
+        if (e != 0) {
             log.info("io_uring: registering the shared receive buffers failed ({} {}); receives take a buffer per connection",
                     Errno.name(e), Errno.message(e));
             return null;
         }
         return entries;
+    }
+
+    /** Registers {@code entries} (page-aligned) as the ring of buffer group {@code group}: 0, or the errno. */
+    int registerBufferRing(MemorySegment entries, int count, short group) {
+        MemorySegment reg = bufferReg;
+        reg.fill((byte) 0);
+        reg.set(JAVA_LONG, IO_URING_BUF_REG_RING_ADDR_OFFSET, entries.address());
+        reg.set(JAVA_INT, IO_URING_BUF_REG_RING_ENTRIES_OFFSET, count);
+        reg.set(JAVA_SHORT, IO_URING_BUF_REG_BGID_OFFSET, group);
+        return io_uring_register(sockets.errno, ring.fd, IORING_REGISTER_PBUF_RING, reg, 1) < 0 ? Errno.errno(sockets.errno) : 0;
+    }
+
+    /** Unregisters buffer group {@code group}: 0, or the errno. */
+    int unregisterBufferRing(short group) {
+        MemorySegment reg = bufferReg;
+        reg.fill((byte) 0);
+        reg.set(JAVA_SHORT, IO_URING_BUF_REG_BGID_OFFSET, group);
+        return io_uring_register(sockets.errno, ring.fd, IORING_UNREGISTER_PBUF_RING, reg, 1) < 0 ? Errno.errno(sockets.errno) : 0;
     }
 
     /** The {@code IORING_SETUP_*} flags this kernel accepted. */
@@ -171,6 +205,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         return switch (kind) {
             case Operation.CONNECT -> Sockets.SOCKADDR_STORAGE.byteSize();
             case Operation.SEND -> IOV_SIZE * MAX_GATHER;
+            // msghdr, its one iovec, and the sender's or target's address
+            case Operation.RECEIVE_FROM, Operation.SEND_TO -> MSG_ADDRESS + Sockets.SOCKADDR_STORAGE.byteSize();
             default -> 0;
         };
     }
@@ -381,6 +417,151 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         } catch (IOException e) {
             log.warn("cancelling {} failed; it completes when its socket does", op, e);
         }
+    }
+
+    // ---- UDP ----
+
+    @Override
+    public long openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options) throws IOException {
+        // Blocking, like the connections' sockets: io_uring waits for readiness itself (FAST_POLL).
+        int fd = Sockets.socket(sockets.errno, SockAddrs.CODEC.family(local), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw LinuxErrors.exception("socket", Errno.errno(sockets.errno));
+        }
+        try {
+            if (options.reuseAddress()) {
+                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+            }
+            if (options.reusePort()) {
+                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
+            }
+            if (options.sendBufferSize() > 0) {
+                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
+            }
+            if (options.receiveBufferSize() > 0) {
+                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
+            }
+            if (local.getAddress() instanceof Inet6Address) {
+                sockets.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, options.ipv6Only() ? 1 : 0);
+            }
+            int len = SockAddrs.CODEC.encode(local, udpAddress);
+            if (Sockets.bind(sockets.errno, fd, udpAddress, len) < 0) {
+                throw LinuxErrors.exception("bind " + local, Errno.errno(sockets.errno));
+            }
+            if (remote != null) {
+                len = SockAddrs.CODEC.encode(remote, udpAddress);
+                if (Sockets.connect(sockets.errno, fd, udpAddress, len) < 0) {
+                    throw LinuxErrors.exception("connect " + remote, Errno.errno(sockets.errno));
+                }
+            }
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            sockets.close(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public void membership(long socket, boolean join, InetAddress group, NetworkInterface networkInterface) throws IOException {
+        throw new IOException("multicast membership is not yet implemented on io_uring");
+    }
+
+    /**
+     * With multishot receives (Linux 6.0, and the switches on), a provided-buffer ring of the
+     * socket's own; else {@code null}: receives with buffers of their own, {@code receiveBatch} of
+     * them posted. A ring the kernel refuses falls back to the same.
+     */
+    @Override
+    public DatagramBuffers datagramBuffers(long socket, int maxDatagramSize, int batch) {
+        if (!multishotReceive) {
+            return null;
+        }
+        short group = freeGroups.isEmpty() ? (short) nextGroup++ : freeGroups.pop();
+        try {
+            return new IoUringDatagramBuffers(this, group, maxDatagramSize, batch);
+        } catch (IOException e) {
+            freeGroups.push(group);
+            log.debug("io_uring: a UDP socket's buffer ring was refused; its receives take buffers of their own", e);
+            return null;
+        }
+    }
+
+    void groupFreed(short group) {
+        freeGroups.push(group);
+    }
+
+    void logKeptBuffers(short group, int errno, long bytes) {
+        log.warn("io_uring: unregistering UDP buffer group {} failed ({} {}); its {} bytes are kept",
+                group, Errno.name(errno), Errno.message(errno), bytes);
+    }
+
+    @Override
+    public boolean receiveFrom(Operation op, long socket, ReadBuffer buffer, DatagramBuffers buffers) throws IOException {
+        MemorySegment msg = op.memory;
+        msg.fill((byte) 0);
+        long at = ring.next(IORING_OP_RECVMSG, (int) socket, op.tag());
+        ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, msg.address());
+        ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, 1);
+        if (buffers != null) {
+            // Multishot: the kernel takes a buffer of the socket's group per datagram and writes
+            // io_uring_recvmsg_out, the name (msg_namelen bytes reserved) and the payload into it.
+            IoUringDatagramBuffers b = (IoUringDatagramBuffers) buffers;
+            msg.set(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET, b.nameRoom());
+            ring.sqes.set(JAVA_BYTE, at + IO_URING_SQE_FLAGS_OFFSET, (byte) IOSQE_BUFFER_SELECT);
+            ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_BUF_INDEX_OFFSET, b.group);
+            ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_IOPRIO_OFFSET, (short) IORING_RECV_MULTISHOT);
+            return true;
+        }
+        msg.set(JAVA_LONG, MSGHDR_URING_MSG_NAME_OFFSET, msg.address() + MSG_ADDRESS);
+        msg.set(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET, (int) Sockets.SOCKADDR_STORAGE.byteSize());
+        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOV_OFFSET, msg.address() + MSG_IOV);
+        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOVLEN_OFFSET, 1);
+        msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_BASE_OFFSET, buffer.segment().address());
+        msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_LEN_OFFSET, buffer.capacity());
+        return false;
+    }
+
+    @Override
+    public void receivedDatagram(Operation op, long result, int flags, DatagramBuffers buffers, ReceivedDatagram into) {
+        if ((flags & Completions.PORT_BUFFER) != 0) {
+            ((IoUringDatagramBuffers) buffers).describe(flags >>> IORING_CQE_BUFFER_SHIFT, (int) result, into);
+            return;
+        }
+        MemorySegment msg = op.memory;
+        into.data = op.buffer().userView((int) result);
+        into.truncated = (msg.get(JAVA_INT, MSGHDR_URING_MSG_FLAGS_OFFSET) & MSG_TRUNC_URING) != 0;
+        into.sender(msg, MSG_ADDRESS, msg.get(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET), SockAddrs.CODEC);
+    }
+
+    @Override
+    public boolean isPortUnreachable(int error) {
+        return error == Errno.ECONNREFUSED;
+    }
+
+    @Override
+    public void sendTo(Operation op, long socket, DatagramQueue queue, int index, boolean connected) throws IOException {
+        if (connected) {
+            long at = ring.next(IORING_OP_SEND, (int) socket, op.tag());
+            ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, queue.address(index));
+            ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, queue.length(index));
+            return;
+        }
+        MemorySegment msg = op.memory;
+        InetSocketAddress target = queue.target(index);
+        if (!target.equals(op.portState)) {
+            // The operation's address stays encoded for the next send to the same target.
+            int len = SockAddrs.CODEC.encode(target, msg.asSlice(MSG_ADDRESS));
+            msg.set(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET, len);
+            op.portState = target;
+        }
+        msg.set(JAVA_LONG, MSGHDR_URING_MSG_NAME_OFFSET, msg.address() + MSG_ADDRESS);
+        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOV_OFFSET, msg.address() + MSG_IOV);
+        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOVLEN_OFFSET, 1);
+        msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_BASE_OFFSET, queue.address(index));
+        msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_LEN_OFFSET, queue.length(index));
+        long at = ring.next(IORING_OP_SENDMSG, (int) socket, op.tag());
+        ring.sqes.set(JAVA_LONG, at + IO_URING_SQE_ADDR_OFFSET, msg.address());
+        ring.sqes.set(JAVA_INT, at + IO_URING_SQE_LEN_OFFSET, 1);
     }
 
     // ---- the loop ----

@@ -25,10 +25,14 @@ import java.util.Map;
  */
 final class IoUringProbe {
     /** Operations the backend submits, with the kernel that brought each. */
-    private static final Map<Integer, String> REQUIRED_OPS = Map.of(
-            IORING_OP_ACCEPT, "ACCEPT (5.5)", IORING_OP_CONNECT, "CONNECT (5.5)", IORING_OP_RECV, "RECV (5.6)",
-            IORING_OP_SEND, "SEND (5.6)", IORING_OP_WRITEV, "WRITEV (5.1)", IORING_OP_READ, "READ (5.6)",
-            IORING_OP_CLOSE, "CLOSE (5.6)", IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL (5.5)", IORING_OP_NOP, "NOP (5.1)");
+    private static final Map<Integer, String> REQUIRED_OPS = Map.ofEntries(
+            Map.entry(IORING_OP_ACCEPT, "ACCEPT (5.5)"), Map.entry(IORING_OP_CONNECT, "CONNECT (5.5)"),
+            Map.entry(IORING_OP_RECV, "RECV (5.6)"), Map.entry(IORING_OP_SEND, "SEND (5.6)"),
+            Map.entry(IORING_OP_WRITEV, "WRITEV (5.1)"), Map.entry(IORING_OP_READ, "READ (5.6)"),
+            Map.entry(IORING_OP_CLOSE, "CLOSE (5.6)"), Map.entry(IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL (5.5)"),
+            Map.entry(IORING_OP_NOP, "NOP (5.1)"),
+            // UDP: a datagram's receive with its sender, and its send to a target (multishot RECVMSG: 6.0, optional).
+            Map.entry(IORING_OP_RECVMSG, "RECVMSG (5.3)"), Map.entry(IORING_OP_SENDMSG, "SENDMSG (5.3)"));
     private static final int PROBE_OPS = 256;
 
     final Availability availability;
@@ -113,7 +117,8 @@ final class IoUringProbe {
                     + Integer.toHexString(features) + ", multishot accept " + (multishot ? "yes" : "no (before 5.19: posted accepts)")
                     + ", cancel without completion " + (skip ? "yes" : "no")
                     + ", provided buffer rings " + (bufferRingMissing == null ? "yes" : "no (" + bufferRingMissing + ")")
-                    + ", multishot receive " + (multishotReceive ? "yes" : "no (before 6.0)")
+                    + ", multishot receive " + (multishotReceive ? "yes (UDP: multishot recvmsg into a buffer ring per socket)"
+                            : "no (before 6.0; UDP posts receiveBatch single-shot recvmsg)")
                     + ", last opcode " + lastOp;
             return new IoUringProbe(Availability.available(),
                     new IoUringFeatures(multishot, skip, bufferRingMissing == null, multishotReceive, description));
