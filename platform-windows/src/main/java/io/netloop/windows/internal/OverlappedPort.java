@@ -109,6 +109,14 @@ abstract class OverlappedPort implements CompletionPort {
         final MemorySegment address;
         /** The result of a datagram call that failed at once, for {@link #reapDoneAtOnce}. */
         long resultAtOnce;
+        /**
+         * A datagram send's last target, for a socket of {@link #encodedFamily}, whose encoding
+         * {@link #encodedLength} bytes long is still in {@link #address}: a send to the same peer
+         * (an echo, a client of one server) encodes nothing.
+         */
+        InetSocketAddress encodedTarget;
+        int encodedFamily;
+        int encodedLength;
         /** The operation's event (overlapped-events and the routines port's accepts and connects); made on first use, closed with the port. */
         MemorySegment event;
         /** The waiter watching {@link #event} while the operation is posted. */
@@ -460,6 +468,7 @@ abstract class OverlappedPort implements CompletionPort {
         }
         int length = queue.length(index);
         if (length > WinSocketCalls.maxDatagram(family)) {
+            prepare(op, socket); // a cancel before the next poll then names this socket, and finds nothing
             completeAtOnce(op, WinErrors.WSAEMSGSIZE);
             return;
         }
@@ -468,7 +477,16 @@ abstract class OverlappedPort implements CompletionPort {
         Views v = views(op);
         v.data.set(JAVA_INT, WSABUF_LEN_OFFSET, length);
         v.data.set(JAVA_LONG, WSABUF_BUF_OFFSET, queue.address(index));
-        int toLength = connected ? 0 : WinSockAddrs.encodeFor(family, queue.target(index), v.address);
+        int toLength = 0;
+        if (!connected) {
+            InetSocketAddress target = queue.target(index);
+            if (target != v.encodedTarget && !target.equals(v.encodedTarget) || family != v.encodedFamily) {
+                v.encodedLength = WinSockAddrs.encodeFor(family, target, v.address);
+                v.encodedTarget = target;
+                v.encodedFamily = family;
+            }
+            toLength = v.encodedLength;
+        }
         int rc = Ws2_32.WSASendTo(sockets.state, socket, v.data, 1, MemorySegment.NULL, 0,
                 connected ? MemorySegment.NULL : v.address, toLength, op.memory, routine(op));
         if (rc == SOCKET_ERROR) {
