@@ -808,6 +808,8 @@ static void multicast(void) {
 
     /* IPv6: join ff02::1:3 (any link-local group) on interface index 1. */
     SOCKET r6 = WSASocketW(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    int zero = 0; /* dual-stack, set before bind as the backends do (Windows refuses it after) */
+    check(setsockopt(r6, IPPROTO_IPV6, IPV6_V6ONLY, (char *) &zero, sizeof(zero)) == 0, "setsockopt(IPV6_V6ONLY, 0)");
     struct sockaddr_in6 any6 = {0};
     any6.sin6_family = AF_INET6;
     check(bind(r6, (struct sockaddr *) &any6, sizeof(any6)) == 0, "bind([::])");
@@ -822,6 +824,13 @@ static void multicast(void) {
     if (rc == 0) {
         rc = setsockopt(r6, IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP, (char *) &mreq6, sizeof(mreq6));
         say("multicast: IPV6_DROP_MEMBERSHIP: %s", rc == 0 ? "ok" : error_name(WSAGetLastError()));
+    }
+    /* An IPv4 group on the dual-stack socket: IPPROTO_IP options on an AF_INET6 socket, as OverlappedPort issues them. */
+    rc = setsockopt(r6, IPPROTO_IP, IP_ADD_MEMBERSHIP, (char *) &mreq, sizeof(mreq));
+    say("multicast: IP_ADD_MEMBERSHIP 239.254.0.1 on a dual-stack IPv6 socket: %s", rc == 0 ? "ok" : error_name(WSAGetLastError()));
+    if (rc == 0) {
+        rc = setsockopt(r6, IPPROTO_IP, IP_DROP_MEMBERSHIP, (char *) &mreq, sizeof(mreq));
+        say("multicast: its IP_DROP_MEMBERSHIP: %s", rc == 0 ? "ok" : error_name(WSAGetLastError()));
     }
     DWORD hops = 1;
     say("multicast: IPV6_MULTICAST_HOPS 1: %s, IPV6_MULTICAST_LOOP 1: %s",
