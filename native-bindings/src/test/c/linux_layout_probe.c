@@ -361,17 +361,6 @@ int main(void) {
     OFFSET(IO_URING_BUF_REG_PAD_OFFSET, struct io_uring_buf_reg, pad);
     OFFSET(IO_URING_BUF_REG_RESV_OFFSET, struct io_uring_buf_reg, resv);
 
-    /* TEMPORARY: io_uring's msghdr until the datagram bindings in Sockets are merged. */
-    LAYOUT(MSGHDR_URING, struct msghdr);
-    OFFSET(MSGHDR_URING_MSG_NAME_OFFSET, struct msghdr, msg_name);
-    OFFSET(MSGHDR_URING_MSG_NAMELEN_OFFSET, struct msghdr, msg_namelen);
-    OFFSET(MSGHDR_URING_MSG_IOV_OFFSET, struct msghdr, msg_iov);
-    OFFSET(MSGHDR_URING_MSG_IOVLEN_OFFSET, struct msghdr, msg_iovlen);
-    OFFSET(MSGHDR_URING_MSG_CONTROL_OFFSET, struct msghdr, msg_control);
-    OFFSET(MSGHDR_URING_MSG_CONTROLLEN_OFFSET, struct msghdr, msg_controllen);
-    OFFSET(MSGHDR_URING_MSG_FLAGS_OFFSET, struct msghdr, msg_flags);
-    printf("MSG_TRUNC_URING %lld\n", (long long) MSG_TRUNC);
-
     LAYOUT(IO_URING_RECVMSG_OUT, struct io_uring_recvmsg_out);
     OFFSET(IO_URING_RECVMSG_OUT_NAMELEN_OFFSET, struct io_uring_recvmsg_out, namelen);
     OFFSET(IO_URING_RECVMSG_OUT_CONTROLLEN_OFFSET, struct io_uring_recvmsg_out, controllen);

@@ -65,8 +65,11 @@ final class CompletionUdpSocket extends UdpSocketBase implements Operation.Owner
     private final Operation[] sends = new Operation[MAX_SENDS];
     private final boolean[] sendDone = new boolean[MAX_SENDS];
     private final int[] sendError = new int[MAX_SENDS];
+    private final int[] sendLength = new int[MAX_SENDS];
     private int sendHead;
     private int sendsLent;
+    /** Bytes of the lent datagrams: written on the loop thread, read by {@link #bytesInKernel()} on any. */
+    private volatile long lentBytes;
     private boolean completingSends;
     /** Datagrams that arrived while paused, delivered on resume ({@code null} when none). */
     private ArrayDeque<Held> held;
@@ -272,6 +275,8 @@ final class CompletionUdpSocket extends UdpSocketBase implements Operation.Owner
             int slot = (sendHead + sendsLent) % MAX_SENDS;
             sends[slot] = op;
             sendDone[slot] = false;
+            sendLength[slot] = queue.length(sendsLent);
+            lentBytes += sendLength[slot];
             sendsLent++;
             started(op);
         }
@@ -299,6 +304,7 @@ final class CompletionUdpSocket extends UdpSocketBase implements Operation.Owner
                         : port.exception("send to " + queue.target(0), error));
             }
             queue.remove(1); // sent, or refused by the kernel: dropped either way
+            lentBytes -= sendLength[sendHead];
             sendDone[sendHead] = false;
             sendHead = (sendHead + 1) % MAX_SENDS;
             sendsLent--;
@@ -314,6 +320,11 @@ final class CompletionUdpSocket extends UdpSocketBase implements Operation.Owner
             }
         }
         flush();
+    }
+
+    @Override
+    protected long bytesInKernel() {
+        return lentBytes;
     }
 
     // ---- multicast ----

@@ -216,7 +216,16 @@ public abstract class UdpSocketBase implements UdpSocket {
 
     @Override
     public final long pendingSendBytes() {
-        return queue.bytes();
+        return Math.max(0, queue.bytes() - bytesInKernel());
+    }
+
+    /**
+     * Any thread: bytes of queued datagrams the kernel already holds, which stay in the queue until
+     * their sends complete (a completion backend's sends in flight) but are no longer pending; 0
+     * where sending removes them at once (readiness).
+     */
+    protected long bytesInKernel() {
+        return 0;
     }
 
     @Override

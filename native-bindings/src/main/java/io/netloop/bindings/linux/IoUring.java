@@ -381,34 +381,6 @@ public final class IoUring {
 
     /**
      * {@snippet lang=c :
-     * struct msghdr {
-     *     void         *msg_name;       // the sender (receive) or target (send) address
-     *     socklen_t     msg_namelen;
-     *     struct iovec *msg_iov;
-     *     size_t        msg_iovlen;
-     *     void         *msg_control;
-     *     size_t        msg_controllen;
-     *     int           msg_flags;      // MSG_TRUNC after a receive that cut the datagram
-     * };
-     * }
-     * The argument of {@link #IORING_OP_SENDMSG} and {@link #IORING_OP_RECVMSG}.
-     * TEMPORARY (io_uring UDP): the readiness helper's datagram bindings bring msghdr to
-     * {@link Sockets}; this one goes when they are merged.
-     */
-    public static final StructLayout MSGHDR_URING = MemoryLayout.structLayout(
-            ADDRESS.withName("msg_name"),
-            JAVA_INT.withName("msg_namelen"),
-            MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("msg_iov"),
-            JAVA_LONG.withName("msg_iovlen"),
-            ADDRESS.withName("msg_control"),
-            JAVA_LONG.withName("msg_controllen"),
-            JAVA_INT.withName("msg_flags"),
-            MemoryLayout.paddingLayout(4)
-    ).withName("msghdr");
-
-    /**
-     * {@snippet lang=c :
      * struct io_uring_recvmsg_out {
      *     __u32 namelen;          // the sender's address length (more than reserved: cut)
      *     __u32 controllen;
@@ -532,16 +504,6 @@ public final class IoUring {
     public static final long IO_URING_BUF_REG_BGID_OFFSET = offset(IO_URING_BUF_REG, "bgid");
     public static final long IO_URING_BUF_REG_PAD_OFFSET = offset(IO_URING_BUF_REG, "pad");
     public static final long IO_URING_BUF_REG_RESV_OFFSET = offset(IO_URING_BUF_REG, "resv");
-
-    public static final long MSGHDR_URING_MSG_NAME_OFFSET = offset(MSGHDR_URING, "msg_name");
-    public static final long MSGHDR_URING_MSG_NAMELEN_OFFSET = offset(MSGHDR_URING, "msg_namelen");
-    public static final long MSGHDR_URING_MSG_IOV_OFFSET = offset(MSGHDR_URING, "msg_iov");
-    public static final long MSGHDR_URING_MSG_IOVLEN_OFFSET = offset(MSGHDR_URING, "msg_iovlen");
-    public static final long MSGHDR_URING_MSG_CONTROL_OFFSET = offset(MSGHDR_URING, "msg_control");
-    public static final long MSGHDR_URING_MSG_CONTROLLEN_OFFSET = offset(MSGHDR_URING, "msg_controllen");
-    public static final long MSGHDR_URING_MSG_FLAGS_OFFSET = offset(MSGHDR_URING, "msg_flags");
-    /** {@code MSG_TRUNC}, in {@code msg_flags}. TEMPORARY, as {@link #MSGHDR_URING}. */
-    public static final int MSG_TRUNC_URING = 0x20;
 
     public static final long IO_URING_RECVMSG_OUT_NAMELEN_OFFSET = offset(IO_URING_RECVMSG_OUT, "namelen");
     public static final long IO_URING_RECVMSG_OUT_CONTROLLEN_OFFSET = offset(IO_URING_RECVMSG_OUT, "controllen");

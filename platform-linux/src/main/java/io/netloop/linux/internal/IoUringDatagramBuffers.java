@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netloop.bindings.linux.Errno;
+import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.completion.CompletionPort;
 import io.netloop.internal.completion.ReceivedDatagram;
 import java.io.IOException;
@@ -101,7 +102,7 @@ final class IoUringDatagramBuffers implements CompletionPort.DatagramBuffers {
         }
         view.limit(PAYLOAD + copied).position(PAYLOAD);
         into.data = view;
-        into.truncated = (flags & MSG_TRUNC_URING) != 0 || payloadLength > copied;
+        into.truncated = (flags & Sockets.MSG_TRUNC) != 0 || payloadLength > copied;
         into.portBuffer = id;
         into.sender(memory, base + HEADER, Math.min(nameLength, NAME_ROOM), SockAddrs.CODEC);
     }

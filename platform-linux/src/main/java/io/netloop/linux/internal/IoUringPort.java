@@ -75,7 +75,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     private static final short BUFFER_GROUP = 0;
     private static final long BUF_SIZE = IO_URING_BUF.byteSize();
     /** A UDP operation's memory: its msghdr, then its iovec at {@link #MSG_IOV}, then an address at {@link #MSG_ADDRESS}. */
-    private static final long MSG_IOV = MSGHDR_URING.byteSize();
+    private static final long MSG_IOV = Sockets.MSGHDR.byteSize();
     private static final long MSG_ADDRESS = MSG_IOV + IOV_SIZE;
 
     private final IoUringFeatures features;
@@ -101,9 +101,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
      */
     private final Arena arena = Arena.ofConfined();
     private final SocketCalls sockets;
-    /** The argument of buffer-ring (un)registration, and the address a UDP socket binds or connects to: scratch of {@link #arena}. */
+    /** The argument of buffer-ring (un)registration: scratch of {@link #arena}. */
     private final MemorySegment bufferReg;
-    private final MemorySegment udpAddress;
     /**
      * Buffer groups of UDP sockets' rings ({@link IoUringDatagramBuffers}), from 1 up (0 is the
      * connections' shared group): the next never used, and those given back, for reuse.
@@ -130,8 +129,7 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         this.sockets = new SocketCalls(arena);
         this.wakeBuffer = arena.allocate(JAVA_LONG);
         this.bufferReg = arena.allocate(IO_URING_BUF_REG);
-        this.udpAddress = arena.allocate(Sockets.SOCKADDR_STORAGE);
-        try {
+                try {
             this.ring = new IoUringRing(arena, SQ_ENTRIES, CQ_ENTRIES);
         } catch (IOException e) {
             arena.close();
@@ -424,46 +422,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     @Override
     public long openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options) throws IOException {
         // Blocking, like the connections' sockets: io_uring waits for readiness itself (FAST_POLL).
-        int fd = Sockets.socket(sockets.errno, SockAddrs.CODEC.family(local), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw LinuxErrors.exception("socket", Errno.errno(sockets.errno));
-        }
-        try {
-            if (options.reuseAddress()) {
-                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
-            }
-            if (options.reusePort()) {
-                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
-            }
-            if (options.sendBufferSize() > 0) {
-                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
-            }
-            if (options.receiveBufferSize() > 0) {
-                sockets.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
-            }
-            if (local.getAddress() instanceof Inet6Address) {
-                sockets.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, options.ipv6Only() ? 1 : 0);
-            }
-            int len = SockAddrs.CODEC.encode(local, udpAddress);
-            if (Sockets.bind(sockets.errno, fd, udpAddress, len) < 0) {
-                throw LinuxErrors.exception("bind " + local, Errno.errno(sockets.errno));
-            }
-            if (remote != null) {
-                len = SockAddrs.CODEC.encode(remote, udpAddress);
-                if (Sockets.connect(sockets.errno, fd, udpAddress, len) < 0) {
-                    throw LinuxErrors.exception("connect " + remote, Errno.errno(sockets.errno));
-                }
-            }
-            return fd;
-        } catch (IOException | RuntimeException e) {
-            sockets.close(fd);
-            throw e;
-        }
+        return sockets.openUdp(local, remote, options, 0);
     }
 
     @Override
     public void membership(long socket, boolean join, InetAddress group, NetworkInterface networkInterface) throws IOException {
-        throw new IOException("multicast membership is not yet implemented on io_uring");
+        sockets.membership((int) socket, localAddress(socket).getAddress() instanceof Inet6Address, join, group, networkInterface);
     }
 
     /**
@@ -506,16 +470,16 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
             // Multishot: the kernel takes a buffer of the socket's group per datagram and writes
             // io_uring_recvmsg_out, the name (msg_namelen bytes reserved) and the payload into it.
             IoUringDatagramBuffers b = (IoUringDatagramBuffers) buffers;
-            msg.set(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET, b.nameRoom());
+            msg.set(JAVA_INT, Sockets.MSGHDR_MSG_NAMELEN_OFFSET, b.nameRoom());
             ring.sqes.set(JAVA_BYTE, at + IO_URING_SQE_FLAGS_OFFSET, (byte) IOSQE_BUFFER_SELECT);
             ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_BUF_INDEX_OFFSET, b.group);
             ring.sqes.set(JAVA_SHORT, at + IO_URING_SQE_IOPRIO_OFFSET, (short) IORING_RECV_MULTISHOT);
             return true;
         }
-        msg.set(JAVA_LONG, MSGHDR_URING_MSG_NAME_OFFSET, msg.address() + MSG_ADDRESS);
-        msg.set(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET, (int) Sockets.SOCKADDR_STORAGE.byteSize());
-        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOV_OFFSET, msg.address() + MSG_IOV);
-        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOVLEN_OFFSET, 1);
+        msg.set(JAVA_LONG, Sockets.MSGHDR_MSG_NAME_OFFSET, msg.address() + MSG_ADDRESS);
+        msg.set(JAVA_INT, Sockets.MSGHDR_MSG_NAMELEN_OFFSET, (int) Sockets.SOCKADDR_STORAGE.byteSize());
+        msg.set(JAVA_LONG, Sockets.MSGHDR_MSG_IOV_OFFSET, msg.address() + MSG_IOV);
+        msg.set(JAVA_LONG, Sockets.MSGHDR_MSG_IOVLEN_OFFSET, 1);
         msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_BASE_OFFSET, buffer.segment().address());
         msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_LEN_OFFSET, buffer.capacity());
         return false;
@@ -529,8 +493,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         }
         MemorySegment msg = op.memory;
         into.data = op.buffer().userView((int) result);
-        into.truncated = (msg.get(JAVA_INT, MSGHDR_URING_MSG_FLAGS_OFFSET) & MSG_TRUNC_URING) != 0;
-        into.sender(msg, MSG_ADDRESS, msg.get(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET), SockAddrs.CODEC);
+        into.truncated = (msg.get(JAVA_INT, Sockets.MSGHDR_MSG_FLAGS_OFFSET) & Sockets.MSG_TRUNC) != 0;
+        into.sender(msg, MSG_ADDRESS, msg.get(JAVA_INT, Sockets.MSGHDR_MSG_NAMELEN_OFFSET), SockAddrs.CODEC);
     }
 
     @Override
@@ -551,12 +515,12 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         if (!target.equals(op.portState)) {
             // The operation's address stays encoded for the next send to the same target.
             int len = SockAddrs.CODEC.encode(target, msg.asSlice(MSG_ADDRESS));
-            msg.set(JAVA_INT, MSGHDR_URING_MSG_NAMELEN_OFFSET, len);
+            msg.set(JAVA_INT, Sockets.MSGHDR_MSG_NAMELEN_OFFSET, len);
             op.portState = target;
         }
-        msg.set(JAVA_LONG, MSGHDR_URING_MSG_NAME_OFFSET, msg.address() + MSG_ADDRESS);
-        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOV_OFFSET, msg.address() + MSG_IOV);
-        msg.set(JAVA_LONG, MSGHDR_URING_MSG_IOVLEN_OFFSET, 1);
+        msg.set(JAVA_LONG, Sockets.MSGHDR_MSG_NAME_OFFSET, msg.address() + MSG_ADDRESS);
+        msg.set(JAVA_LONG, Sockets.MSGHDR_MSG_IOV_OFFSET, msg.address() + MSG_IOV);
+        msg.set(JAVA_LONG, Sockets.MSGHDR_MSG_IOVLEN_OFFSET, 1);
         msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_BASE_OFFSET, queue.address(index));
         msg.set(JAVA_LONG, MSG_IOV + Sockets.IOVEC_IOV_LEN_OFFSET, queue.length(index));
         long at = ring.next(IORING_OP_SENDMSG, (int) socket, op.tag());

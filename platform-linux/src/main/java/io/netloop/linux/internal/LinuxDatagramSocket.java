@@ -19,7 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
-import java.net.SocketException;
 
 /**
  * A non-blocking UDP socket: {@code recvmmsg} and {@code sendmmsg} over its poller's shared
@@ -61,72 +60,12 @@ final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps
         this.local = poller.sockets.socketName(fd, false);
     }
 
-    /** Opens, configures, binds and (with {@code remote}) connects; closes the descriptor if any step fails. */
+    /** Opens, configures, binds and (with {@code remote}) connects ({@link SocketCalls#openUdp}). */
     static LinuxDatagramSocket open(LinuxPoller poller, InetSocketAddress localAddress, InetSocketAddress remote,
                                     UdpOptions options) throws IOException {
-        SocketCalls calls = poller.sockets;
-        boolean v6 = localAddress.getAddress() instanceof Inet6Address;
-        int fd = Sockets.socket(poller.errno, v6 ? Sockets.AF_INET6 : Sockets.AF_INET,
-                Sockets.SOCK_DGRAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw LinuxErrors.exception("socket", Errno.errno(poller.errno));
-        }
-        try {
-            if (options.reuseAddress()) {
-                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
-            }
-            if (options.reusePort()) {
-                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
-            }
-            if (options.broadcast()) {
-                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_BROADCAST, 1);
-            }
-            if (options.sendBufferSize() > 0) {
-                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, options.sendBufferSize());
-            }
-            if (options.receiveBufferSize() > 0) {
-                calls.setIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, options.receiveBufferSize());
-            }
-            NetworkInterface ni = options.multicastInterface();
-            if (v6) {
-                // Explicit, whatever net.ipv6.bindv6only says.
-                calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, options.ipv6Only() ? 1 : 0);
-                calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_HOPS, options.multicastTtl());
-                calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_LOOP, options.multicastLoopback() ? 1 : 0);
-                if (ni != null) {
-                    calls.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_IF, ni.getIndex());
-                }
-            }
-            if (!v6 || !options.ipv6Only()) {
-                // IPv4 multicast; Linux takes these IPPROTO_IP options on a dual-stack socket too.
-                calls.setIntOption(fd, Sockets.IPPROTO_IP, Sockets.IP_MULTICAST_TTL, options.multicastTtl());
-                calls.setIntOption(fd, Sockets.IPPROTO_IP, Sockets.IP_MULTICAST_LOOP, options.multicastLoopback() ? 1 : 0);
-                if (ni != null) {
-                    MemorySegment mreq = poller.sockaddr;
-                    mreq.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_MULTIADDR_OFFSET, 0);
-                    mreq.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_ADDRESS_OFFSET, 0);
-                    mreq.set(JAVA_INT, Sockets.IP_MREQN_IMR_IFINDEX_OFFSET, ni.getIndex());
-                    if (Sockets.setsockopt(poller.errno, fd, Sockets.IPPROTO_IP, Sockets.IP_MULTICAST_IF, mreq,
-                            (int) Sockets.IP_MREQN.byteSize()) < 0) {
-                        throw LinuxErrors.exception("setsockopt(IP_MULTICAST_IF)", Errno.errno(poller.errno));
-                    }
-                }
-            }
-            int len = SockAddrs.CODEC.encode(localAddress, poller.sockaddr);
-            if (Sockets.bind(poller.errno, fd, poller.sockaddr, len) < 0) {
-                throw LinuxErrors.exception("bind", Errno.errno(poller.errno));
-            }
-            if (remote != null) {
-                len = SockAddrs.CODEC.encode(remote, poller.sockaddr);
-                if (Sockets.connect(poller.errno, fd, poller.sockaddr, len) < 0) {
-                    throw LinuxErrors.exception("connect", Errno.errno(poller.errno));
-                }
-            }
-            return new LinuxDatagramSocket(poller, fd, v6, remote != null, options.maxDatagramSize());
-        } catch (IOException | RuntimeException e) {
-            calls.close(fd);
-            throw e;
-        }
+        int fd = poller.sockets.openUdp(localAddress, remote, options, Sockets.SOCK_NONBLOCK);
+        return new LinuxDatagramSocket(poller, fd, localAddress.getAddress() instanceof Inet6Address, remote != null,
+                options.maxDatagramSize());
     }
 
     @Override
@@ -265,30 +204,7 @@ final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps
 
     @Override
     public void membership(boolean join, InetAddress group, NetworkInterface ni) throws IOException {
-        MemorySegment req = poller.sockaddr;
-        int rc;
-        if (group instanceof Inet4Address) {
-            // IP_ADD_MEMBERSHIP with ip_mreqn, on an IPv4 socket or (Linux passes IPPROTO_IP through) a dual-stack one.
-            byte[] b = group.getAddress();
-            req.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_MULTIADDR_OFFSET,
-                    (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff));
-            req.set(Sockets.IN_ADDR_T, Sockets.IP_MREQN_IMR_ADDRESS_OFFSET, 0);
-            req.set(JAVA_INT, Sockets.IP_MREQN_IMR_IFINDEX_OFFSET, ni.getIndex());
-            rc = Sockets.setsockopt(poller.errno, fd, Sockets.IPPROTO_IP,
-                    join ? Sockets.IP_ADD_MEMBERSHIP : Sockets.IP_DROP_MEMBERSHIP, req, (int) Sockets.IP_MREQN.byteSize());
-        } else {
-            if (!ipv6) {
-                throw new SocketException("an IPv4 socket (" + local + ") cannot join the IPv6 group " + group.getHostAddress());
-            }
-            MemorySegment.copy(group.getAddress(), 0, req, JAVA_BYTE, Sockets.IPV6_MREQ_IPV6MR_MULTIADDR_OFFSET, 16);
-            req.set(JAVA_INT, Sockets.IPV6_MREQ_IPV6MR_INTERFACE_OFFSET, ni.getIndex());
-            rc = Sockets.setsockopt(poller.errno, fd, Sockets.IPPROTO_IPV6,
-                    join ? Sockets.IPV6_ADD_MEMBERSHIP : Sockets.IPV6_DROP_MEMBERSHIP, req, (int) Sockets.IPV6_MREQ.byteSize());
-        }
-        if (rc < 0) {
-            throw LinuxErrors.exception((join ? "join " : "leave ") + group.getHostAddress() + " on " + ni.getName(),
-                    Errno.errno(poller.errno));
-        }
+        poller.sockets.membership(fd, ipv6, join, group, ni);
     }
 
     @Override
