@@ -25,10 +25,17 @@ import org.junit.jupiter.api.Test;
  * {@code STATUS_BUFFER_OVERFLOW}, the buffer's length as bytes transferred, no {@code MSG_PARTIAL}:
  * UDP is unreliable, so the rest is dropped, as the WSARecvFrom documentation says), with the
  * sender's address filled in, and the next receive gets the next datagram; an unconnected socket
- * with {@code SIO_UDP_CONNRESET} off reports nothing after sending to a closed port. A receive
- * posted while a longer datagram already waits returns {@code WSAEMSGSIZE} at once and still
- * completes (packet, event or routine): the NT status is a warning, and only errors skip the
- * completion; so the ports treat that return as started, not failed.
+ * with {@code SIO_UDP_CONNRESET} off reports nothing after sending to a closed port.
+ *
+ * <p>The Windows documentation this is checked against: WSARecvFrom
+ * (learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsarecvfrom: {@code WSAEMSGSIZE}
+ * "for unreliable protocols only" discards the rest of the datagram; {@code WSAECONNRESET} on a UDP
+ * socket means an earlier send drew an ICMP port unreachable; an error other than
+ * {@code WSA_IO_PENDING} means "no completion indication will occur"), the Winsock IOCTLs page
+ * (learn.microsoft.com/en-us/windows/win32/winsock/winsock-ioctls) and knowledge-base article 263823
+ * ("WinSock recvfrom() now returns WSAECONNRESET instead of blocking or timing out", which
+ * introduced {@code SIO_UDP_CONNRESET}), and WSARecvEx for {@code MSG_PARTIAL}, which only a
+ * provider that delivers partial messages sets.
  *
  * <p>Where Wine differs from Windows (each allowed below, and listed in the README):
  * <ul>
@@ -40,8 +47,17 @@ import org.junit.jupiter.api.Test;
  *       {@code WSAENOTSOCK} (Windows: cancelled, {@code WSA_OPERATION_ABORTED});
  *   <li>a {@code WSASendTo} refused at once with {@code WSAEMSGSIZE} still queues a completion
  *       packet under Wine (Windows: "no completion indication will occur"); the backends never
- *       issue such a send (they refuse a datagram longer than its family allows first).
+ *       issue such a send (they refuse a datagram longer than its family allows first);
+ *   <li>a failed non-overlapped {@code WSARecvFrom} leaves {@code *lpNumberOfBytesRecvd} as it
+ *       was, so a truncated datagram's length is the buffer's, not that count.
  * </ul>
+ *
+ * <p>A receive that returned {@code WSAEMSGSIZE} at once still completes: Wine shows it here, and
+ * on Windows its NT status ({@code STATUS_BUFFER_OVERFLOW}) is a warning, and NT completes every
+ * request that did not fail with an error; zio's IOCP backend met exactly this on Windows (a
+ * receive completed inline and again by its packet: github.com/lalinsky/zio/pull/733), and libuv
+ * completes it inline only because it sets {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} on UDP
+ * sockets. So the ports treat that return as started.
  */
 class WindowsUdpSequencesTest {
 
