@@ -2,8 +2,6 @@ package io.netloop.linux.internal;
 
 import static io.netloop.bindings.linux.IoUring.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
@@ -12,7 +10,6 @@ import io.netloop.internal.completion.ReceivedDatagram;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -32,8 +29,6 @@ import java.nio.ByteBuffer;
  * receive of the socket is posted.
  */
 final class IoUringDatagramBuffers implements CompletionPort.DatagramBuffers {
-    /** The buffer ring's 16-bit tail, shared with the kernel; coordinates (segment, offset). */
-    private static final VarHandle SHORT = JAVA_SHORT.varHandle();
     private static final long BUF_SIZE = IO_URING_BUF.byteSize();
     private static final int HEADER = (int) IO_URING_RECVMSG_OUT.byteSize();
     /**
@@ -114,15 +109,11 @@ final class IoUringDatagramBuffers implements CompletionPort.DatagramBuffers {
     }
 
     private void add(int id) {
-        long at = (long) (tail & (entries - 1)) * BUF_SIZE;
-        ring.set(JAVA_LONG, at + IO_URING_BUF_ADDR_OFFSET, memory.address() + (long) id * stride);
-        ring.set(JAVA_INT, at + IO_URING_BUF_LEN_OFFSET, bufferSize);
-        ring.set(JAVA_SHORT, at + IO_URING_BUF_BID_OFFSET, (short) id);
-        tail++;
+        IoUringPort.putBuffer(ring, tail++, entries, memory.address() + (long) id * stride, bufferSize, id);
     }
 
     private void publish() {
-        SHORT.setRelease(ring, IO_URING_BUF_RING_TAIL_OFFSET, tail);
+        IoUringPort.publishTail(ring, tail);
     }
 
     @Override

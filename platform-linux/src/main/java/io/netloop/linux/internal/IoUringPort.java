@@ -348,15 +348,24 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
 
     /** Puts buffer {@code id} back at the ring's tail; the kernel sees it once {@link #publishBuffers()} runs. */
     private void addBuffer(int id) {
-        long at = (long) (bufferTail & (BUFFER_RING_ENTRIES - 1)) * BUF_SIZE;
-        bufferRing.set(JAVA_LONG, at + IO_URING_BUF_ADDR_OFFSET, buffers[id].segment().address());
-        bufferRing.set(JAVA_INT, at + IO_URING_BUF_LEN_OFFSET, bufferSize);
-        bufferRing.set(JAVA_SHORT, at + IO_URING_BUF_BID_OFFSET, (short) id);
-        bufferTail++;
+        putBuffer(bufferRing, bufferTail++, BUFFER_RING_ENTRIES, buffers[id].segment().address(), bufferSize, id);
     }
 
     private void publishBuffers() {
-        SHORT.setRelease(bufferRing, IO_URING_BUF_RING_TAIL_OFFSET, bufferTail);
+        publishTail(bufferRing, bufferTail);
+    }
+
+    /** Writes the entry at {@code tail} of a provided-buffer ring of {@code entries} (a power of 2): buffer {@code id}. */
+    static void putBuffer(MemorySegment ring, short tail, int entries, long address, int length, int id) {
+        long at = (long) (tail & (entries - 1)) * BUF_SIZE;
+        ring.set(JAVA_LONG, at + IO_URING_BUF_ADDR_OFFSET, address);
+        ring.set(JAVA_INT, at + IO_URING_BUF_LEN_OFFSET, length);
+        ring.set(JAVA_SHORT, at + IO_URING_BUF_BID_OFFSET, (short) id);
+    }
+
+    /** Hands the entries up to {@code tail} to the kernel (a release store, read by its acquire). */
+    static void publishTail(MemorySegment ring, short tail) {
+        SHORT.setRelease(ring, IO_URING_BUF_RING_TAIL_OFFSET, tail);
     }
 
     @Override
