@@ -832,6 +832,10 @@ static void multicast(void) {
         rc = setsockopt(r6, IPPROTO_IP, IP_DROP_MEMBERSHIP, (char *) &mreq, sizeof(mreq));
         say("multicast: its IP_DROP_MEMBERSHIP: %s", rc == 0 ? "ok" : error_name(WSAGetLastError()));
     }
+    say("multicast: IP_MULTICAST_TTL 1: %s, IP_MULTICAST_LOOP 1: %s, IP_MULTICAST_IF 127.0.0.1: %s on the dual-stack socket",
+        setsockopt(r6, IPPROTO_IP, IP_MULTICAST_TTL, (char *) &ttl, sizeof(ttl)) == 0 ? "ok" : error_name(WSAGetLastError()),
+        setsockopt(r6, IPPROTO_IP, IP_MULTICAST_LOOP, (char *) &loop, sizeof(loop)) == 0 ? "ok" : error_name(WSAGetLastError()),
+        setsockopt(r6, IPPROTO_IP, IP_MULTICAST_IF, (char *) &loop_if, sizeof(loop_if)) == 0 ? "ok" : error_name(WSAGetLastError()));
     DWORD hops = 1;
     say("multicast: IPV6_MULTICAST_HOPS 1: %s, IPV6_MULTICAST_LOOP 1: %s",
         setsockopt(r6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, (char *) &hops, sizeof(hops)) == 0 ? "ok" : error_name(WSAGetLastError()),

@@ -167,6 +167,7 @@ class WindowsUdpSequencesTest {
                 "multicast: IP_DROP_MEMBERSHIP: ok",
                 "multicast: IP_ADD_MEMBERSHIP 239.254.0.1 on a dual-stack IPv6 socket: ok",
                 "multicast: its IP_DROP_MEMBERSHIP: ok",
+                "multicast: IP_MULTICAST_TTL 1: ok, IP_MULTICAST_LOOP 1: ok, IP_MULTICAST_IF 127.0.0.1: ok on the dual-stack socket",
                 "multicast: IPV6_MULTICAST_HOPS 1: ok, IPV6_MULTICAST_LOOP 1: ok",
                 // options
                 "options: SO_BROADCAST reads back on",

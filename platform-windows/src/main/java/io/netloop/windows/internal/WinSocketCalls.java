@@ -280,15 +280,17 @@ final class WinSocketCalls {
                 if (options.multicastInterface() != null) {
                     setIntOption(s, IPPROTO_IPV6, IPV6_MULTICAST_IF, options.multicastInterface().getIndex());
                 }
-            } else {
-                setIntOption(s, IPPROTO_IP, IP_MULTICAST_TTL, options.multicastTtl());
-                setIntOption(s, IPPROTO_IP, IP_MULTICAST_LOOP, options.multicastLoopback() ? 1 : 0);
-                if (options.multicastInterface() != null) {
-                    // An IN_ADDR: the interface's address, or 0.0.0.index (Vista on).
-                    intValue.set(IN_ADDR_T, 0, interfaceAddress(options.multicastInterface()));
-                    if (setsockopt(state, s, IPPROTO_IP, IP_MULTICAST_IF, intValue, 4) == SOCKET_ERROR) {
-                        throw lastError("setsockopt(IP_MULTICAST_IF)");
-                    }
+            }
+            if (family == AF_INET) {
+                ipv4MulticastOptions(s, options);
+            } else if (!options.ipv6Only()) {
+                // A dual-stack socket sends to IPv4 groups too. Windows takes IPPROTO_IP options on
+                // it (proven under Wine for IP_ADD_MEMBERSHIP); should one be refused, the socket
+                // still works with the system's IPv4 multicast defaults.
+                try {
+                    ipv4MulticastOptions(s, options);
+                } catch (IOException ignored) {
+                    // best effort, as said
                 }
             }
             int len = WinSockAddrs.CODEC.encode(local, sockaddr);
@@ -311,6 +313,18 @@ final class WinSocketCalls {
         } catch (IOException | RuntimeException e) {
             close(s);
             throw e;
+        }
+    }
+
+    private void ipv4MulticastOptions(long s, UdpOptions options) throws IOException {
+        setIntOption(s, IPPROTO_IP, IP_MULTICAST_TTL, options.multicastTtl());
+        setIntOption(s, IPPROTO_IP, IP_MULTICAST_LOOP, options.multicastLoopback() ? 1 : 0);
+        if (options.multicastInterface() != null) {
+            // An IN_ADDR: the interface's address, or 0.0.0.index (Vista on).
+            intValue.set(IN_ADDR_T, 0, interfaceAddress(options.multicastInterface()));
+            if (setsockopt(state, s, IPPROTO_IP, IP_MULTICAST_IF, intValue, 4) == SOCKET_ERROR) {
+                throw lastError("setsockopt(IP_MULTICAST_IF)");
+            }
         }
     }
 
