@@ -41,16 +41,17 @@ import java.util.Map;
  * operation's memory starts with its {@code OVERLAPPED}, followed by the operation's tag, the
  * handle it was issued on, its kind and, for a datagram receive, whether the datagram was cut, so
  * a completion that names the OVERLAPPED leads back to all of them; the rest holds the operation's
- * WSABUFs or addresses.
+ * WSABUFs or addresses. The subclasses differ only in how a completion is signalled and reaped: a
+ * packet on a completion port, an event in {@code hEvent}, or a completion routine, which is what
+ * the hooks {@link #associate}, {@link #armed}, {@link #routine} and {@link #started} supply.
  *
  * <p>UDP is written here once for the three: a datagram longer than the receive's buffer
  * completes with {@code WSAEMSGSIZE} and the buffer filled (completion status
  * {@code STATUS_BUFFER_OVERFLOW}), which {@link #datagramResult} turns into the buffer's length and
  * a truncated datagram; a datagram call that fails at once with an error completes at the next
  * poll ({@link #completeAtOnce}), so that the core drops that one datagram, or reports the port
- * unreachable, instead of closing the socket. The subclasses differ only in how a completion is signalled and reaped: a packet
- * on a completion port, an event in {@code hEvent}, or a completion routine, which is what the
- * hooks {@link #associate}, {@link #armed}, {@link #routine} and {@link #started} supply.
+ * unreachable, instead of closing the socket. Each port's poll reaps those first and passes every
+ * result through {@link #datagramResult}.
  */
 abstract class OverlappedPort implements CompletionPort {
     static final int MAX_GATHER = 64;
