@@ -65,6 +65,15 @@ public interface UdpConformance extends ConformanceContext {
         return System.getProperty("os.name", "").startsWith("Linux");
     }
 
+    /**
+     * The most bytes the loop threads may allocate per echoed datagram once warm; 2 (nothing but a
+     * rare allocation outside the path). A backend whose wait itself may allocate overrides it,
+     * saying why.
+     */
+    default double udpAllocationBoundPerDatagram() {
+        return 2.0;
+    }
+
     // ---- helpers ----
 
     private UdpSocket bind(EventLoopGroup group, InetSocketAddress local, UdpOptions options, UdpHandler handler) {
@@ -168,9 +177,8 @@ public interface UdpConformance extends ConformanceContext {
         // The socket goes on: the next datagram is sent.
         assertTrue(s.send(buf(new byte[] {1, 2, 3}), (InetSocketAddress) peer.getLocalSocketAddress()));
         assertArrayEquals(new byte[] {1, 2, 3}, receive(peer, 100));
-        // The peer may read the datagram before the loop thread, back from the send call, removes it
-        // from the queue (a readiness backend): the queue empties, but not necessarily before this line.
-        Await.until(() -> s.pendingSendBytes() == 0, () -> "the queue empties after the send; pending " + s.pendingSendBytes());
+        // The loop removes a datagram from the queue after the kernel took it, perhaps after the peer has it.
+        Await.until(() -> s.pendingSendBytes() == 0, "the queue to empty");
         rec.assertContractHeld();
     }
 
@@ -260,7 +268,7 @@ public interface UdpConformance extends ConformanceContext {
             after += mx.getThreadAllocatedBytes(t);
         }
         double perDatagram = (after - before) / (double) datagrams;
-        assertTrue(perDatagram < 2.0, "loop threads allocated " + perDatagram + " bytes per echoed datagram on "
+        assertTrue(perDatagram < udpAllocationBoundPerDatagram(), "loop threads allocated " + perDatagram + " bytes per echoed datagram on "
                 + backendId() + " (" + (after - before) + " bytes for " + datagrams + ")");
     }
 

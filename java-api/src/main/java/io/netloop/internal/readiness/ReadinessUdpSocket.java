@@ -163,8 +163,12 @@ final class ReadinessUdpSocket extends UdpSocketBase implements ReadyHandler, Re
             if (paused) {
                 return;
             }
-            if (n < batch.slots()) {
-                return; // the kernel had no more: a later datagram raises a new event in either trigger mode
+            if (n < batch.slots() && !driver.edgeTriggered) {
+                // The kernel had no more (or an error is next, which the poller reports again):
+                // a level-triggered poller says so while anything is left. An edge-triggered one
+                // reads on until the kernel says it would block, since an error that cut this
+                // batch short raises no new edge for the datagrams behind it.
+                return;
             }
         }
         if (driver.edgeTriggered) {

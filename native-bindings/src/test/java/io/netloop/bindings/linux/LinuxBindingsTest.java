@@ -443,6 +443,62 @@ class LinuxBindingsTest {
         }
     }
 
+    /** sendmmsg sends three datagrams in one call; recvmmsg takes them in one call, with lengths, senders and MSG_TRUNC. */
+    @Test
+    void sendmmsgAndRecvmmsgKeepBoundariesAndReportTruncation() {
+        int receiver = open(Sockets.socket(errnoState, AF_INET, Sockets.SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket");
+        check(Sockets.bind(errnoState, receiver, sockaddrIn(LOOPBACK, 0), (int) Sockets.SOCKADDR_IN.byteSize()), "bind");
+        int sender = open(Sockets.socket(errnoState, AF_INET, Sockets.SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket");
+        check(Sockets.bind(errnoState, sender, sockaddrIn(LOOPBACK, 0), (int) Sockets.SOCKADDR_IN.byteSize()), "bind");
+        MemorySegment target = sockaddrIn(LOOPBACK, localPort(receiver));
+
+        String[] texts = {"one", "", "three is longer than eight"};
+        long hdr = Sockets.MMSGHDR.byteSize();
+        MemorySegment out = arena.allocate(hdr * 3, 8);
+        MemorySegment outIov = arena.allocate(Sockets.IOVEC.byteSize() * 3, 8);
+        for (int i = 0; i < 3; i++) {
+            MemorySegment data = texts[i].isEmpty() ? arena.allocate(1) : ascii(texts[i]);
+            iovec(outIov, i, data.asSlice(0, texts[i].length()));
+            out.set(ADDRESS, i * hdr + Sockets.MSGHDR_MSG_NAME_OFFSET, target);
+            out.set(JAVA_INT, i * hdr + Sockets.MSGHDR_MSG_NAMELEN_OFFSET, (int) Sockets.SOCKADDR_IN.byteSize());
+            out.set(ADDRESS, i * hdr + Sockets.MSGHDR_MSG_IOV_OFFSET, outIov.asSlice(i * Sockets.IOVEC.byteSize()));
+            out.set(JAVA_LONG, i * hdr + Sockets.MSGHDR_MSG_IOVLEN_OFFSET, 1);
+        }
+        assertEquals(3, Sockets.sendmmsg(errnoState, sender, out, 3, 0), "datagrams sent in one call");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(texts[i].length(), out.get(JAVA_INT, i * hdr + Sockets.MMSGHDR_MSG_LEN_OFFSET), "bytes sent of #" + i);
+        }
+        await(receiver, EPOLLIN);
+
+        MemorySegment in = arena.allocate(hdr * 4, 8);
+        MemorySegment inIov = arena.allocate(Sockets.IOVEC.byteSize() * 4, 8);
+        MemorySegment names = arena.allocate(Sockets.SOCKADDR_STORAGE.byteSize() * 4, 8);
+        MemorySegment[] buffers = new MemorySegment[4];
+        for (int i = 0; i < 4; i++) {
+            buffers[i] = arena.allocate(8); // the third datagram does not fit
+            iovec(inIov, i, buffers[i]);
+            in.set(ADDRESS, i * hdr + Sockets.MSGHDR_MSG_NAME_OFFSET, names.asSlice(i * Sockets.SOCKADDR_STORAGE.byteSize()));
+            in.set(JAVA_INT, i * hdr + Sockets.MSGHDR_MSG_NAMELEN_OFFSET, (int) Sockets.SOCKADDR_STORAGE.byteSize());
+            in.set(ADDRESS, i * hdr + Sockets.MSGHDR_MSG_IOV_OFFSET, inIov.asSlice(i * Sockets.IOVEC.byteSize()));
+            in.set(JAVA_LONG, i * hdr + Sockets.MSGHDR_MSG_IOVLEN_OFFSET, 1);
+        }
+        int n = Sockets.recvmmsg(errnoState, receiver, in, 4, Sockets.MSG_DONTWAIT, MemorySegment.NULL);
+        assertEquals(3, n, "datagrams received in one call (the fourth slot stays empty)");
+        int[] lengths = {3, 0, 8};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(lengths[i], in.get(JAVA_INT, i * hdr + Sockets.MMSGHDR_MSG_LEN_OFFSET), "length of #" + i);
+            assertEquals(i == 2, (in.get(JAVA_INT, i * hdr + Sockets.MSGHDR_MSG_FLAGS_OFFSET) & Sockets.MSG_TRUNC) != 0,
+                    "MSG_TRUNC of #" + i);
+            MemorySegment name = names.asSlice(i * Sockets.SOCKADDR_STORAGE.byteSize());
+            assertEquals(AF_INET, name.get(JAVA_SHORT, Sockets.SOCKADDR_IN_SIN_FAMILY_OFFSET));
+            assertEquals(localPort(sender), Short.toUnsignedInt(name.get(IN_PORT_T, Sockets.SOCKADDR_IN_SIN_PORT_OFFSET)));
+        }
+        assertEquals("one", ascii(buffers[0], 3));
+        assertEquals("three is", ascii(buffers[2], 8));
+        assertEquals(-1, Sockets.recvmmsg(errnoState, receiver, in, 4, Sockets.MSG_DONTWAIT, MemorySegment.NULL));
+        assertErrno(Errno.EAGAIN);
+    }
+
     private int localPort(int fd) {
         MemorySegment address = arena.allocate(Sockets.SOCKADDR_IN);
         check(Sockets.getsockname(errnoState, fd, address, intOf((int) Sockets.SOCKADDR_IN.byteSize())), "getsockname");

@@ -89,8 +89,18 @@ final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps
             s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_BASE_OFFSET, batch.slotAddress(i));
             s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_LEN_OFFSET, maxDatagramSize);
         }
-        int n;
-        while ((n = Sockets.recvmmsg(poller.errno, fd, hdrs, slots, Sockets.MSG_DONTWAIT, MemorySegment.NULL)) < 0) {
+        // Unconnected, a UDP socket has no error a retry would not meet again (no ICMP errors
+        // without IP_RECVERR): receive without errno, which allocates nothing, and ask the capturing
+        // form why only after a -1. A connected socket's ECONNREFUSED is consumed by the call that
+        // returns it, so it is always received with errno.
+        int n = connected ? -1 : Sockets.recvmmsg(fd, hdrs, slots, Sockets.MSG_DONTWAIT, MemorySegment.NULL);
+        if (n < 0 && !connected && poller.edgeTriggered()) {
+            // Edge-triggered, every event ends in a -1, which is EAGAIN: an unconnected UDP socket
+            // has no other receive error short of a bug or ENOMEM, and neither can spin here (no
+            // edge comes for it); the next datagram's edge reads again.
+            return 0;
+        }
+        while (n < 0 && (n = Sockets.recvmmsg(poller.errno, fd, hdrs, slots, Sockets.MSG_DONTWAIT, MemorySegment.NULL)) < 0) {
             int e = Errno.errno(poller.errno);
             if (e == Errno.EAGAIN) {
                 return 0;
@@ -159,8 +169,11 @@ final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps
             s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_BASE_OFFSET, queue.address(i));
             s.iovecs.set(JAVA_LONG, iov + Sockets.IOVEC_IOV_LEN_OFFSET, queue.length(i));
         }
-        int n;
-        while ((n = Sockets.sendmmsg(poller.errno, fd, hdrs, count, 0)) < 0) {
+        // As in receive: an unconnected socket's refusals (EMSGSIZE, EACCES, no route) recur when
+        // asked again, so only a -1 costs the capturing call; a connected one's pending
+        // ECONNREFUSED would not, so it always sends with errno.
+        int n = connected ? -1 : Sockets.sendmmsg(fd, hdrs, count, 0);
+        while (n < 0 && (n = Sockets.sendmmsg(poller.errno, fd, hdrs, count, 0)) < 0) {
             int e = Errno.errno(poller.errno);
             if (e == Errno.EAGAIN) {
                 return 0;
