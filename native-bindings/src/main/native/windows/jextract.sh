@@ -35,6 +35,8 @@ ${JEXTRACT:-jextract} \
   --include-function ioctlsocket --include-function WSAIoctl \
   --include-function WSARecv --include-function WSASend --include-function WSAGetOverlappedResult \
   --include-function recv --include-function send \
+  --include-function recvfrom --include-function sendto \
+  --include-function WSARecvFrom --include-function WSASendTo \
   --include-function WSACreateEvent --include-function WSACloseEvent \
   --include-function WSASetEvent --include-function WSAResetEvent \
   --include-function WSAEventSelect --include-function WSAWaitForMultipleEvents \
@@ -67,6 +69,8 @@ ${JEXTRACT:-jextract} \
   --include-struct sockaddr_un --include-constant UNIX_PATH_MAX \
   --include-struct in_addr --include-struct in6_addr \
   --include-struct linger \
+  --include-struct ip_mreq --include-typedef IP_MREQ \
+  --include-struct ipv6_mreq --include-typedef IPV6_MREQ \
   --include-struct _GUID --include-typedef GUID \
   --include-struct fd_set --include-typedef fd_set \
   --include-struct timeval --include-typedef TIMEVAL \
@@ -100,18 +104,24 @@ ${JEXTRACT:-jextract} \
   --include-constant ERROR_CLASS_ALREADY_EXISTS --include-constant ERROR_NOT_ENOUGH_QUOTA \
   \
   --include-constant AF_UNIX --include-constant AF_INET --include-constant AF_INET6 --include-constant SOCK_STREAM \
-  --include-constant SOCK_DGRAM --include-constant IPPROTO_TCP --include-constant IPPROTO_UDP \
-  --include-constant IPPROTO_IPV6 \
+  --include-constant SOCK_DGRAM --include-constant IPPROTO_IP --include-constant IPPROTO_TCP \
+  --include-constant IPPROTO_UDP --include-constant IPPROTO_IPV6 \
   --include-constant SOL_SOCKET --include-constant SO_REUSEADDR --include-constant SO_EXCLUSIVEADDRUSE \
   --include-constant SO_KEEPALIVE --include-constant SO_LINGER --include-constant SO_SNDBUF \
   --include-constant SO_RCVBUF --include-constant SO_ERROR \
   --include-constant SO_UPDATE_ACCEPT_CONTEXT --include-constant SO_UPDATE_CONNECT_CONTEXT \
-  --include-constant TCP_NODELAY --include-constant IPV6_V6ONLY \
+  --include-constant TCP_NODELAY --include-constant IPV6_V6ONLY --include-constant SO_BROADCAST \
+  --include-constant IP_MULTICAST_IF --include-constant IP_MULTICAST_TTL --include-constant IP_MULTICAST_LOOP \
+  --include-constant IP_ADD_MEMBERSHIP --include-constant IP_DROP_MEMBERSHIP \
+  --include-constant IPV6_MULTICAST_IF --include-constant IPV6_MULTICAST_HOPS --include-constant IPV6_MULTICAST_LOOP \
+  --include-constant IPV6_ADD_MEMBERSHIP --include-constant IPV6_JOIN_GROUP \
+  --include-constant IPV6_DROP_MEMBERSHIP --include-constant IPV6_LEAVE_GROUP \
   --include-constant SD_RECEIVE --include-constant SD_SEND --include-constant SD_BOTH \
   --include-constant SOMAXCONN \
   --include-constant WSA_FLAG_OVERLAPPED --include-constant WSA_FLAG_NO_HANDLE_INHERIT \
   --include-constant SOCKET_ERROR --include-constant INVALID_SOCKET \
   --include-constant FIONBIO --include-constant SIO_GET_EXTENSION_FUNCTION_POINTER \
+  --include-constant SIO_UDP_CONNRESET \
   --include-constant FD_READ --include-constant FD_WRITE --include-constant FD_OOB \
   --include-constant FD_ACCEPT --include-constant FD_CONNECT --include-constant FD_CLOSE \
   --include-constant FD_READ_BIT --include-constant FD_WRITE_BIT --include-constant FD_OOB_BIT \
@@ -120,7 +130,7 @@ ${JEXTRACT:-jextract} \
   --include-constant WSA_WAIT_EVENT_0 --include-constant WSA_WAIT_TIMEOUT \
   --include-constant WSA_WAIT_FAILED --include-constant WSA_INFINITE \
   --include-constant WSA_MAXIMUM_WAIT_EVENTS --include-constant WSA_WAIT_IO_COMPLETION \
-  --include-constant MSG_PEEK \
+  --include-constant MSG_PEEK --include-constant MSG_PARTIAL \
   --include-constant FD_SETSIZE \
   \
   --include-constant INFINITE --include-constant WAIT_IO_COMPLETION \

@@ -24,7 +24,8 @@
 #include <winsock2.h>       /* Ws2_32, WinErrors: WSAE*, WSA_*; Winsock types and functions */
 #include <ws2tcpip.h>       /* Ws2_32: sockaddr_in6, IPV6_V6ONLY */
 #include <afunix.h>         /* Ws2_32: AF_UNIX's sockaddr_un, UNIX_PATH_MAX (Windows 10 1803+) */
-#include <mswsock.h>        /* MsWsock: AcceptEx, GetAcceptExSockaddrs, ConnectEx, WSAID_*, SO_UPDATE_* */
+#include <mswsock.h>        /* MsWsock: AcceptEx, GetAcceptExSockaddrs, ConnectEx, WSAID_*, SO_UPDATE_*;
+                               Ws2_32: SIO_UDP_CONNRESET */
 #include <windows.h>        /* Kernel32, WinErrors: ERROR_*, WAIT_TIMEOUT; OVERLAPPED, IOCP;
                                User32 (<winuser.h>): windows, messages, the message pump */
 
@@ -61,6 +62,17 @@
  *                                 BOOL fWait, LPDWORD lpdwFlags);
  *   int    recv(SOCKET s, char *buf, int len, int flags);
  *   int    send(SOCKET s, const char *buf, int len, int flags);
+ *   int    recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen);
+ *   int    sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to,
+ *                 int tolen);
+ *   int    WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+ *                      LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, struct sockaddr *lpFrom,
+ *                      LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
+ *                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+ *   int    WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+ *                    LPDWORD lpNumberOfBytesSent, DWORD dwFlags, const struct sockaddr *lpTo,
+ *                    int iTolen, LPWSAOVERLAPPED lpOverlapped,
+ *                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
  *   WSAEVENT WSACreateEvent(void);
  *   BOOL   WSACloseEvent(WSAEVENT hEvent);
  *   BOOL   WSASetEvent(WSAEVENT hEvent);
@@ -157,6 +169,10 @@
  *   SOCKADDR_UN (struct sockaddr_un) { ADDRESS_FAMILY sun_family;
  *                                      char sun_path[UNIX_PATH_MAX]; };    (110 bytes, align 2)
  *   struct linger { u_short l_onoff; u_short l_linger; };                   (4 bytes)
+ *   IP_MREQ (struct ip_mreq) { struct in_addr imr_multiaddr; struct in_addr imr_interface; };
+ *                                                                           (8 bytes)
+ *   IPV6_MREQ (struct ipv6_mreq) { struct in6_addr ipv6mr_multiaddr;
+ *                                  unsigned int ipv6mr_interface; };        (20 bytes)
  *   GUID { unsigned long Data1; unsigned short Data2; unsigned short Data3;
  *          unsigned char Data4[8]; };                                       (16 bytes)
  *   fd_set { u_int fd_count; SOCKET fd_array[FD_SETSIZE]; };          (520 bytes, align 8)
@@ -188,8 +204,13 @@
  *              ERROR_IO_PENDING ERROR_NOT_FOUND ERROR_CONNECTION_REFUSED
  *              ERROR_CONNECTION_ABORTED ERROR_PORT_UNREACHABLE ERROR_SEM_TIMEOUT WAIT_TIMEOUT
  *              ERROR_CLASS_ALREADY_EXISTS ERROR_NOT_ENOUGH_QUOTA
- *   Ws2_32:    AF_UNIX AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM IPPROTO_TCP IPPROTO_UDP IPPROTO_IPV6
- *              SOL_SOCKET SO_REUSEADDR
+ *   Ws2_32:    AF_UNIX AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM IPPROTO_IP IPPROTO_TCP IPPROTO_UDP
+ *              IPPROTO_IPV6 SOL_SOCKET SO_REUSEADDR SO_BROADCAST
+ *              IP_MULTICAST_IF IP_MULTICAST_TTL IP_MULTICAST_LOOP IP_ADD_MEMBERSHIP
+ *              IP_DROP_MEMBERSHIP IPV6_MULTICAST_IF IPV6_MULTICAST_HOPS IPV6_MULTICAST_LOOP
+ *              IPV6_ADD_MEMBERSHIP IPV6_JOIN_GROUP IPV6_DROP_MEMBERSHIP IPV6_LEAVE_GROUP
+ *              (<ws2ipdef.h>: the Winsock 2 values, not <winsock.h>'s Winsock 1 ones)
+ *              SIO_UDP_CONNRESET MSG_PARTIAL
  *              SO_EXCLUSIVEADDRUSE SO_KEEPALIVE SO_LINGER SO_SNDBUF SO_RCVBUF SO_ERROR
  *              SO_UPDATE_ACCEPT_CONTEXT SO_UPDATE_CONNECT_CONTEXT TCP_NODELAY IPV6_V6ONLY
  *              SD_RECEIVE SD_SEND SD_BOTH SOMAXCONN WSA_FLAG_OVERLAPPED

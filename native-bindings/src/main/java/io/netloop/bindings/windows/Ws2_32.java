@@ -49,6 +49,7 @@ public final class Ws2_32 {
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
 
+    public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
@@ -67,7 +68,43 @@ public final class Ws2_32 {
     /** {@code <mswsock.h>}: after {@code ConnectEx}, set with no value so {@code getpeername}/{@code shutdown} work. */
     public static final int SO_UPDATE_CONNECT_CONTEXT = 0x7010;
     public static final int TCP_NODELAY = 0x0001;
+    /** An {@code int} (or {@code BOOL}): 1 by default on Windows, unlike Linux, so a socket on {@code ::} is IPv6-only unless set to 0. */
     public static final int IPV6_V6ONLY = 27;
+    /** A {@code BOOL}: lets a datagram socket send to a broadcast address. */
+    public static final int SO_BROADCAST = 0x0020;
+
+    /*
+     * Multicast, <ws2ipdef.h>. Winsock 2's values: the Winsock 1 <winsock.h> numbers these
+     * options 2 to 6 (IP_ADD_MEMBERSHIP 5), and a program built against it gets those; the
+     * layout probe checks these against <winsock2.h>/<ws2tcpip.h>. There is no SO_REUSEPORT: a
+     * port is shared with SO_REUSEADDR (by any socket that also sets it, which is why listeners
+     * use SO_EXCLUSIVEADDRUSE), and the stack does not spread datagrams over such sockets.
+     */
+
+    /** At {@link #IPPROTO_IP}: an {@code IN_ADDR} (or, since Vista, an interface index in the form 0.0.0.x), the interface multicast is sent from. */
+    public static final int IP_MULTICAST_IF = 9;
+    /** At {@link #IPPROTO_IP}: a {@code DWORD}, the TTL of sent multicast. */
+    public static final int IP_MULTICAST_TTL = 10;
+    /** At {@link #IPPROTO_IP}: a {@code DWORD}, whether this host's own multicast is looped back. */
+    public static final int IP_MULTICAST_LOOP = 11;
+    /** At {@link #IPPROTO_IP}: an {@link #IP_MREQ}. */
+    public static final int IP_ADD_MEMBERSHIP = 12;
+    /** At {@link #IPPROTO_IP}: an {@link #IP_MREQ}. */
+    public static final int IP_DROP_MEMBERSHIP = 13;
+    /** At {@link #IPPROTO_IPV6}: a {@code DWORD} interface index. */
+    public static final int IPV6_MULTICAST_IF = 9;
+    /** At {@link #IPPROTO_IPV6}: a {@code DWORD}, the hop limit of sent multicast. */
+    public static final int IPV6_MULTICAST_HOPS = 10;
+    /** At {@link #IPPROTO_IPV6}: a {@code DWORD}. */
+    public static final int IPV6_MULTICAST_LOOP = 11;
+    /** At {@link #IPPROTO_IPV6}: an {@link #IPV6_MREQ}. */
+    public static final int IPV6_ADD_MEMBERSHIP = 12;
+    /** {@code <ws2ipdef.h>}: the RFC 3493 name of {@link #IPV6_ADD_MEMBERSHIP}. */
+    public static final int IPV6_JOIN_GROUP = IPV6_ADD_MEMBERSHIP;
+    /** At {@link #IPPROTO_IPV6}: an {@link #IPV6_MREQ}. */
+    public static final int IPV6_DROP_MEMBERSHIP = 13;
+    /** {@code <ws2ipdef.h>}: the RFC 3493 name of {@link #IPV6_DROP_MEMBERSHIP}. */
+    public static final int IPV6_LEAVE_GROUP = IPV6_DROP_MEMBERSHIP;
 
     public static final int SD_RECEIVE = 0;
     public static final int SD_SEND = 1;
@@ -87,6 +124,14 @@ public final class Ws2_32 {
     public static final int FIONBIO = 0x8004667e;
     /** {@code _WSAIORW(IOC_WS2, 6)}: {@code 0xc8000006}. */
     public static final int SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc8000006;
+    /**
+     * {@code <mswsock.h>}: {@code _WSAIOW(IOC_VENDOR, 12)}, {@code 0x9800000c}. Input: a
+     * {@code BOOL}. Windows reports an ICMP port unreachable, answering any datagram the socket
+     * sent, as {@code WSAECONNRESET} on the socket's next receive, even on an unconnected socket
+     * whose other peers are fine; {@code FALSE} turns that off. (Wine reports nothing on
+     * unconnected sockets either way.)
+     */
+    public static final int SIO_UDP_CONNRESET = 0x9800000c;
 
     public static final int FD_READ_BIT = 0;
     public static final int FD_WRITE_BIT = 1;
@@ -131,6 +176,13 @@ public final class Ws2_32 {
     public static final int WSA_MAXIMUM_WAIT_EVENTS = 64;
 
     public static final int MSG_PEEK = 0x2;
+    /**
+     * Returned in a receive's flags by a provider that delivers a message in parts. UDP does not:
+     * a datagram longer than the buffers fills them, the receive fails with {@code WSAEMSGSIZE}
+     * (overlapped: completion status {@code STATUS_BUFFER_OVERFLOW}, the buffers' length as bytes
+     * transferred) and the rest is dropped.
+     */
+    public static final int MSG_PARTIAL = 0x8000;
 
     /**
      * The size of {@link #FD_SET_LAYOUT}'s array when a program does not define it before
@@ -306,6 +358,37 @@ public final class Ws2_32 {
             JAVA_SHORT.withName("Data3"),
             MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("Data4")
     ).withName("_GUID");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct ip_mreq {
+     *     struct in_addr imr_multiaddr;    // the group, network byte order
+     *     struct in_addr imr_interface;    // the interface's address, or 0.0.0.x for index x (Vista on)
+     * } IP_MREQ;                           // 8 bytes
+     * }
+     */
+    public static final StructLayout IP_MREQ = MemoryLayout.structLayout(
+            IN_ADDR_T.withName("imr_multiaddr"),
+            IN_ADDR_T.withName("imr_interface")
+    ).withName("ip_mreq");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct ipv6_mreq {
+     *     struct in6_addr ipv6mr_multiaddr;    // the group, 16 bytes
+     *     unsigned int    ipv6mr_interface;    // interface index, 0 for the default
+     * } IPV6_MREQ;                             // 20 bytes
+     * }
+     */
+    public static final StructLayout IPV6_MREQ = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ipv6mr_multiaddr"),
+            JAVA_INT.withName("ipv6mr_interface")
+    ).withName("ipv6_mreq");
+
+    public static final long IP_MREQ_IMR_MULTIADDR_OFFSET = offset(IP_MREQ, "imr_multiaddr");
+    public static final long IP_MREQ_IMR_INTERFACE_OFFSET = offset(IP_MREQ, "imr_interface");
+    public static final long IPV6_MREQ_IPV6MR_MULTIADDR_OFFSET = offset(IPV6_MREQ, "ipv6mr_multiaddr");
+    public static final long IPV6_MREQ_IPV6MR_INTERFACE_OFFSET = offset(IPV6_MREQ, "ipv6mr_interface");
 
     public static final long WSADATA_WVERSION_OFFSET = offset(WSADATA, "wVersion");
     public static final long WSADATA_WHIGHVERSION_OFFSET = offset(WSADATA, "wHighVersion");
@@ -731,6 +814,70 @@ public final class Ws2_32 {
     }
 
     /**
+     * {@code int recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen);}
+     * <p>One datagram: its length, or {@link #SOCKET_ERROR}. A datagram longer than {@code len} fills
+     * {@code buf} and fails with {@code WSAEMSGSIZE}, the rest dropped; {@code from} is filled then
+     * too. {@code from} and {@code fromlen} may both be {@link MemorySegment#NULL}; {@code *fromlen}
+     * is the room in {@code from} on entry and the address's length on return.
+     */
+    public static int recvfrom(MemorySegment callState, long s, MemorySegment buf, int len, int flags, MemorySegment from, MemorySegment fromlen) {
+        try {
+            return (int) Handles.RECVFROM.invokeExact(callState, s, buf, len, flags, from, fromlen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen);}
+     * <p>One datagram, whole or not at all: {@code len}, or {@link #SOCKET_ERROR} ({@code WSAEMSGSIZE}
+     * for more than the family allows, 65,507 bytes over IPv4). {@code to} is ignored by a connected
+     * socket where {@link MemorySegment#NULL} with {@code tolen} 0.
+     */
+    public static int sendto(MemorySegment callState, long s, MemorySegment buf, int len, int flags, MemorySegment to, int tolen) {
+        try {
+            return (int) Handles.SENDTO.invokeExact(callState, s, buf, len, flags, to, tolen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);}
+     * <p>Overlapped: as {@link #WSARecv}, and {@code lpFrom} and {@code lpFromlen} are written at
+     * completion, so they too must stay alive until it is reaped. A datagram longer than the
+     * buffers completes with {@code WSAEMSGSIZE} and the buffers filled (see {@link #MSG_PARTIAL}).
+     */
+    public static int WSARecvFrom(MemorySegment callState, long s, MemorySegment lpBuffers, int dwBufferCount, MemorySegment lpNumberOfBytesRecvd, MemorySegment lpFlags, MemorySegment lpFrom, MemorySegment lpFromlen, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
+        try {
+            return (int) Handles.WSARECVFROM.invokeExact(callState, s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, lpOverlapped, lpCompletionRoutine);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
+     * {@code int WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags, const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);}
+     * <p>The buffers are gathered into one datagram. Overlapped: as {@link #WSASend}; {@code lpTo}
+     * is read before the call returns.
+     */
+    public static int WSASendTo(MemorySegment callState, long s, MemorySegment lpBuffers, int dwBufferCount, MemorySegment lpNumberOfBytesSent, int dwFlags, MemorySegment lpTo, int iTolen, MemorySegment lpOverlapped, MemorySegment lpCompletionRoutine) {
+        try {
+            return (int) Handles.WSASENDTO.invokeExact(callState, s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen, lpOverlapped, lpCompletionRoutine);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("a downcall threw a checked exception", t);
+        }
+    }
+
+    /**
      * {@code WSAEVENT WSACreateEvent(void);}
      * <p>A manual-reset event, initially non-signalled; {@link MemorySegment#NULL} ({@code WSA_INVALID_EVENT}) on failure.
      */
@@ -890,6 +1037,10 @@ public final class Ws2_32 {
         private static final MethodHandle WSAGETOVERLAPPEDRESULT = Linking.ws2_32("WSAGetOverlappedResult", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
         private static final MethodHandle RECV = Linking.ws2_32("recv", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
         private static final MethodHandle SEND = Linking.ws2_32("send", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
+        private static final MethodHandle RECVFROM = Linking.ws2_32("recvfrom", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        private static final MethodHandle SENDTO = Linking.ws2_32("sendto", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        private static final MethodHandle WSARECVFROM = Linking.ws2_32("WSARecvFrom", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        private static final MethodHandle WSASENDTO = Linking.ws2_32("WSASendTo", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         private static final MethodHandle WSACREATEEVENT = Linking.ws2_32("WSACreateEvent", FunctionDescriptor.of(ADDRESS));
         private static final MethodHandle WSACLOSEEVENT = Linking.ws2_32("WSACloseEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         private static final MethodHandle WSASETEVENT = Linking.ws2_32("WSASetEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS));

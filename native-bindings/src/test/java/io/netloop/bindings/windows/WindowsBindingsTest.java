@@ -327,7 +327,80 @@ class WindowsBindingsTest {
         assertEquals(TRUE, Ws2_32.WSACloseEvent(callState, event), this::wsaError);
     }
 
+    @Test
+    void udpSendtoRecvfromThenOverlappedWsaSendToWsaRecvFromWithTruncation() {
+        long a = udpSocket();
+        long b = udpSocket();
+        int aPort = localPort(a);
+        MemorySegment toB = sockaddrIn(LOOPBACK, localPort(b));
+        // Unconnected: no WSAECONNRESET for another peer's ICMP port unreachable.
+        MemorySegment off = intOf(FALSE);
+        check(Ws2_32.WSAIoctl(callState, b, Ws2_32.SIO_UDP_CONNRESET, off, 4, MemorySegment.NULL, 0, intOf(0),
+                MemorySegment.NULL, MemorySegment.NULL), "WSAIoctl(SIO_UDP_CONNRESET)");
+        check(Ws2_32.setsockopt(callState, a, SOL_SOCKET, Ws2_32.SO_BROADCAST, intOf(TRUE), 4), "setsockopt(SO_BROADCAST)");
+        assertEquals(TRUE, intOption(a, SOL_SOCKET, Ws2_32.SO_BROADCAST));
+
+        // Blocking sendto/recvfrom, the sender's address filled in.
+        assertEquals(5, Ws2_32.sendto(callState, a, ascii("hello"), 5, 0, toB, (int) Ws2_32.SOCKADDR_IN.byteSize()), this::wsaError);
+        MemorySegment buffer = arena.allocate(64);
+        MemorySegment from = arena.allocate(Ws2_32.SOCKADDR_STORAGE);
+        MemorySegment fromLength = intOf((int) Ws2_32.SOCKADDR_STORAGE.byteSize());
+        assertEquals(5, Ws2_32.recvfrom(callState, b, buffer, 64, 0, from, fromLength), this::wsaError);
+        assertEquals("hello", ascii(buffer, 5));
+        assertEquals(Ws2_32.SOCKADDR_IN.byteSize(), fromLength.get(JAVA_INT, 0));
+        assertEquals(aPort, Short.toUnsignedInt(from.get(IN_PORT_T, Ws2_32.SOCKADDR_IN_SIN_PORT_OFFSET)));
+
+        // recvfrom of a datagram longer than the buffer: filled, WSAEMSGSIZE, the rest dropped.
+        assertEquals(20, Ws2_32.sendto(callState, a, ascii("0123456789abcdefghij"), 20, 0, toB, (int) Ws2_32.SOCKADDR_IN.byteSize()));
+        assertEquals(SOCKET_ERROR, Ws2_32.recvfrom(callState, b, buffer, 8, 0, MemorySegment.NULL, MemorySegment.NULL));
+        assertEquals(WinErrors.WSAEMSGSIZE, WinErrors.wsaLastError(callState), this::wsaError);
+        assertEquals("01234567", ascii(buffer, 8));
+
+        // Overlapped WSARecvFrom (8 bytes) and WSASendTo (20 bytes) through a completion port.
+        MemorySegment port = completionPort();
+        assertEquals(port.address(), Kernel32.CreateIoCompletionPort(callState, MemorySegment.ofAddress(a), port, 1L, 0).address());
+        assertEquals(port.address(), Kernel32.CreateIoCompletionPort(callState, MemorySegment.ofAddress(b), port, 2L, 0).address());
+        MemorySegment receiveBuffer = KERNEL_MEMORY.allocate(8);
+        MemorySegment receiveOverlapped = KERNEL_MEMORY.allocate(Kernel32.OVERLAPPED);
+        MemorySegment receiveFrom = KERNEL_MEMORY.allocate(Ws2_32.SOCKADDR_STORAGE);
+        MemorySegment receiveFromLength = KERNEL_MEMORY.allocate(JAVA_INT);
+        receiveFromLength.set(JAVA_INT, 0, (int) Ws2_32.SOCKADDR_STORAGE.byteSize());
+        MemorySegment receiveBuf = KERNEL_MEMORY.allocate(Ws2_32.WSABUF);
+        receiveBuf.set(JAVA_INT, Ws2_32.WSABUF_LEN_OFFSET, 8);
+        receiveBuf.set(ADDRESS, Ws2_32.WSABUF_BUF_OFFSET, receiveBuffer);
+        int rc = Ws2_32.WSARecvFrom(callState, b, receiveBuf, 1, MemorySegment.NULL, receiveFlags(), receiveFrom, receiveFromLength,
+                receiveOverlapped, MemorySegment.NULL);
+        assertStarted(rc == 0 ? TRUE : FALSE, "WSARecvFrom");
+        MemorySegment sendOverlapped = KERNEL_MEMORY.allocate(Kernel32.OVERLAPPED);
+        MemorySegment payload = KERNEL_MEMORY.allocate(20);
+        payload.copyFrom(ascii("0123456789abcdefghij"));
+        rc = Ws2_32.WSASendTo(callState, a, wsabuf(payload), 1, MemorySegment.NULL, 0, toB, (int) Ws2_32.SOCKADDR_IN.byteSize(),
+                sendOverlapped, MemorySegment.NULL);
+        assertStarted(rc == 0 ? TRUE : FALSE, "WSASendTo");
+        Map<Long, Long> completed = awaitCompletions(port, 2);
+        assertEquals(sendOverlapped.address(), completed.get(1L));
+        assertEquals(receiveOverlapped.address(), completed.get(2L));
+        MemorySegment bytes = intOf(-1);
+        MemorySegment flags = intOf(0);
+        assertEquals(FALSE, Ws2_32.WSAGetOverlappedResult(callState, b, receiveOverlapped, bytes, FALSE, flags));
+        assertEquals(WinErrors.WSAEMSGSIZE, WinErrors.wsaLastError(callState), this::wsaError);
+        assertEquals(8, bytes.get(JAVA_INT, 0));
+        assertEquals("01234567", ascii(receiveBuffer, 8));
+        assertEquals(aPort, Short.toUnsignedInt(receiveFrom.get(IN_PORT_T, Ws2_32.SOCKADDR_IN_SIN_PORT_OFFSET)));
+        assertEquals(TRUE, Ws2_32.WSAGetOverlappedResult(callState, a, sendOverlapped, bytes, FALSE, flags), this::wsaError);
+        assertEquals(20, bytes.get(JAVA_INT, 0));
+    }
+
     // --- helpers ---
+
+    private long udpSocket() {
+        long s = Ws2_32.WSASocketW(callState, AF_INET, Ws2_32.SOCK_DGRAM, Ws2_32.IPPROTO_UDP, MemorySegment.NULL, 0,
+                WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+        assertNotEquals(INVALID_SOCKET, s, () -> "WSASocketW(SOCK_DGRAM): " + wsaError());
+        openSockets.add(s);
+        check(Ws2_32.bind(callState, s, sockaddrIn(LOOPBACK, 0), (int) Ws2_32.SOCKADDR_IN.byteSize()), "bind");
+        return s;
+    }
 
     private long socket() {
         long s = Ws2_32.WSASocketW(callState, AF_INET, SOCK_STREAM, IPPROTO_TCP, MemorySegment.NULL, 0,

@@ -42,6 +42,6 @@ class WindowsLayoutProbeTest {
 
     @Test
     void everyNamedStructFieldHasItsOffsetConstant() throws Exception {
-        assertEquals(16, LayoutProbe.assertOffsetConstants(BINDINGS), "struct layouts found");
+        assertEquals(18, LayoutProbe.assertOffsetConstants(BINDINGS), "struct layouts found");
     }
 }

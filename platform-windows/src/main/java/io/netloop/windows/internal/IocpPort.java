@@ -66,6 +66,7 @@ final class IocpPort extends OverlappedPort {
     @Override
     public void close(Operation op, long socket) {
         prepare(op, socket);
+        forget(socket);
         sockets.close(socket);
         // closesocket is synchronous; the packet only tells the core, in order with the others.
         if (Kernel32.PostQueuedCompletionStatus(sockets.state, port, 0, 0, op.memory) == 0) {
@@ -80,6 +81,10 @@ final class IocpPort extends OverlappedPort {
     public void poll(long timeoutNanos, Completions sink) throws IOException {
         int timeoutMs = timeoutNanos < 0 ? Kernel32.INFINITE
                 : (int) Math.min(Integer.MAX_VALUE - 1, (timeoutNanos + 999_999) / 1_000_000);
+        if (hasDoneAtOnce()) {
+            timeoutMs = 0;
+            reapDoneAtOnce(sink);
+        }
         if (Kernel32.GetQueuedCompletionStatusEx(sockets.state, port, entries, MAX_ENTRIES, removed, timeoutMs, 0) == 0) {
             int e = WinErrors.lastError(sockets.state);
             if (e == WinErrors.WAIT_TIMEOUT) {
@@ -107,7 +112,7 @@ final class IocpPort extends OverlappedPort {
                 // Winsock translates its NTSTATUS into the WSAE* code; should it call it a success, its bytes.
                 result = overlappedResult(overlapped);
             }
-            sink.complete(tag, result, 0);
+            sink.complete(tag, datagramResult(overlapped, result), 0);
         }
     }
 

@@ -66,13 +66,14 @@ final class OverlappedEventsPort extends OverlappedPort implements OverlappedWai
     @Override
     public void close(Operation op, long socket) {
         prepare(op, socket);
+        forget(socket);
         sockets.close(socket);
         closed.add(op);
     }
 
     @Override
     public void poll(long timeoutNanos, Completions sink) {
-        if (closed.isEmpty() && signalled.isEmpty() && timeoutNanos != 0) {
+        if (closed.isEmpty() && signalled.isEmpty() && !hasDoneAtOnce() && timeoutNanos != 0) {
             // Waiters and wakeup() unpark this thread; a permit given before the park is not lost.
             if (timeoutNanos < 0) {
                 LockSupport.park(this);
@@ -80,6 +81,7 @@ final class OverlappedEventsPort extends OverlappedPort implements OverlappedWai
                 LockSupport.parkNanos(this, timeoutNanos);
             }
         }
+        reapDoneAtOnce(sink);
         Operation c;
         while ((c = closed.poll()) != null) {
             sink.complete(c.tag(), 0, 0);
@@ -101,7 +103,7 @@ final class OverlappedEventsPort extends OverlappedPort implements OverlappedWai
         if (op.memory.get(JAVA_INT, OVERLAPPED_INTERNAL_OFFSET) == STATUS_CANCELLED) {
             return -WinErrors.ERROR_OPERATION_ABORTED;
         }
-        return overlappedResult(overlapped);
+        return datagramResult(overlapped, overlappedResult(overlapped));
     }
 
     @Override

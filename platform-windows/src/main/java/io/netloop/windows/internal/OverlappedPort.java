@@ -11,39 +11,64 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netloop.SocketOptions;
+import io.netloop.UdpOptions;
 import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.MsWsock;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.buffer.Chunk;
+import io.netloop.internal.buffer.DatagramQueue;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.completion.CompletionPort;
 import io.netloop.internal.completion.Operation;
+import io.netloop.internal.completion.ReceivedDatagram;
 import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.spi.Availability;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * What the three overlapped ports share ({@code iocp}, {@code overlapped-events},
  * {@code overlapped-routines}): the synchronous socket calls, and issuing AcceptEx, ConnectEx,
- * WSARecv and WSASend into pooled operations. Each operation's memory starts with its
- * {@code OVERLAPPED}, followed by the operation's tag and the handle it was issued on, so a
- * completion that names the OVERLAPPED leads back to both; the rest holds the operation's WSABUFs
- * or addresses. The subclasses differ only in how a completion is signalled and reaped: a packet
- * on a completion port, an event in {@code hEvent}, or a completion routine, which is what the
- * hooks {@link #associate}, {@link #armed}, {@link #routine} and {@link #started} supply.
+ * WSARecv and WSASend, and for UDP WSARecvFrom and WSASendTo, into pooled operations. Each
+ * operation's memory starts with its {@code OVERLAPPED}, followed by the operation's tag, the
+ * handle it was issued on, its kind and, for a datagram receive, whether the datagram was cut, so
+ * a completion that names the OVERLAPPED leads back to all of them; the rest holds the operation's
+ * WSABUFs or addresses. The subclasses differ only in how a completion is signalled and reaped: a
+ * packet on a completion port, an event in {@code hEvent}, or a completion routine, which is what
+ * the hooks {@link #associate}, {@link #armed}, {@link #routine} and {@link #started} supply.
+ *
+ * <p>UDP is written here once for the three: a datagram longer than the receive's buffer
+ * completes with {@code WSAEMSGSIZE} and the buffer filled (completion status
+ * {@code STATUS_BUFFER_OVERFLOW}), which {@link #datagramResult} turns into the buffer's length and
+ * a truncated datagram; a datagram call that fails at once with an error completes at the next
+ * poll ({@link #completeAtOnce}), so that the core drops that one datagram, or reports the port
+ * unreachable, instead of closing the socket. Each port's poll reaps those first and passes every
+ * result through {@link #datagramResult}.
  */
 abstract class OverlappedPort implements CompletionPort {
     static final int MAX_GATHER = 64;
     static final long TAG_AT = OVERLAPPED.byteSize();
     static final long HANDLE_AT = TAG_AT + 8;
-    static final long DATA_AT = HANDLE_AT + 8;
+    /** The operation's {@link Operation#kind()}, an {@code int}. */
+    static final long KIND_AT = HANDLE_AT + 8;
+    /** A datagram receive's: 1 when the datagram was longer than the buffer, an {@code int}. */
+    static final long TRUNCATED_AT = KIND_AT + 4;
+    static final long DATA_AT = TRUNCATED_AT + 4;
+    /** In a {@link Operation#RECEIVE_FROM}'s data: its WSABUF, its flags DWORD, the sender's length, the sender. */
+    static final long FROM_LENGTH_AT = WSABUF.byteSize() + 4;
+    static final long FROM_AT = FROM_LENGTH_AT + 4;
+    /** In a {@link Operation#SEND_TO}'s data: its WSABUF, then the target. */
+    static final long TO_AT = WSABUF.byteSize();
     /** AcceptEx wants room for each address plus 16 bytes. */
     static final int ACCEPT_ADDRESS_LENGTH = (int) Ws2_32.SOCKADDR_IN6.byteSize() + 16;
     /** {@code <ntstatus.h>}: what a cancelled (CancelIoEx) or aborted (closesocket) operation ends with. */
@@ -60,6 +85,10 @@ abstract class OverlappedPort implements CompletionPort {
     private final ExtensionFunctions extensions;
     /** Family of each listening socket, for the sockets AcceptEx needs made in advance. */
     private final Map<Long, Integer> listenerFamilies = new HashMap<>();
+    /** Family of each UDP socket, for the datagram length it allows and how it takes an IPv4 target; looked up per send without boxing. */
+    private final SocketHandleTable<Integer> udpFamilies = new SocketHandleTable<>();
+    /** Datagram operations whose call failed at once: they complete, with their error, at the next poll. */
+    private final ArrayDeque<Views> doneAtOnce = new ArrayDeque<>();
 
     OverlappedPort(ExtensionFunctions extensions) {
         this.extensions = extensions;
@@ -77,6 +106,20 @@ abstract class OverlappedPort implements CompletionPort {
         final MemorySegment data;
         /** A receive's flags DWORD, after its WSABUF. */
         final MemorySegment receiveFlags;
+        /** A datagram receive's sender length, {@code INT}, written at completion. */
+        final MemorySegment fromLength;
+        /** A datagram receive's sender, or a datagram send's target: a {@code sockaddr_storage}. */
+        final MemorySegment address;
+        /** The result of a datagram call that failed at once, for {@link #reapDoneAtOnce}. */
+        long resultAtOnce;
+        /**
+         * A datagram send's last target, for a socket of {@link #encodedFamily}, whose encoding
+         * {@link #encodedLength} bytes long is still in {@link #address}: a send to the same peer
+         * (an echo, a client of one server) encodes nothing.
+         */
+        InetSocketAddress encodedTarget;
+        int encodedFamily;
+        int encodedLength;
         /** The operation's event (overlapped-events and the routines port's accepts and connects); made on first use, closed with the port. */
         MemorySegment event;
         /** The waiter watching {@link #event} while the operation is posted. */
@@ -85,7 +128,11 @@ abstract class OverlappedPort implements CompletionPort {
         Views(Operation op) {
             this.op = op;
             this.data = op.memory.asSlice(DATA_AT);
-            this.receiveFlags = op.kind() == Operation.RECEIVE ? data.asSlice(WSABUF.byteSize(), 4) : null;
+            boolean receive = op.kind() == Operation.RECEIVE || op.kind() == Operation.RECEIVE_FROM;
+            this.receiveFlags = receive ? data.asSlice(WSABUF.byteSize(), 4) : null;
+            this.fromLength = op.kind() == Operation.RECEIVE_FROM ? data.asSlice(FROM_LENGTH_AT, 4) : null;
+            this.address = op.kind() == Operation.RECEIVE_FROM ? data.asSlice(FROM_AT, Ws2_32.SOCKADDR_STORAGE.byteSize())
+                    : op.kind() == Operation.SEND_TO ? data.asSlice(TO_AT, Ws2_32.SOCKADDR_STORAGE.byteSize()) : null;
         }
     }
 
@@ -144,6 +191,8 @@ abstract class OverlappedPort implements CompletionPort {
             case Operation.SEND -> WSABUF.byteSize() * MAX_GATHER;
             case Operation.ACCEPT -> 2L * ACCEPT_ADDRESS_LENGTH;
             case Operation.CONNECT -> Ws2_32.SOCKADDR_STORAGE.byteSize();
+            case Operation.RECEIVE_FROM -> FROM_AT + Ws2_32.SOCKADDR_STORAGE.byteSize();
+            case Operation.SEND_TO -> TO_AT + Ws2_32.SOCKADDR_STORAGE.byteSize();
             default -> 0;
         };
         return DATA_AT + extra;
@@ -166,13 +215,15 @@ abstract class OverlappedPort implements CompletionPort {
         return false;
     }
 
-    /** Zeroes the OVERLAPPED (required before each use) and records the tag and the issuing handle. */
+    /** Zeroes the OVERLAPPED (required before each use) and records the tag, the issuing handle and the kind. */
     static void prepare(Operation op, long handle) {
         for (long i = 0; i < TAG_AT; i += 8) {
             op.memory.set(JAVA_LONG, i, 0L);
         }
         op.memory.set(JAVA_LONG, TAG_AT, op.tag());
         op.memory.set(JAVA_LONG, HANDLE_AT, handle);
+        op.memory.set(JAVA_INT, KIND_AT, op.kind());
+        op.memory.set(JAVA_INT, TRUNCATED_AT, 0);
     }
 
     static long tagOf(long overlapped) {
@@ -199,6 +250,45 @@ abstract class OverlappedPort implements CompletionPort {
             return Integer.toUnsignedLong(bytes.get(JAVA_INT, 0));
         }
         return -WinErrors.wsaLastError(sockets.state);
+    }
+
+    /**
+     * What the core is told of a finished operation whose result Winsock gave as {@code result}:
+     * the same, except that a datagram receive ending with {@code WSAEMSGSIZE} filled its buffer
+     * with the first part of a longer datagram (UDP drops the rest), which is the buffer's length
+     * and a truncated datagram. Every port passes its results through here.
+     */
+    static long datagramResult(long overlapped, long result) {
+        if (result == -WinErrors.WSAEMSGSIZE && ALL.get(JAVA_INT, overlapped + KIND_AT) == Operation.RECEIVE_FROM) {
+            ALL.set(JAVA_INT, overlapped + TRUNCATED_AT, 1);
+            return Integer.toUnsignedLong(ALL.get(JAVA_INT, overlapped + DATA_AT + WSABUF_LEN_OFFSET));
+        }
+        return result;
+    }
+
+    /** A datagram call failed at once with {@code error}: the operation completes with it at the next poll. */
+    final void completeAtOnce(Operation op, int error) {
+        Views v = views(op);
+        v.resultAtOnce = -error;
+        doneAtOnce.add(v);
+    }
+
+    /** Whether a poll has completions to hand over without waiting. */
+    final boolean hasDoneAtOnce() {
+        return !doneAtOnce.isEmpty();
+    }
+
+    /** At the start of each poll: the datagram operations that failed at once. */
+    final void reapDoneAtOnce(Completions sink) {
+        Views v;
+        while ((v = doneAtOnce.poll()) != null) {
+            sink.complete(v.op.tag(), v.resultAtOnce, 0);
+        }
+    }
+
+    /** The socket is being closed: forgets what the port kept of it. */
+    final void forget(long socket) {
+        udpFamilies.remove(socket);
     }
 
     // ---- sockets ----
@@ -311,7 +401,124 @@ abstract class OverlappedPort implements CompletionPort {
 
     @Override
     public void closeNow(long socket) {
+        forget(socket);
         sockets.close(socket);
+    }
+
+    // ---- UDP sockets ----
+
+    @Override
+    public long openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options) throws IOException {
+        long s = sockets.openUdp(local, remote, options);
+        try {
+            associate(s);
+        } catch (IOException e) {
+            sockets.close(s);
+            throw e;
+        }
+        udpFamilies.put(s, WinSockAddrs.CODEC.family(local));
+        return s;
+    }
+
+    @Override
+    public void membership(long socket, boolean join, InetAddress group, NetworkInterface networkInterface) throws IOException {
+        sockets.membership(socket, join, group, networkInterface);
+    }
+
+    /**
+     * One {@code WSARecvFrom} into the core's buffer, its sender written into the operation's
+     * memory. {@code WSAEMSGSIZE} at once means a longer datagram was waiting and has filled the
+     * buffer: its completion still comes (the NT status is a warning), and {@link #datagramResult}
+     * reads it as truncated. Any other error at once completes at the next poll.
+     */
+    @Override
+    public boolean receiveFrom(Operation op, long socket, ReadBuffer buffer, DatagramBuffers buffers) throws IOException {
+        if (buffer == null) {
+            throw new IllegalArgumentException("an overlapped port does not pick receive buffers: the core passes its own");
+        }
+        prepare(op, socket);
+        armed(op);
+        Views v = views(op);
+        v.data.set(JAVA_INT, WSABUF_LEN_OFFSET, buffer.capacity());
+        v.data.set(JAVA_LONG, WSABUF_BUF_OFFSET, buffer.segment().address());
+        v.receiveFlags.set(JAVA_INT, 0, 0);
+        v.fromLength.set(JAVA_INT, 0, (int) v.address.byteSize());
+        int rc = Ws2_32.WSARecvFrom(sockets.state, socket, v.data, 1, MemorySegment.NULL, v.receiveFlags, v.address, v.fromLength,
+                op.memory, routine(op));
+        if (rc == SOCKET_ERROR) {
+            int e = WinErrors.wsaLastError(sockets.state);
+            if (e != WinErrors.WSA_IO_PENDING && e != WinErrors.WSAEMSGSIZE) {
+                completeAtOnce(op, e);
+                return false;
+            }
+        }
+        started(op);
+        return false;
+    }
+
+    @Override
+    public void receivedDatagram(Operation op, long result, int flags, DatagramBuffers buffers, ReceivedDatagram into) {
+        Views v = views(op);
+        into.data = op.buffer().userView((int) result);
+        into.sender(v.address, 0, v.fromLength.get(JAVA_INT, 0), WinSockAddrs.CODEC);
+        into.truncated = op.memory.get(JAVA_INT, TRUNCATED_AT) != 0;
+        into.portBuffer = -1;
+    }
+
+    /**
+     * Windows reports a connected socket's ICMP port unreachable as {@code WSAECONNRESET} (a
+     * completion routine's {@code dwError} as {@code ERROR_PORT_UNREACHABLE}); Wine, from Linux's
+     * {@code ECONNREFUSED}, as {@code WSAECONNREFUSED}.
+     */
+    @Override
+    public boolean isPortUnreachable(int error) {
+        return error == WinErrors.WSAECONNRESET || error == WinErrors.WSAECONNREFUSED
+                || error == WinErrors.ERROR_PORT_UNREACHABLE || error == WinErrors.ERROR_CONNECTION_REFUSED;
+    }
+
+    /**
+     * One {@code WSASendTo} of the datagram where it lies in the queue, to its target (an IPv4
+     * target of a dual-stack socket as its mapped IPv6 address) or, connected, to the peer. A
+     * datagram longer than the socket's family allows is refused here, without the call (see
+     * {@link WinSocketCalls#maxDatagram}); that and any error at once complete at the next poll.
+     */
+    @Override
+    public void sendTo(Operation op, long socket, DatagramQueue queue, int index, boolean connected) throws IOException {
+        Integer family = udpFamilies.get(socket);
+        if (family == null) {
+            throw WinSocketCalls.exception("send", WinErrors.WSAENOTSOCK);
+        }
+        int length = queue.length(index);
+        if (length > WinSocketCalls.maxDatagram(family)) {
+            prepare(op, socket); // a cancel before the next poll then names this socket, and finds nothing
+            completeAtOnce(op, WinErrors.WSAEMSGSIZE);
+            return;
+        }
+        prepare(op, socket);
+        armed(op);
+        Views v = views(op);
+        v.data.set(JAVA_INT, WSABUF_LEN_OFFSET, length);
+        v.data.set(JAVA_LONG, WSABUF_BUF_OFFSET, queue.address(index));
+        int toLength = 0;
+        if (!connected) {
+            InetSocketAddress target = queue.target(index);
+            if (target != v.encodedTarget && !target.equals(v.encodedTarget) || family != v.encodedFamily) {
+                v.encodedLength = WinSockAddrs.encodeFor(family, target, v.address);
+                v.encodedTarget = target;
+                v.encodedFamily = family;
+            }
+            toLength = v.encodedLength;
+        }
+        int rc = Ws2_32.WSASendTo(sockets.state, socket, v.data, 1, MemorySegment.NULL, 0,
+                connected ? MemorySegment.NULL : v.address, toLength, op.memory, routine(op));
+        if (rc == SOCKET_ERROR) {
+            int e = WinErrors.wsaLastError(sockets.state);
+            if (e != WinErrors.WSA_IO_PENDING) {
+                completeAtOnce(op, e);
+                return;
+            }
+        }
+        started(op);
     }
 
     // ---- operations ----

@@ -124,6 +124,7 @@ final class OverlappedRoutinesPort extends OverlappedPort implements OverlappedW
     @Override
     public void close(Operation op, long socket) {
         prepare(op, socket);
+        forget(socket);
         sockets.close(socket);
         closed.add(op);
     }
@@ -133,11 +134,12 @@ final class OverlappedRoutinesPort extends OverlappedPort implements OverlappedW
         assert Thread.currentThread() == loopThread;
         int timeoutMs = timeoutNanos < 0 ? Kernel32.INFINITE
                 : (int) Math.min(Integer.MAX_VALUE - 1, (timeoutNanos + 999_999) / 1_000_000);
-        if (!closed.isEmpty() || !signalled.isEmpty() || routineCount > 0) {
+        if (!closed.isEmpty() || !signalled.isEmpty() || routineCount > 0 || hasDoneAtOnce()) {
             timeoutMs = 0;
         }
         // Runs the routines and APCs queued to this thread (with 0: only those), waiting at most the timeout.
         Kernel32.SleepEx(sockets.state, timeoutMs, 1);
+        reapDoneAtOnce(sink);
         Operation c;
         while ((c = closed.poll()) != null) {
             sink.complete(c.tag(), 0, 0);
@@ -146,7 +148,7 @@ final class OverlappedRoutinesPort extends OverlappedPort implements OverlappedW
         routineCount = 0;
         for (int i = 0; i < n; i++) {
             long overlapped = routineOverlapped[i];
-            sink.complete(tagOf(overlapped), routineResult(overlapped, routineError[i], routineBytes[i]), 0);
+            sink.complete(tagOf(overlapped), datagramResult(overlapped, routineResult(overlapped, routineError[i], routineBytes[i])), 0);
         }
         Views v;
         for (int budget = MAX_REAPED; budget > 0 && (v = signalled.poll()) != null; budget--) {

@@ -4,7 +4,9 @@ import static io.netloop.bindings.windows.Ws2_32.WSABUF;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.netloop.SocketOptions;
+import io.netloop.UdpOptions;
 import io.netloop.internal.net.SockAddrCodec;
+import io.netloop.internal.readiness.DatagramSocketOps;
 import io.netloop.internal.readiness.ListenSocket;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
@@ -12,6 +14,7 @@ import io.netloop.internal.readiness.StreamSocket;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.function.Supplier;
 
@@ -35,8 +38,12 @@ abstract class WinReadinessPoller<S> implements ReadinessPoller {
     final WinSocketCalls sockets;
     /** {@link #MAX_GATHER} WSABUFs, for writes. */
     final MemorySegment wsabufs;
-    /** Where a send leaves how much it sent. */
+    /** Where a send leaves how much it sent (and a datagram receive how much it received). */
     final MemorySegment sent;
+    /** A datagram receive's flags DWORD. */
+    final MemorySegment receiveFlags;
+    /** A datagram receive's sender length, {@code INT}: the room in {@code sockets.sockaddr} in, the sender's length out. */
+    final MemorySegment fromLength;
     /**
      * Whether a write goes on sending until the socket would block. The event models need it:
      * only a send that fails with WSAEWOULDBLOCK re-enables FD_WRITE, so a short send must be
@@ -51,6 +58,8 @@ abstract class WinReadinessPoller<S> implements ReadinessPoller {
         this.sockets = new WinSocketCalls(arena);
         this.wsabufs = arena.allocate(WSABUF.byteSize() * MAX_GATHER, 8);
         this.sent = arena.allocate(JAVA_INT);
+        this.receiveFlags = arena.allocate(JAVA_INT);
+        this.fromLength = arena.allocate(JAVA_INT);
         this.sendsUntilWouldBlock = sendsUntilWouldBlock;
         this.newState = newState;
     }
@@ -82,6 +91,23 @@ abstract class WinReadinessPoller<S> implements ReadinessPoller {
     @Override
     public int maxUnixPathBytes() {
         return WinSockAddrs.CODEC.maxUnixPathBytes();
+    }
+
+    /**
+     * A non-blocking UDP socket ({@link WinSocketCalls#openUdp}: options, bind, connect,
+     * {@code SIO_UDP_CONNRESET}), one datagram per call; the same for the three models, which
+     * select it when the core registers it.
+     */
+    @Override
+    public DatagramSocketOps openUdp(InetSocketAddress local, InetSocketAddress remote, UdpOptions options) throws IOException {
+        long s = sockets.openUdp(local, remote, options);
+        try {
+            sockets.nonBlocking(s);
+            return new WinDatagramSocket<>(this, s, WinSockAddrs.CODEC.family(local), remote, options.maxDatagramSize());
+        } catch (IOException | RuntimeException e) {
+            sockets.close(s);
+            throw e;
+        }
     }
 
     /**

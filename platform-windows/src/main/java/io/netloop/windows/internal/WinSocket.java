@@ -9,7 +9,7 @@ import io.netloop.internal.readiness.PollableSocket;
  *
  * @param <S> the model's record of one socket
  */
-abstract sealed class WinSocket<S> implements PollableSocket permits WinStreamSocket, WinListenSocket {
+abstract sealed class WinSocket<S> implements PollableSocket permits WinStreamSocket, WinListenSocket, WinDatagramSocket {
     final WinReadinessPoller<S> poller;
     final long handle;
     /** Loop thread: the model's record of this socket, kept by its poller. */
