@@ -30,8 +30,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +55,8 @@ public final class LoopGroup extends EventLoopGroup {
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicInteger nextAccept = new AtomicInteger();
     private final CompletableFuture<Void> terminated;
+    /** Unix-domain listeners whose socket file is still to be removed; each leaves once it has. */
+    private final Set<GroupListener> listenersWithFiles = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
 
     /** See {@link EventLoopGroup.Builder} for the parameters. */
@@ -77,7 +81,10 @@ public final class LoopGroup extends EventLoopGroup {
         for (int i = 0; i < loops.length; i++) {
             terminations[i] = loops[i].terminationFuture();
         }
-        this.terminated = CompletableFuture.allOf(terminations);
+        // Ended once the loops have, and every Unix-domain listener has removed its socket file: a
+        // caller that awaits the shutdown may look at the directory at once.
+        this.terminated = CompletableFuture.allOf(terminations).thenCompose(ended -> CompletableFuture.allOf(
+                listenersWithFiles.stream().map(GroupListener::closeFuture).toArray(CompletableFuture[]::new)));
         try {
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -154,8 +161,11 @@ public final class LoopGroup extends EventLoopGroup {
                 : bindOtherLoops((Bound) firstBound, options, handlers));
     }
 
-    private static Listener single(EventLoopImpl loop, IoDriver.ListenHandle handle) {
-        return new GroupListener(handle.localAddress(), List.of(new Bound(loop, handle)), socketFile(handle.localAddress()));
+    private Listener single(EventLoopImpl loop, IoDriver.ListenHandle handle) {
+        GroupListener l = new GroupListener(handle.localAddress(), List.of(new Bound(loop, handle)), socketFile(handle.localAddress()),
+                listenersWithFiles);
+        l.watchLoops();
+        return l;
     }
 
     /**
@@ -231,7 +241,8 @@ public final class LoopGroup extends EventLoopGroup {
                     opened.add(f.join());
                 }
             }
-            GroupListener listener = new GroupListener(bound, opened, null);
+            GroupListener listener = new GroupListener(bound, opened, null, listenersWithFiles);
+            listener.watchLoops();
             if (failure != null) {
                 listener.close();
                 throw failure instanceof CompletionException c ? c : new CompletionException(failure);
@@ -443,11 +454,21 @@ public final class LoopGroup extends EventLoopGroup {
         private final AtomicInteger closing = new AtomicInteger();
         private final AtomicInteger finished = new AtomicInteger();
 
-        GroupListener(SocketAddress address, List<Bound> sockets, SocketFile file) {
+        private final Set<GroupListener> withFiles;
+
+        /** @param withFiles the group's listeners whose socket file is still to be removed: this one joins while it has one */
+        GroupListener(SocketAddress address, List<Bound> sockets, SocketFile file, Set<GroupListener> withFiles) {
             this.address = address;
             this.sockets = sockets;
             this.file = file;
-            // A loop that ends closes its listening sockets itself (group shutdown), without close().
+            this.withFiles = withFiles;
+            if (file != null) {
+                withFiles.add(this);
+            }
+        }
+
+        /** A loop that ends closes its listening sockets itself (group shutdown), without close(). */
+        void watchLoops() {
             CompletableFuture.allOf(sockets.stream().map(b -> b.loop().terminationFuture()).toArray(CompletableFuture[]::new))
                     .thenRun(this::closed);
         }
@@ -457,6 +478,7 @@ public final class LoopGroup extends EventLoopGroup {
             if (finished.getAndIncrement() == 0) {
                 if (file != null) {
                     file.remove();
+                    withFiles.remove(this);
                 }
                 closed.complete(null);
             }
