@@ -18,6 +18,7 @@ import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.completion.CompletionPort;
 import io.netloop.internal.completion.Operation;
 import io.netloop.internal.completion.ReceivedDatagram;
+import io.netloop.internal.net.AddressCache;
 import io.netloop.internal.net.SockAddrCodec;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -114,6 +115,8 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
      * connections' shared group): the next never used, and those given back, for reuse.
      */
     private int nextGroup = 1;
+    /** Recent UDP targets of this loop's sockets, encoded (the encoding is the same for every socket here). */
+    private final AddressCache targets = new AddressCache(SockAddrs.CODEC);
     private final java.util.ArrayDeque<Short> freeGroups = new java.util.ArrayDeque<>();
     private final IoUringRing ring;
     /** Blocking, so that its posted read waits in the kernel rather than failing with EAGAIN. */
@@ -548,8 +551,14 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
         MemorySegment msg = op.memory;
         InetSocketAddress target = queue.target(index);
         if (!target.equals(op.portState)) {
-            // The operation's address stays encoded for the next send to the same target.
-            int len = SockAddrs.CODEC.encode(target, msg.asSlice(MSG_ADDRESS));
+            // The operation's address stays encoded for the next send to the same target; the
+            // loop's recent targets are kept encoded too, so answering many peers in turn encodes
+            // (and allocates) nothing per datagram.
+            int len = targets.writeTarget(target, msg, MSG_ADDRESS);
+            if (len < 0) {
+                len = SockAddrs.CODEC.encode(target, msg.asSlice(MSG_ADDRESS));
+                targets.encoded(target, msg, MSG_ADDRESS, len);
+            }
             msg.set(JAVA_INT, Sockets.MSGHDR_MSG_NAMELEN_OFFSET, len);
             op.portState = target;
         }

@@ -9,6 +9,7 @@ import io.netloop.UdpOptions;
 import io.netloop.bindings.linux.Errno;
 import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.buffer.DatagramQueue;
+import io.netloop.internal.net.AddressCache;
 import io.netloop.internal.readiness.DatagramBatch;
 import io.netloop.internal.readiness.DatagramSocketOps;
 import java.io.IOException;
@@ -24,9 +25,9 @@ import java.net.PortUnreachableException;
  * A non-blocking UDP socket: {@code recvmmsg} and {@code sendmmsg} over its poller's shared
  * {@link DatagramScratch}. Loop thread only.
  *
- * <p>The last sender's raw address and its {@link InetSocketAddress} are kept, and reused while
- * datagrams come from the same sender; likewise the last target's encoded address. An echo or a
- * request-reply server so decodes and encodes nothing per datagram.
+ * <p>Recent senders' raw addresses and their {@link InetSocketAddress}es are kept ({@link AddressCache}),
+ * and so are recent targets' encodings: an echo or a request-reply server answering up to about 64
+ * peers in turn decodes and encodes nothing per datagram.
  */
 final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps {
     private static final int SEND_SLOTS = 64;
@@ -36,21 +37,8 @@ final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps
     private final int maxDatagramSize;
     private final InetSocketAddress local;
 
-    // The last sender: its sockaddr as three longs and an int (28 bytes of sockaddr_in6; a
-    // sockaddr_in's 16 fit the first two), and its decoded address.
-    private long senderA;
-    private long senderB;
-    private long senderC;
-    private int senderD;
-    private InetSocketAddress sender;
-
-    // The last target, as the same words, with its length.
-    private InetSocketAddress target;
-    private long targetA;
-    private long targetB;
-    private long targetC;
-    private int targetD;
-    private int targetLength;
+    /** Recent senders and targets, so that answering peers in turn decodes and encodes nothing. */
+    private final AddressCache addresses = new AddressCache(SockAddrs.CODEC);
 
     LinuxDatagramSocket(LinuxPoller poller, int fd, boolean ipv6, boolean connected, int maxDatagramSize) {
         super(poller, fd);
@@ -118,27 +106,11 @@ final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps
         return n;
     }
 
-    /** The sender at {@code offset}: the last one again when its bytes are the same. */
+    /** The sender at {@code offset}: a recent one again when its bytes are the same. */
     private InetSocketAddress sender(MemorySegment names, long offset) {
-        long a = names.get(JAVA_LONG, offset);
-        long b = names.get(JAVA_LONG, offset + 8);
-        long c = 0;
-        int d = 0;
-        if (names.get(JAVA_SHORT, offset) == Sockets.AF_INET6) {
-            c = names.get(JAVA_LONG, offset + 16);
-            d = names.get(JAVA_INT, offset + 24);
-        } else {
-            b = 0; // sin_zero
-        }
-        if (sender == null || a != senderA || b != senderB || c != senderC || d != senderD) {
-            // A dual-stack socket's IPv4 senders come as ::ffff:a.b.c.d; the JDK makes those Inet4Address.
-            sender = SockAddrs.CODEC.decode(names.asSlice(offset, DatagramScratch.NAME));
-            senderA = a;
-            senderB = b;
-            senderC = c;
-            senderD = d;
-        }
-        return sender;
+        int length = names.get(JAVA_SHORT, offset) == Sockets.AF_INET6
+                ? (int) Sockets.SOCKADDR_IN6.byteSize() : (int) Sockets.SOCKADDR_IN.byteSize();
+        return addresses.sender(names, offset, length);
     }
 
     @Override
@@ -187,32 +159,25 @@ final class LinuxDatagramSocket extends LinuxSocket implements DatagramSocketOps
 
     /** Writes {@code t}'s sockaddr at {@code offset}; an IPv4 target of an IPv6 socket as ::ffff:a.b.c.d. */
     private int encodeTarget(InetSocketAddress t, MemorySegment names, long offset) {
-        if (t != target && !t.equals(target)) {
-            MemorySegment slot = names.asSlice(offset, DatagramScratch.NAME);
-            if (ipv6 && t.getAddress() instanceof Inet4Address v4) {
-                slot.fill((byte) 0);
-                slot.set(JAVA_SHORT, Sockets.SOCKADDR_IN6_SIN6_FAMILY_OFFSET, (short) Sockets.AF_INET6);
-                slot.set(Sockets.IN_PORT_T, Sockets.SOCKADDR_IN6_SIN6_PORT_OFFSET, (short) t.getPort());
-                slot.set(JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 10, (byte) 0xff);
-                slot.set(JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 11, (byte) 0xff);
-                MemorySegment.copy(v4.getAddress(), 0, slot, JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 12, 4);
-                targetLength = (int) Sockets.SOCKADDR_IN6.byteSize();
-            } else {
-                slot.set(JAVA_LONG, 24, 0); // the codec writes up to 28 bytes; keep the word it leaves defined
-                targetLength = SockAddrs.CODEC.encode(t, slot);
-            }
-            targetA = slot.get(JAVA_LONG, 0);
-            targetB = slot.get(JAVA_LONG, 8);
-            targetC = slot.get(JAVA_LONG, 16);
-            targetD = slot.get(JAVA_INT, 24);
-            target = t;
-            return targetLength;
+        int cached = addresses.writeTarget(t, names, offset);
+        if (cached >= 0) {
+            return cached;
         }
-        names.set(JAVA_LONG, offset, targetA);
-        names.set(JAVA_LONG, offset + 8, targetB);
-        names.set(JAVA_LONG, offset + 16, targetC);
-        names.set(JAVA_INT, offset + 24, targetD);
-        return targetLength;
+        MemorySegment slot = names.asSlice(offset, DatagramScratch.NAME);
+        int length;
+        if (ipv6 && t.getAddress() instanceof Inet4Address v4) {
+            slot.fill((byte) 0);
+            slot.set(JAVA_SHORT, Sockets.SOCKADDR_IN6_SIN6_FAMILY_OFFSET, (short) Sockets.AF_INET6);
+            slot.set(Sockets.IN_PORT_T, Sockets.SOCKADDR_IN6_SIN6_PORT_OFFSET, (short) t.getPort());
+            slot.set(JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 10, (byte) 0xff);
+            slot.set(JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 11, (byte) 0xff);
+            MemorySegment.copy(v4.getAddress(), 0, slot, JAVA_BYTE, Sockets.SOCKADDR_IN6_SIN6_ADDR_OFFSET + 12, 4);
+            length = (int) Sockets.SOCKADDR_IN6.byteSize();
+        } else {
+            length = SockAddrs.CODEC.encode(t, slot);
+        }
+        addresses.encoded(t, names, offset, length);
+        return length;
     }
 
     @Override

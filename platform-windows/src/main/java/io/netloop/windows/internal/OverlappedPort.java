@@ -23,6 +23,7 @@ import io.netloop.internal.buffer.WriteQueue;
 import io.netloop.internal.completion.CompletionPort;
 import io.netloop.internal.completion.Operation;
 import io.netloop.internal.completion.ReceivedDatagram;
+import io.netloop.internal.net.AddressCache;
 import io.netloop.internal.net.SockAddrCodec;
 import io.netloop.spi.Availability;
 import java.io.IOException;
@@ -89,6 +90,9 @@ abstract class OverlappedPort implements CompletionPort {
     private final SocketHandleTable<Integer> udpFamilies = new SocketHandleTable<>();
     /** Datagram operations whose call failed at once: they complete, with their error, at the next poll. */
     private final ArrayDeque<Views> doneAtOnce = new ArrayDeque<>();
+    /** Recent UDP targets, encoded for IPv4 sockets and for IPv6 ones (IPv4 targets mapped). Loop thread. */
+    private final AddressCache recentTargets4 = new AddressCache(WinSockAddrs.CODEC);
+    private final AddressCache recentTargets6 = new AddressCache(WinSockAddrs.CODEC);
 
     OverlappedPort(ExtensionFunctions extensions) {
         this.extensions = extensions;
@@ -503,7 +507,15 @@ abstract class OverlappedPort implements CompletionPort {
         if (!connected) {
             InetSocketAddress target = queue.target(index);
             if (target != v.encodedTarget && !target.equals(v.encodedTarget) || family != v.encodedFamily) {
-                v.encodedLength = WinSockAddrs.encodeFor(family, target, v.address);
+                // The loop's recent targets stay encoded per family (an IPv6 socket takes IPv4
+                // targets mapped), so answering many peers in turn encodes nothing per datagram.
+                AddressCache recent = family == Ws2_32.AF_INET6 ? recentTargets6 : recentTargets4;
+                int encoded = recent.writeTarget(target, v.address, 0);
+                if (encoded < 0) {
+                    encoded = WinSockAddrs.encodeFor(family, target, v.address);
+                    recent.encoded(target, v.address, 0, encoded);
+                }
+                v.encodedLength = encoded;
                 v.encodedTarget = target;
                 v.encodedFamily = family;
             }

@@ -11,6 +11,7 @@ import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.buffer.DatagramQueue;
 import io.netloop.internal.completion.ReceivedDatagram;
+import io.netloop.internal.net.AddressCache;
 import io.netloop.internal.readiness.DatagramBatch;
 import io.netloop.internal.readiness.DatagramSocketOps;
 import java.io.IOException;
@@ -44,14 +45,12 @@ final class WinDatagramSocket<S> extends WinSocket<S> implements DatagramSocketO
     private final InetSocketAddress remote;
     private final int maxDatagramSize;
     private final InetSocketAddress local;
-    /** The last sender's address bytes and its {@link InetSocketAddress}, reused while it stays the same. */
+    /** Recent senders' address bytes and their {@link InetSocketAddress}es, reused while they recur. */
     private final ReceivedDatagram senders = new ReceivedDatagram();
     /** A receive error met after some datagrams of a batch: thrown by the next receive. */
     private IOException pendingReceiveError;
-    /** The last target and its encoded address, so a reply to the same peer encodes nothing. */
-    private InetSocketAddress lastTarget;
-    private final byte[] lastTargetBytes = new byte[(int) Ws2_32.SOCKADDR_IN6.byteSize()];
-    private int lastTargetLength;
+    /** Recent targets' encodings (as this socket's family takes them), so replies to peers in turn encode nothing. */
+    private final AddressCache targets = new AddressCache(WinSockAddrs.CODEC);
 
     WinDatagramSocket(WinReadinessPoller<S> poller, long handle, int family, InetSocketAddress remote, int maxDatagramSize) {
         super(poller, handle);
@@ -130,16 +129,14 @@ final class WinDatagramSocket<S> extends WinSocket<S> implements DatagramSocketO
         return max;
     }
 
-    /** Writes {@code target} into {@code dst} as this socket takes it; the last target's bytes are copied, not encoded again. */
+    /** Writes {@code target} into {@code dst} as this socket takes it; a recent target's bytes are copied, not encoded again. */
     private int target(InetSocketAddress target, MemorySegment dst) {
-        if (target != lastTarget && !target.equals(lastTarget)) {
-            lastTargetLength = WinSockAddrs.encodeFor(family, target, dst);
-            MemorySegment.copy(dst, JAVA_BYTE, 0, lastTargetBytes, 0, lastTargetLength);
-            lastTarget = target;
-            return lastTargetLength;
+        int length = targets.writeTarget(target, dst, 0);
+        if (length < 0) {
+            length = WinSockAddrs.encodeFor(family, target, dst);
+            targets.encoded(target, dst, 0, length);
         }
-        MemorySegment.copy(lastTargetBytes, 0, dst, JAVA_BYTE, 0, lastTargetLength);
-        return lastTargetLength;
+        return length;
     }
 
     /** The codes an ICMP message (port unreachable, TTL expired) leaves on a UDP socket: Windows', and Wine's from Linux. */
