@@ -471,8 +471,10 @@ public final class BenchmarkRunner {
     private List<String> loadgenCommand(ServerProcess server, String scenario, List<String> extra, int warmup, int duration) {
         // UDP echo has its own generator (udpgen), with loadgen's options and output keys.
         String generator = scenario.equals("udp-echo") ? "udpgen" : "loadgen";
+        // unix-pingpong is loadgen's pingpong over --unix (given in extra).
+        String generatorScenario = scenario.equals("unix-pingpong") ? "pingpong" : scenario;
         List<String> cmd = new ArrayList<>(List.of(cDir.resolve(generator).toString(), "--host", "127.0.0.1", "--port",
-                Integer.toString(server.port), "--scenario", scenario, "--warmup", Integer.toString(warmup), "--duration",
+                Integer.toString(server.port), "--scenario", generatorScenario, "--warmup", Integer.toString(warmup), "--duration",
                 Integer.toString(duration), "--threads", Integer.toString(loadgenThreads),
                 "--server-pid", Long.toString(server.pid())));
         if (pin) {

@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The UDP peer cache: recent senders come back as the same object, recent targets' bytes unchanged. */
+/** The UDP peer cache: 64 recent senders come back as the same objects, 64 recent targets' bytes unchanged. */
 class AddressCacheTest {
     /** Linux's numbers and offsets (AF_INET6 10; sockaddr_in 16 bytes, sockaddr_in6 28). */
     private static final SockAddrCodec CODEC = new SockAddrCodec(2, 10, 16, 28, 0, 2, 4, 2, 8, 24);
-    private static final int PEERS = 16;
+    private static final int PEERS = 64;
 
     @Test
-    void sixteen_senders_in_turn_are_decoded_once_each() throws Exception {
+    void sixty_four_senders_in_turn_are_decoded_once_each() throws Exception {
         AddressCache cache = new AddressCache(CODEC);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment names = arena.allocate(32L * PEERS);
@@ -51,7 +51,7 @@ class AddressCacheTest {
     }
 
     @Test
-    void sixteen_targets_in_turn_are_encoded_once_each_and_written_back_unchanged() throws Exception {
+    void sixty_four_targets_in_turn_are_encoded_once_each_and_written_back_unchanged() throws Exception {
         AddressCache cache = new AddressCache(CODEC);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = arena.allocate(32);
