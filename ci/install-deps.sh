@@ -11,7 +11,7 @@
 # Optional peers for the chat sample's tests, which skip with a reason when one is missing
 # (installed with apt-get when root; otherwise only named, so other systems keep working):
 #   netcat-openbsd  : plain-mode users through real `nc`; `nc -U` against Unix-domain listeners
-#   socat           : the conformance suite's Unix-domain interop tests (UNIX-CONNECT, UNIX-LISTEN, ABSTRACT-*)
+#   socat           : the conformance suite's Unix-domain and UDP interop tests (UNIX-CONNECT, UNIX-LISTEN, ABSTRACT-*, UDP)
 #   python3-irc     : IRC-mode users through a real IRC client library, on Debian's /usr/bin/python3
 #   ii              : IRC-mode users through ii, a file-based IRC client
 #   iperf3          : the benchmarks' loopback streaming ceiling
@@ -43,7 +43,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
   command -v nc >/dev/null 2>&1 || optional+=(netcat-openbsd)
 fi
-# UnixInteropConformance runs socat as a Unix-domain client and server; without it those tests skip with the reason.
+# UnixSocketConformance and UdpConformance run socat as client and server; without it those tests skip with the reason.
 command -v socat >/dev/null 2>&1 || optional+=(socat)
 # Debian's own python3, not whichever python3 a version manager put first on PATH.
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc.client' >/dev/null 2>&1; } || optional+=(python3 python3-irc)
