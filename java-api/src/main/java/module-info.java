@@ -5,6 +5,8 @@
  */
 module io.netloop {
     requires org.slf4j;
+    // The loop's events (io.netloop.internal.jfr); nothing of JFR starts until a recording does.
+    requires jdk.jfr;
     // SSLEngine, KeyStore and the rest of TLS are in java.base.
 
     exports io.netloop;

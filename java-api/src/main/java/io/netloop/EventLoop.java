@@ -51,4 +51,11 @@ public interface EventLoop extends Executor {
      * @return the group that created this loop
      */
     EventLoopGroup group();
+
+    /**
+     * This loop's counters and gauges, read from any thread without locks.
+     *
+     * @return a live view of this loop's metrics
+     */
+    LoopMetrics metrics();
 }

@@ -98,6 +98,19 @@ public abstract class EventLoopGroup implements AutoCloseable {
     public abstract EventLoop next();
 
     /**
+     * The group's counters and gauges: each the sum over its loops ({@link EventLoop#metrics()} has
+     * each loop's own). Read from any thread without locks.
+     *
+     * <pre>{@code
+     * LoopMetrics m = group.metrics();
+     * System.out.println(m.openConnections() + " connections, " + m.pendingWriteBytes() + " bytes queued");
+     * }</pre>
+     *
+     * @return a live view of the group's metrics
+     */
+    public abstract LoopMetrics metrics();
+
+    /**
      * {@link #listen(SocketAddress, SocketOptions, Supplier)} with the
      * {@linkplain SocketOptions#defaults() default options}.
      *

@@ -44,4 +44,11 @@ public interface DriverContext {
      *         accepted connection
      */
     DriverContext nextForAccept();
+
+    /**
+     * Where the driver reports each OS wait it makes; see {@link WaitRecorder}.
+     *
+     * @return this loop's recorder, the same object on every call
+     */
+    WaitRecorder waits();
 }

@@ -16,6 +16,9 @@
  *       do without waiting (for example reads cut short by a fairness budget) polls without blocking.</li>
  *   <li>{@code wakeup()} makes the current or the next blocking {@code poll} return promptly.
  *       Spurious wakeups are allowed; lost ones are not.</li>
+ *   <li>Every OS wait {@code poll} makes is reported to {@link io.netloop.spi.DriverContext#waits()}
+ *       ({@code beforeWait}, then {@code afterWait} with the events it returned), so the loop's
+ *       metrics and JFR events can tell time blocked in the kernel from time spent working.</li>
  *   <li>Expected outcomes (would-block, interrupted call) are never thrown. Failures are
  *       {@link java.io.IOException}s built by {@link io.netloop.spi.IoErrors}, so every backend
  *       reports the same JDK types for the same condition.</li>

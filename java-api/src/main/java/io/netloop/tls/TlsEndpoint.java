@@ -5,6 +5,8 @@ import io.netloop.ConnectionHandler;
 import io.netloop.EventLoop;
 import io.netloop.PeerCredentials;
 import io.netloop.Timer;
+import io.netloop.internal.jfr.Jfr;
+import io.netloop.internal.jfr.TlsHandshakeEvent;
 import io.netloop.internal.loop.LoopTask;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -81,6 +83,8 @@ final class TlsEndpoint implements TlsConnection {
     /** Ciphertext not yet decrypted, in read mode; borrowed from the pool only while it holds bytes. */
     private ByteBuffer stash;
     private Timer handshakeTimer;
+    /** The JFR event of the handshake in progress, while a recording wants one. Loop thread. */
+    private TlsHandshakeEvent handshakeEvent;
     private final ByteBuffer[] single = new ByteBuffer[1];
 
     // ---- plaintext queued by writers; under lock ----
@@ -192,6 +196,9 @@ final class TlsEndpoint implements TlsConnection {
 
     private void transportOpened(Connection c) {
         transport = c;
+        if (Jfr.active()) {
+            handshakeEvent = TlsHandshakeEvent.beginIfEnabled();
+        }
         try {
             SSLEngine e = client ? context.newEngine(peerHost, peerPort, serverName) : context.newEngine(null, -1, null);
             engine = e;
@@ -467,6 +474,10 @@ final class TlsEndpoint implements TlsConnection {
         appBufferSize = session.getApplicationBufferSize();
         if (!client) {
             serverName = SniKeyManager.requestedHostName(session);
+        }
+        if (handshakeEvent != null) {
+            handshakeEvent.finish(client, remote(), serverName, session, null);
+            handshakeEvent = null;
         }
         opened = true;
         try {
@@ -896,6 +907,10 @@ final class TlsEndpoint implements TlsConnection {
         failure = cause;
         open = false;
         cancelHandshakeTimer();
+        if (handshakeEvent != null) {
+            handshakeEvent.finish(client, remote(), serverName, null, cause);
+            handshakeEvent = null;
+        }
         // Once per connection. Certificate, protocol and SNI failures are the operator's business
         // (INFO); timeouts, truncations and peers that left mid-handshake are what scanners and
         // clients that skip close_notify do all day (DEBUG).

@@ -160,14 +160,16 @@ public final class DatagramQueue implements AutoCloseable {
         return (head + i) & (offsets.length - 1);
     }
 
-    /** Removes the {@code n} datagrams at the head (sent, or dropped after an error). */
-    public synchronized void remove(int n) {
+    /** Removes the {@code n} datagrams at the head (sent, or dropped after an error); returns their bytes. */
+    public synchronized long remove(int n) {
         if (n < 0 || n > count) {
             throw new IndexOutOfBoundsException(n + " of " + count + " queued datagrams");
         }
+        long removed = 0;
         for (int k = 0; k < n; k++) {
             usedBytes -= used[head];
             bytes -= lengths[head];
+            removed += lengths[head];
             targets[head] = null;
             head = (head + 1) & (offsets.length - 1);
         }
@@ -177,6 +179,7 @@ public final class DatagramQueue implements AutoCloseable {
             writeOffset = 0;
             usedBytes = 0;
         }
+        return removed;
     }
 
     /** Drops every queued datagram; only once the kernel reads none of them. */

@@ -319,6 +319,7 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
     }
 
     private void deliver(ReadBuffer buffer, int length) {
+        received(length);
         try {
             handler.onData(this, buffer.userView(length));
         } catch (Throwable t) {
@@ -436,6 +437,7 @@ final class CompletionConnection extends ConnectionBase implements Operation.Own
         synchronized (queue) {
             queue.consume(result);
             checkLowWaterMark();
+            sent(result);
         }
         touch();
         flush();

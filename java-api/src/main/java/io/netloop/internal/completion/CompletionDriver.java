@@ -11,6 +11,7 @@ import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -61,6 +62,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
     private static final long DRAIN_NANOS = 2_000_000_000L;
 
     final DriverContext context;
+    private final WaitRecorder waits;
     final EventLoopImpl loop;
     final CompletionPort port;
     final ChunkPool chunks = new ChunkPool(MAX_POOLED_WRITE_BYTES);
@@ -92,6 +94,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
 
     public CompletionDriver(DriverContext context, CompletionPort port) {
         this.context = context;
+        this.waits = context.waits();
         this.loop = (EventLoopImpl) context.loop();
         this.port = port;
         this.receiveSizes = receiveSizes(context.readBufferSize());
@@ -112,7 +115,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         if (!dirty.isEmpty()) {
             flushDirty();
         }
-        port.poll(timeoutNanos, this);
+        port.poll(timeoutNanos, this, waits);
         flushDirty();
     }
 
@@ -406,7 +409,7 @@ public final class CompletionDriver implements IoDriver, CompletionPort.Completi
         long deadline = System.nanoTime() + DRAIN_NANOS;
         while (posted > 0 && System.nanoTime() - deadline < 0) {
             try {
-                port.poll(10_000_000L, this);
+                port.poll(10_000_000L, this, waits);
             } catch (IOException | RuntimeException e) {
                 log.warn("{}: reaping completions while closing failed", loop, e);
                 return;

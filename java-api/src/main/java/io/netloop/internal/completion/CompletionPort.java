@@ -6,6 +6,7 @@ import io.netloop.UdpOptions;
 import io.netloop.internal.buffer.DatagramQueue;
 import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.buffer.WriteQueue;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -309,9 +310,9 @@ public interface CompletionPort {
 
     /**
      * Submits what was posted, waits at most {@code timeoutNanos} (0: do not wait; negative: until
-     * woken) for completions, and hands each to {@code sink}.
+     * woken) for completions, and hands each to {@code sink}; reports each OS wait to {@code waits}.
      */
-    void poll(long timeoutNanos, Completions sink) throws IOException;
+    void poll(long timeoutNanos, Completions sink, WaitRecorder waits) throws IOException;
 
     /** Any thread: makes the current or next blocking {@link #poll} return promptly. */
     void wakeup();

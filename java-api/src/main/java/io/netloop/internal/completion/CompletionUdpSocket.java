@@ -303,7 +303,10 @@ final class CompletionUdpSocket extends UdpSocketBase implements Operation.Owner
                 errors.add(port.isPortUnreachable(error) ? portUnreachable()
                         : port.exception("send to " + queue.target(0), error));
             }
-            queue.remove(1); // sent, or refused by the kernel: dropped either way
+            long bytes = queue.remove(1); // sent, or refused by the kernel: dropped either way
+            if (error == 0) {
+                sent(1, bytes);
+            }
             lentBytes -= sendLength[sendHead];
             sendDone[sendHead] = false;
             sendHead = (sendHead + 1) % MAX_SENDS;

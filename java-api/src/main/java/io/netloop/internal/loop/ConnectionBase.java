@@ -8,6 +8,10 @@ import io.netloop.SocketOptions;
 import io.netloop.Timer;
 import io.netloop.internal.buffer.ChunkPool;
 import io.netloop.internal.buffer.WriteQueue;
+import io.netloop.internal.jfr.ConnectionClosedEvent;
+import io.netloop.internal.jfr.ConnectionOpenedEvent;
+import io.netloop.internal.jfr.Jfr;
+import io.netloop.internal.jfr.WriteBackpressureEvent;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -63,11 +67,19 @@ public abstract class ConnectionBase implements Connection {
     private Timer connectTimer;
     private Timer idleTimer;
     private long lastActivityNanos;
+    /** For the loop's metrics and the close event: whether a listener accepted it, since when it is open, what it carried. */
+    private final boolean accepted;
+    private long openedNanos;
+    private long bytesRead;
+    private long bytesWritten;
+    private long bytesDiscarded;
 
     /** The output; guarded by its own lock, with {@link #acceptingWrites} and {@link #shutdownOutputRequested}. */
     protected final WriteQueue queue;
     private boolean acceptingWrites = true;
     private boolean shutdownOutputRequested;
+    /** When the queue rose above the high watermark, for the backpressure event; under the lock. */
+    private long unwritableSinceNanos;
 
     private volatile boolean writable = true;
     private volatile boolean open = true;
@@ -96,6 +108,7 @@ public abstract class ConnectionBase implements Connection {
         this.options = options;
         this.connectResult = connectResult;
         this.queue = new WriteQueue(chunks);
+        this.accepted = connectResult == null;
         this.state = connectResult != null ? CONNECTING : OPEN;
     }
 
@@ -170,6 +183,11 @@ public abstract class ConnectionBase implements Connection {
         localAddress = loop.sharedLocalAddress(local);
         remoteAddress = remote;
         peerCredentials = credentials;
+        openedNanos = System.nanoTime();
+        loop.stats().connectionOpened(accepted);
+        if (Jfr.active()) {
+            ConnectionOpenedEvent.record(loop.toString(), loop.stats().backendId(), accepted, localAddress, remote);
+        }
         long idle = options.idleTimeout().toNanos();
         if (idle > 0) {
             lastActivityNanos = System.nanoTime();
@@ -208,6 +226,7 @@ public abstract class ConnectionBase implements Connection {
             if (!acceptingWrites) {
                 return false;
             }
+            loop.stats().bytesQueued(data.remaining());
             queue.append(data);
             crossedHigh = crossedHighWaterMark();
         }
@@ -223,6 +242,7 @@ public abstract class ConnectionBase implements Connection {
             if (!acceptingWrites) {
                 return false;
             }
+            loop.stats().bytesQueued(length);
             queue.append(bytes, offset, length);
             crossedHigh = crossedHighWaterMark();
         }
@@ -234,6 +254,11 @@ public abstract class ConnectionBase implements Connection {
     private boolean crossedHighWaterMark() {
         if (writable && queue.bytes() > options.writeBufferHighWaterMark()) {
             writable = false;
+            unwritableSinceNanos = System.nanoTime();
+            if (Jfr.active()) {
+                WriteBackpressureEvent.record(loop.toString(), remoteAddress, false, queue.bytes(),
+                        options.writeBufferHighWaterMark(), 0);
+            }
             return true;
         }
         return false;
@@ -243,6 +268,10 @@ public abstract class ConnectionBase implements Connection {
     protected final void checkLowWaterMark() {
         if (!writable && queue.bytes() <= options.writeBufferLowWaterMark()) {
             writable = true;
+            if (Jfr.active()) {
+                WriteBackpressureEvent.record(loop.toString(), remoteAddress, true, queue.bytes(),
+                        options.writeBufferLowWaterMark(), System.nanoTime() - unwritableSinceNanos);
+            }
         }
     }
 
@@ -288,9 +317,15 @@ public abstract class ConnectionBase implements Connection {
 
     /** No more writes are accepted and what was queued is dropped. Only once the kernel no longer reads the chunks. */
     protected final void discardOutput() {
+        long dropped;
         synchronized (queue) {
             acceptingWrites = false;
+            dropped = queue.bytes();
             queue.clear();
+        }
+        if (dropped > 0) {
+            bytesDiscarded += dropped;
+            loop.stats().bytesDiscarded(dropped);
         }
     }
 
@@ -348,6 +383,11 @@ public abstract class ConnectionBase implements Connection {
     protected final void notifyClosed(Throwable cause) {
         open = false;
         cancelTimers();
+        loop.stats().connectionClosed();
+        if (Jfr.active()) {
+            ConnectionClosedEvent.record(loop.toString(), loop.stats().backendId(), accepted, localAddress, remoteAddress,
+                    System.nanoTime() - openedNanos, bytesRead, bytesWritten, bytesDiscarded, cause);
+        }
         try {
             handler.onClose(this, cause);
         } catch (Throwable t) {
@@ -410,6 +450,20 @@ public abstract class ConnectionBase implements Connection {
         } else {
             onLoop(this::resumeNow);
         }
+    }
+
+    // ---- counting, loop thread ----
+
+    /** {@code n} bytes were read and are handed to {@code onData}. */
+    protected final void received(int n) {
+        bytesRead += n;
+        loop.stats().bytesRead(n);
+    }
+
+    /** The kernel took {@code n} queued bytes (the core consumes them from the queue). */
+    protected final void sent(long n) {
+        bytesWritten += n;
+        loop.stats().bytesSent(n);
     }
 
     // ---- helpers ----

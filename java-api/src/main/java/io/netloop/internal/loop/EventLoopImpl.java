@@ -2,10 +2,14 @@ package io.netloop.internal.loop;
 
 import io.netloop.EventLoop;
 import io.netloop.EventLoopGroup;
+import io.netloop.LoopMetrics;
 import io.netloop.Timer;
 import io.netloop.spi.Backend;
 import io.netloop.spi.DriverContext;
+import io.netloop.internal.jfr.Jfr;
+import io.netloop.internal.jfr.LoopIterationEvent;
 import io.netloop.spi.IoDriver;
+import io.netloop.spi.WaitRecorder;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,6 +38,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
     private final int readBufferSize;
     private final Supplier<EventLoopImpl> nextForAccept;
     private final Thread thread;
+    private final LoopStats stats;
     private final TaskQueue tasks = new TaskQueue();
     private final TimerHeap timers = new TimerHeap();
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
@@ -59,6 +64,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
         this.readBufferSize = readBufferSize;
         this.nextForAccept = nextForAccept;
         this.thread = threads.newThread(this::run);
+        this.stats = new LoopStats(thread.getName(), backend.id());
     }
 
     /** Starts the thread; the future completes once the driver exists, or fails with why it could not be created. */
@@ -85,6 +91,21 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
     @Override
     public IoDriver driver() {
         return driver;
+    }
+
+    @Override
+    public WaitRecorder waits() {
+        return stats;
+    }
+
+    @Override
+    public LoopMetrics metrics() {
+        return stats;
+    }
+
+    /** The loop's counters, for the connections and sockets it owns to add to. */
+    public LoopStats stats() {
+        return stats;
     }
 
     @Override
@@ -133,6 +154,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
         }
         tasks.offer(task);
         if (!inEventLoop() && wakeState.getAndSet(AWAKE) == SLEEPING) {
+            stats.wakeup();
             driver.wakeup();
         }
     }
@@ -203,6 +225,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
     }
 
     private void run() {
+        stats.started();
         try {
             driver = backend.newDriver(this);
         } catch (Throwable t) {
@@ -224,23 +247,59 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
             if (state == SHUTTING_DOWN && shutdownStep()) {
                 return;
             }
-            long timeout = pollTimeoutNanos();
-            if (timeout != 0) {
-                wakeState.set(SLEEPING);
-                if (!tasks.isEmpty()) {
-                    timeout = 0;
-                }
+            if (Jfr.active() && LoopIterationEvent.enabled()) {
+                recordedIteration(new LoopIterationEvent());
+                continue;
             }
-            try {
-                driver.poll(timeout);
-            } catch (Throwable t) {
-                log.warn("{}: I/O poll failed", thread.getName(), t);
-            }
-            wakeState.set(AWAKE);
-            runExpiredTimers();
-            runTasks();
+            pollIo();
+            stats.tasksRun(runExpiredTimers() + runTasks());
             driver.afterTasks();
+            stats.iteration();
         }
+    }
+
+    /** Waits for I/O no longer than the next timer, not at all with tasks queued, and dispatches it. */
+    private void pollIo() {
+        long timeout = pollTimeoutNanos();
+        if (timeout != 0) {
+            wakeState.set(SLEEPING);
+            if (!tasks.isEmpty()) {
+                timeout = 0;
+            }
+        }
+        try {
+            driver.poll(timeout);
+        } catch (Throwable t) {
+            log.warn("{}: I/O poll failed", thread.getName(), t);
+        }
+        wakeState.set(AWAKE);
+    }
+
+    /** One iteration as {@link #runLoop} runs it, timed part by part into a {@code netloop.LoopIteration} event. */
+    private void recordedIteration(LoopIterationEvent e) {
+        e.begin();
+        stats.takeIterationWait();
+        stats.takeIterationEvents();
+        long began = System.nanoTime();
+        pollIo();
+        long polled = System.nanoTime();
+        int ran = runExpiredTimers() + runTasks();
+        long ranTasks = System.nanoTime();
+        driver.afterTasks();
+        long done = System.nanoTime();
+        stats.tasksRun(ran);
+        stats.iteration();
+        e.end();
+        long waited = stats.takeIterationWait();
+        e.loop = stats.loopName();
+        e.backend = stats.backendId();
+        e.waitTime = waited;
+        e.ioEvents = stats.takeIterationEvents();
+        e.tasks = ran;
+        e.taskTime = ranTasks - polled;
+        e.ioTime = Math.max(0, (polled - began) - waited) + (done - ranTasks);
+        e.pendingWriteBytes = stats.pendingWriteBytes();
+        e.commit();
     }
 
     /** Returns {@code true} when the loop may terminate. */
@@ -277,28 +336,34 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
         return timeout;
     }
 
-    private void runExpiredTimers() {
+    /** Returns how many timers ran. */
+    private int runExpiredTimers() {
         if (timers.size() == 0) {
-            return;
+            return 0;
         }
         long now = System.nanoTime();
+        int ran = 0;
         TimerImpl t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
             if (t.start()) {
                 safeRun(t.task);
+                ran++;
             }
         }
+        return ran;
     }
 
-    private void runTasks() {
+    /** Returns how many tasks ran. */
+    private int runTasks() {
         for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
             LoopTask task = tasks.poll();
             if (task == null) {
-                return;
+                return i;
             }
             safeRun(task);
         }
+        return MAX_TASKS_PER_ITERATION;
     }
 
     private void safeRun(Runnable task) {
@@ -321,6 +386,7 @@ public final class EventLoopImpl implements EventLoop, DriverContext {
             log.warn("{}: closing the I/O driver failed", thread.getName(), t);
         } finally {
             state = TERMINATED;
+            stats.stopped();
             // Tasks that raced with termination still run, so nothing queued is silently lost.
             runTasks();
             timers.clear();

@@ -6,6 +6,7 @@ import io.netloop.ConnectionHandler;
 import io.netloop.EventLoop;
 import io.netloop.EventLoopGroup;
 import io.netloop.Listener;
+import io.netloop.LoopMetrics;
 import io.netloop.SocketOptions;
 import io.netloop.UdpHandler;
 import io.netloop.UdpOptions;
@@ -52,6 +53,7 @@ public final class LoopGroup extends EventLoopGroup {
     private final Backend backend;
     private final EventLoopImpl[] loops;
     private final List<EventLoop> loopView;
+    private final GroupMetrics metrics;
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicInteger nextAccept = new AtomicInteger();
     private final CompletableFuture<Void> terminated;
@@ -73,6 +75,7 @@ public final class LoopGroup extends EventLoopGroup {
             });
         }
         this.loopView = List.of(loops);
+        this.metrics = new GroupMetrics(loops);
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (EventLoopImpl loop : loops) {
             starts.add(loop.start());
@@ -106,6 +109,11 @@ public final class LoopGroup extends EventLoopGroup {
     @Override
     public List<EventLoop> loops() {
         return loopView;
+    }
+
+    @Override
+    public LoopMetrics metrics() {
+        return metrics;
     }
 
     @Override

@@ -124,6 +124,7 @@ public abstract class UdpSocketBase implements UdpSocket {
      * @return {@code false} when the handler threw (the socket is then closing): stop delivering
      */
     protected final boolean deliver(ByteBuffer data, InetSocketAddress sender, boolean truncated) {
+        loop.stats().datagramReceived(data.remaining());
         try {
             handler.onDatagram(this, data, sender, truncated);
             return true;
@@ -131,6 +132,11 @@ public abstract class UdpSocketBase implements UdpSocket {
             closeNow(t, true);
             return false;
         }
+    }
+
+    /** The kernel sent {@code count} datagrams of {@code bytes} in all. */
+    protected final void sent(int count, long bytes) {
+        loop.stats().datagramsSent(count, bytes);
     }
 
     /** Reports an error that leaves the socket open (a refused send, an ICMP error on a connected socket). */

@@ -8,6 +8,7 @@ import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
 import io.netloop.internal.readiness.StreamSocket;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -30,6 +31,8 @@ final class NioPoller implements ReadinessPoller {
     /** Gather array for writes, reused by every socket of this loop. */
     final ByteBuffer[] gather = new ByteBuffer[StreamSocket.MAX_GATHER];
     private final Consumer<SelectionKey> dispatch = this::dispatch;
+    /** The recorder of the wait in progress; loop thread. */
+    private WaitRecorder waits;
     private final int maxUnixPathBytes;
 
     /** @param maxUnixPathBytes the longest Unix-domain path the JDK takes on this OS (see {@link NioBackend}) */
@@ -78,18 +81,24 @@ final class NioPoller implements ReadinessPoller {
     }
 
     @Override
-    public void poll(long timeoutNanos) throws IOException {
+    public void poll(long timeoutNanos, WaitRecorder waits) throws IOException {
+        // The selector calls back per key as it goes: the wait ends at the first key.
+        this.waits = waits;
+        waits.beforeWait(timeoutNanos);
+        int n;
         if (timeoutNanos == 0) {
-            selector.selectNow(dispatch);
+            n = selector.selectNow(dispatch);
         } else if (timeoutNanos < 0) {
-            selector.select(dispatch);
+            n = selector.select(dispatch);
         } else {
             // Round up: a timer must not find the loop awake a little too early, then spin.
-            selector.select(dispatch, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+            n = selector.select(dispatch, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
         }
+        waits.afterWait(n);
     }
 
     private void dispatch(SelectionKey key) {
+        waits.waitEnded();
         if (!key.isValid()) {
             return;
         }

@@ -201,6 +201,7 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
             }
             if (n > 0) {
                 touch();
+                received(n);
                 try {
                     handler.onData(this, driver.readBuffer.userView(n));
                 } catch (Throwable t) {
@@ -304,6 +305,7 @@ final class ReadinessConnection extends ConnectionBase implements ReadyHandler, 
                 }
                 if (n > 0) {
                     queue.consume(n);
+                    sent(n);
                     touch();
                 }
                 if (n < attempted) {

@@ -11,6 +11,7 @@ import io.netloop.internal.buffer.ReadBuffer;
 import io.netloop.internal.loop.EventLoopImpl;
 import io.netloop.spi.DriverContext;
 import io.netloop.spi.IoDriver;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -41,6 +42,7 @@ public final class ReadinessDriver implements IoDriver {
     private static final long MAX_POOLED_WRITE_BYTES = 64L * 1024 * 1024;
 
     final DriverContext context;
+    private final WaitRecorder waits;
     final EventLoopImpl loop;
     final ReadinessPoller poller;
     final boolean edgeTriggered;
@@ -61,6 +63,7 @@ public final class ReadinessDriver implements IoDriver {
 
     public ReadinessDriver(DriverContext context, ReadinessPoller poller) {
         this.context = context;
+        this.waits = context.waits();
         this.loop = (EventLoopImpl) context.loop();
         this.poller = poller;
         this.edgeTriggered = poller.edgeTriggered();
@@ -72,7 +75,7 @@ public final class ReadinessDriver implements IoDriver {
         if (!again.isEmpty() || !dirty.isEmpty()) {
             timeoutNanos = 0;
         }
-        poller.poll(timeoutNanos);
+        poller.poll(timeoutNanos, waits);
         for (int n = again.size(); n > 0; n--) {
             again.poll().resume();
         }

@@ -2,6 +2,7 @@ package io.netloop.internal.readiness;
 
 import io.netloop.SocketOptions;
 import io.netloop.UdpOptions;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -36,8 +37,12 @@ public interface ReadinessPoller {
     /** Stops watching {@code socket}; no further events reach its handler. */
     void deregister(PollableSocket socket);
 
-    /** Waits at most {@code timeoutNanos} (0: no wait; negative: until woken) and calls each ready handler. */
-    void poll(long timeoutNanos) throws IOException;
+    /**
+     * Waits at most {@code timeoutNanos} (0: no wait; negative: until woken) and calls each ready
+     * handler; reports the OS wait to {@code waits} ({@code beforeWait}, then {@code afterWait}
+     * with the events it returned, before dispatching them).
+     */
+    void poll(long timeoutNanos, WaitRecorder waits) throws IOException;
 
     /** Any thread. */
     void wakeup();

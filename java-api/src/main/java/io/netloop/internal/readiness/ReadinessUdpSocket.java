@@ -218,7 +218,7 @@ final class ReadinessUdpSocket extends UdpSocketBase implements ReadyHandler, Re
                 continue;
             }
             if (n > 0) {
-                queue.remove(n);
+                sent(n, queue.remove(n));
             } else {
                 blocked = true; // the send buffer is full: wait until it is writable
                 break;

@@ -9,6 +9,7 @@ import io.netloop.bindings.linux.Sockets;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
@@ -116,9 +117,11 @@ final class EpollPoller extends LinuxPoller {
     }
 
     @Override
-    public void poll(long timeoutNanos) throws IOException {
+    public void poll(long timeoutNanos, WaitRecorder waits) throws IOException {
         // Without errno, as capturing it may allocate per call (see Epoll.epoll_wait(int, ...)).
+        waits.beforeWait(timeoutNanos);
         int n = Epoll.epoll_wait(epfd, events, MAX_EVENTS, timeoutMillis(timeoutNanos));
+        waits.afterWait(Math.max(n, 0));
         if (n < 0) {
             // A signal, or a failure: asking again without waiting says which (a failure persists)
             // and returns what is ready now.

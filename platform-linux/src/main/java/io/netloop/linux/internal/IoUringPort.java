@@ -20,6 +20,7 @@ import io.netloop.internal.completion.Operation;
 import io.netloop.internal.completion.ReceivedDatagram;
 import io.netloop.internal.net.AddressCache;
 import io.netloop.internal.net.SockAddrCodec;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -575,13 +576,15 @@ final class IoUringPort implements CompletionPort, IoUringRing.Reaper {
     // ---- the loop ----
 
     @Override
-    public void poll(long timeoutNanos, Completions sink) throws IOException {
+    public void poll(long timeoutNanos, Completions sink, WaitRecorder waits) throws IOException {
         if (!wakePosted && !closed) {
             postWakeRead();
         }
         this.sink = sink;
+        waits.beforeWait(timeoutNanos);
         int submitted = ring.submitAndWait(timeoutNanos);
-        ring.reap(this);
+        waits.waitEnded();
+        waits.afterWait(ring.reap(this));
         if (submitted >= RECOLLECT_AFTER) {
             // What became ready while that batch was submitted, and while its completions ran, is
             // collected now, before the core turns the output those completions queued into sends:

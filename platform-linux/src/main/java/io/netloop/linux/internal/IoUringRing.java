@@ -232,8 +232,9 @@ final class IoUringRing {
         return (int) INT.getAcquire(cqRing, cqTail) != (int) INT.get(cqRing, cqHead);
     }
 
-    /** Reads every available completion into {@code sink}, giving each slot back before the next is read. */
-    void reap(Reaper sink) {
+    /** Reads every available completion into {@code sink}, giving each slot back before the next is read; returns how many. */
+    int reap(Reaper sink) {
+        int reaped = 0;
         int head = (int) INT.get(cqRing, cqHead);
         int tail = (int) INT.getAcquire(cqRing, cqTail);
         while (head != tail) {
@@ -244,10 +245,12 @@ final class IoUringRing {
             head++;
             INT.setRelease(cqRing, cqHead, head);
             sink.completed(userData, res, flags);
+            reaped++;
             if (head == tail) {
                 tail = (int) INT.getAcquire(cqRing, cqTail);
             }
         }
+        return reaped;
     }
 
     void close() {

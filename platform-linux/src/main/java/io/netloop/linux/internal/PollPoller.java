@@ -5,6 +5,7 @@ import io.netloop.bindings.linux.Poll;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -98,8 +99,10 @@ final class PollPoller extends WakeablePoller {
     }
 
     @Override
-    public void poll(long timeoutNanos) throws IOException {
+    public void poll(long timeoutNanos, WaitRecorder waits) throws IOException {
+        waits.beforeWait(timeoutNanos);
         int n = Poll.poll(errno, fds, count, timeoutMillis(timeoutNanos));
+        waits.afterWait(Math.max(n, 0));
         if (n < 0) {
             int e = Errno.errno(errno);
             if (e == Errno.EINTR) {

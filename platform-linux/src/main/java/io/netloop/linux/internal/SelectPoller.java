@@ -7,6 +7,7 @@ import io.netloop.bindings.linux.Select;
 import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
@@ -96,7 +97,7 @@ final class SelectPoller extends WakeablePoller {
     }
 
     @Override
-    public void poll(long timeoutNanos) throws IOException {
+    public void poll(long timeoutNanos, WaitRecorder waits) throws IOException {
         int words = (maxFd >>> 6) + 1;
         for (int w = 0; w < words; w++) {
             readSet.setAtIndex(JAVA_LONG, w, readInterest[w]);
@@ -110,7 +111,9 @@ final class SelectPoller extends WakeablePoller {
             Select.setTimeval(timeval, micros / 1_000_000, micros % 1_000_000);
             timeout = timeval;
         }
+        waits.beforeWait(timeoutNanos);
         int n = Select.select(errno, maxFd + 1, readSet, writeSet, MemorySegment.NULL, timeout);
+        waits.afterWait(Math.max(n, 0));
         if (n < 0) {
             int e = Errno.errno(errno);
             if (e == Errno.EINTR) {

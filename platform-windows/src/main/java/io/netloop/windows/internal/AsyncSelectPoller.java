@@ -15,6 +15,7 @@ import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
 import io.netloop.internal.readiness.StreamSocket;
 import io.netloop.spi.Availability;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -251,9 +252,11 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
     }
 
     @Override
-    public void poll(long timeoutNanos) throws IOException {
+    public void poll(long timeoutNanos, WaitRecorder waits) throws IOException {
         assert Thread.currentThread() == loopThread;
-        if (ready.isEmpty() && timeoutNanos != 0) {
+        boolean wait = ready.isEmpty() && timeoutNanos != 0;
+        waits.beforeWait(wait ? timeoutNanos : 0);
+        if (wait) {
             int millis = timeoutNanos < 0 ? Kernel32.INFINITE
                     : (int) Math.min(TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999), Integer.MAX_VALUE - 1);
             // MWMO_INPUTAVAILABLE: also return for messages already queued that a peek left there
@@ -269,6 +272,8 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
         for (int n = 0; n < MAX_MESSAGES && User32.PeekMessageW(sockets.state, msg, MemorySegment.NULL, 0, 0, User32.PM_REMOVE) != 0; n++) {
             User32.DispatchMessageW(sockets.state, msg);
         }
+        waits.waitEnded();
+        int events = 0;
         Registration r;
         for (int budget = MAX_DISPATCH; budget > 0 && (r = ready.poll()) != null; budget--) {
             r.queued = false;
@@ -279,8 +284,10 @@ final class AsyncSelectPoller extends WinReadinessPoller<AsyncSelectPoller.Socke
             r.pending = 0;
             if (ops != 0) {
                 r.handler.onReady(ops);
+                events++;
             }
         }
+        waits.afterWait(events);
         Throwable failure = procedureFailure;
         if (failure != null) {
             procedureFailure = null;

@@ -7,6 +7,7 @@ import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
 import io.netloop.internal.readiness.StreamSocket;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
@@ -158,8 +159,11 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
     }
 
     @Override
-    public void poll(long timeoutNanos) {
-        if (ready.isEmpty() && timeoutNanos != 0) {
+    public void poll(long timeoutNanos, WaitRecorder waits) {
+        boolean park = ready.isEmpty() && timeoutNanos != 0;
+        // The loop's wait is this park: the waiter threads block in WSAWaitForMultipleEvents for it.
+        waits.beforeWait(park ? timeoutNanos : 0);
+        if (park) {
             // Waiters and wakeup() unpark this thread; a permit given before the park is not lost.
             if (timeoutNanos < 0) {
                 LockSupport.park(this);
@@ -167,15 +171,19 @@ final class EventSelectPoller extends WinReadinessPoller<EventSelectPoller.Socke
                 LockSupport.parkNanos(this, timeoutNanos);
             }
         }
+        waits.waitEnded();
         // Bounded, so that sockets a waiter queues meanwhile wait for the next round.
+        int events = 0;
         Registration r;
         for (int budget = MAX_DISPATCH; budget > 0 && (r = ready.poll()) != null; budget--) {
             r.queued.set(false); // before taking the bits: events recorded after this queue it again
             int ops = readyOps(r, r.pending.getAndSet(0));
             if (!r.cancelled && ops != 0) {
                 r.handler.onReady(ops);
+                events++;
             }
         }
+        waits.afterWait(events);
         if (!ready.isEmpty()) {
             LockSupport.unpark(loopThread); // the next poll must not wait
         }

@@ -10,6 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.internal.completion.Operation;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -78,14 +79,17 @@ final class IocpPort extends OverlappedPort {
     // ---- the loop ----
 
     @Override
-    public void poll(long timeoutNanos, Completions sink) throws IOException {
+    public void poll(long timeoutNanos, Completions sink, WaitRecorder waits) throws IOException {
         int timeoutMs = timeoutNanos < 0 ? Kernel32.INFINITE
                 : (int) Math.min(Integer.MAX_VALUE - 1, (timeoutNanos + 999_999) / 1_000_000);
         if (hasDoneAtOnce()) {
             timeoutMs = 0;
             reapDoneAtOnce(sink);
         }
-        if (Kernel32.GetQueuedCompletionStatusEx(sockets.state, port, entries, MAX_ENTRIES, removed, timeoutMs, 0) == 0) {
+        waits.beforeWait(timeoutMs == 0 ? 0 : timeoutNanos);
+        int ok = Kernel32.GetQueuedCompletionStatusEx(sockets.state, port, entries, MAX_ENTRIES, removed, timeoutMs, 0);
+        waits.afterWait(ok == 0 ? 0 : removed.get(JAVA_INT, 0));
+        if (ok == 0) {
             int e = WinErrors.lastError(sockets.state);
             if (e == WinErrors.WAIT_TIMEOUT) {
                 return;

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.completion.Operation;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -72,8 +73,11 @@ final class OverlappedEventsPort extends OverlappedPort implements OverlappedWai
     }
 
     @Override
-    public void poll(long timeoutNanos, Completions sink) {
-        if (closed.isEmpty() && signalled.isEmpty() && !hasDoneAtOnce() && timeoutNanos != 0) {
+    public void poll(long timeoutNanos, Completions sink, WaitRecorder waits) {
+        boolean park = closed.isEmpty() && signalled.isEmpty() && !hasDoneAtOnce() && timeoutNanos != 0;
+        // The loop's wait is this park: the waiter threads block in WSAWaitForMultipleEvents for it.
+        waits.beforeWait(park ? timeoutNanos : 0);
+        if (park) {
             // Waiters and wakeup() unpark this thread; a permit given before the park is not lost.
             if (timeoutNanos < 0) {
                 LockSupport.park(this);
@@ -81,16 +85,21 @@ final class OverlappedEventsPort extends OverlappedPort implements OverlappedWai
                 LockSupport.parkNanos(this, timeoutNanos);
             }
         }
+        waits.waitEnded();
         reapDoneAtOnce(sink);
+        int events = 0;
         Operation c;
         while ((c = closed.poll()) != null) {
             sink.complete(c.tag(), 0, 0);
+            events++;
         }
         Views v;
         for (int budget = MAX_REAPED; budget > 0 && (v = signalled.poll()) != null; budget--) {
             waiters.released(v);
             sink.complete(v.op.tag(), result(v.op), 0);
+            events++;
         }
+        waits.afterWait(events);
         if (!signalled.isEmpty()) {
             LockSupport.unpark(loopThread); // the next poll must not wait
         }

@@ -8,6 +8,7 @@ import io.netloop.bindings.windows.Kernel32;
 import io.netloop.bindings.windows.WinErrors;
 import io.netloop.bindings.windows.Ws2_32;
 import io.netloop.internal.completion.Operation;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -130,7 +131,7 @@ final class OverlappedRoutinesPort extends OverlappedPort implements OverlappedW
     }
 
     @Override
-    public void poll(long timeoutNanos, Completions sink) {
+    public void poll(long timeoutNanos, Completions sink, WaitRecorder waits) {
         assert Thread.currentThread() == loopThread;
         int timeoutMs = timeoutNanos < 0 ? Kernel32.INFINITE
                 : (int) Math.min(Integer.MAX_VALUE - 1, (timeoutNanos + 999_999) / 1_000_000);
@@ -138,13 +139,18 @@ final class OverlappedRoutinesPort extends OverlappedPort implements OverlappedW
             timeoutMs = 0;
         }
         // Runs the routines and APCs queued to this thread (with 0: only those), waiting at most the timeout.
+        waits.beforeWait(timeoutMs == 0 ? 0 : timeoutNanos);
         Kernel32.SleepEx(sockets.state, timeoutMs, 1);
+        waits.waitEnded();
         reapDoneAtOnce(sink);
+        int events = 0;
         Operation c;
         while ((c = closed.poll()) != null) {
             sink.complete(c.tag(), 0, 0);
+            events++;
         }
         int n = routineCount;
+        events += n;
         routineCount = 0;
         for (int i = 0; i < n; i++) {
             long overlapped = routineOverlapped[i];
@@ -154,7 +160,9 @@ final class OverlappedRoutinesPort extends OverlappedPort implements OverlappedW
         for (int budget = MAX_REAPED; budget > 0 && (v = signalled.poll()) != null; budget--) {
             waiters.released(v);
             sink.complete(v.op.tag(), eventResult(v.op), 0);
+            events++;
         }
+        waits.afterWait(events);
     }
 
     /** A routine's {@code dwError} is a Win32 code; for anything but a cancel, Winsock gives the WSAE* one. */

@@ -9,6 +9,7 @@ import io.netloop.internal.readiness.PollableSocket;
 import io.netloop.internal.readiness.ReadinessPoller;
 import io.netloop.internal.readiness.ReadyHandler;
 import io.netloop.internal.readiness.StreamSocket;
+import io.netloop.spi.WaitRecorder;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -142,7 +143,7 @@ final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketSta
     }
 
     @Override
-    public void poll(long timeoutNanos) throws IOException {
+    public void poll(long timeoutNanos, WaitRecorder waits) throws IOException {
         if (count + 1 > capacity) {
             allocateSets(Math.max(capacity * 2, count + 1));
         }
@@ -173,8 +174,10 @@ final class WinSelectPoller extends WinReadinessPoller<WinSelectPoller.SocketSta
             timeout = timeval;
         }
         // nfds is ignored by Winsock; a NULL set is one select does not look at.
+        waits.beforeWait(timeoutNanos);
         int n = Ws2_32.select(sockets.state, 0, readSet, writes == 0 ? MemorySegment.NULL : writeSet,
                 excepts == 0 ? MemorySegment.NULL : exceptSet, timeout);
+        waits.afterWait(Math.max(n, 0));
         if (n == SOCKET_ERROR) {
             int e = WinErrors.wsaLastError(sockets.state);
             if (e == WinErrors.WSAEINTR) {

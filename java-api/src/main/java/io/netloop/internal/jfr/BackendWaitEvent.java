@@ -1,0 +1,43 @@
+package io.netloop.internal.jfr;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.EventType;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
+
+/** One OS wait of an event loop: epoll_wait, io_uring_enter, GetQueuedCompletionStatusEx... */
+@Name("netloop.BackendWait")
+@Label("Backend Wait")
+@Category({"netloop", "Event Loop"})
+@Description("An event loop blocked in the operating system (epoll_wait, io_uring_enter, poll, select, Selector.select, "
+        + "GetQueuedCompletionStatusEx, WSAWaitForMultipleEvents...) until I/O, a wakeup or its timeout")
+@StackTrace(false)
+public final class BackendWaitEvent extends jdk.jfr.Event {
+    private static final EventType TYPE = EventType.getEventType(BackendWaitEvent.class);
+
+    /**
+     * Whether a recording wants this event now: a field read, no allocation. Call only when
+     * {@link Jfr#active()}, as it loads the class and with it JFR.
+     */
+    public static boolean enabled() {
+        return TYPE.isEnabled();
+    }
+
+    @Label("Event Loop")
+    public String loop;
+
+    @Label("Backend")
+    public String backend;
+
+    @Label("Timeout")
+    @Description("The timeout asked for: 0 to only check, negative to wait until woken")
+    @Timespan(Timespan.NANOSECONDS)
+    public long timeout;
+
+    @Label("Events")
+    @Description("Ready sockets or completions the wait returned")
+    public int events;
+}
