@@ -163,11 +163,12 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
             return;
         }
         waiting = false;
+        long seq = counts[WAIT_SEQ];
+        // Odd before the clock is read, with a full fence: a reader that added the wait in progress
+        // read its clock earlier than this one, so the total it saw never exceeds the one written here.
+        COUNTS.setVolatile(counts, WAIT_SEQ, seq + 1);
         long waited = System.nanoTime() - counts[WAIT_START];
         lastWaitNanos += waited;
-        long seq = counts[WAIT_SEQ];
-        COUNTS.setOpaque(counts, WAIT_SEQ, seq + 1);
-        VarHandle.storeStoreFence();
         COUNTS.setOpaque(counts, WAIT_TOTAL, counts[WAIT_TOTAL] + waited);
         COUNTS.setOpaque(counts, WAIT_START, 0L);
         COUNTS.setRelease(counts, WAIT_SEQ, seq + 2);
@@ -285,13 +286,9 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
             }
             long total = (long) COUNTS.getOpaque(counts, WAIT_TOTAL);
             long start = (long) COUNTS.getOpaque(counts, WAIT_START);
-            VarHandle.loadLoadFence();
-            if ((long) COUNTS.getOpaque(counts, WAIT_SEQ) == seq) {
-                if (start == 0) {
-                    return total;
-                }
-                long end = stopNanos;
-                return total + Math.max(0, (end != 0 ? end : System.nanoTime()) - start);
+            long now = start == 0 ? 0 : System.nanoTime(); // before the check: see waitEnded
+            if ((long) COUNTS.getVolatile(counts, WAIT_SEQ) == seq) {
+                return start == 0 ? total : total + Math.max(0, now - start);
             }
         }
     }
