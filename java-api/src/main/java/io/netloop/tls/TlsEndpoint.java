@@ -972,6 +972,10 @@ final class TlsEndpoint implements TlsConnection {
         if (why == null && !wasOpen) {
             why = new SSLHandshakeException("the connection closed before the TLS handshake finished");
         }
+        if (handshakeEvent != null) { // the transport closed (or was aborted) mid-handshake without a failure
+            handshakeEvent.finish(client, remote(), serverName, null, why);
+            handshakeEvent = null;
+        }
         synchronized (lock) {
             acceptingWrites = false;
             dropPending();
