@@ -117,7 +117,8 @@ public interface LoopMetrics {
 
     /**
      * Time spent blocked in the OS wait ({@code epoll_wait}, {@code io_uring_enter},
-     * {@code GetQueuedCompletionStatusEx} and the others), including a wait in progress now.
+     * {@code GetQueuedCompletionStatusEx} and the others), including a wait in progress now. A
+     * check that cannot block (the loop had tasks queued) counts as work, not as wait.
      *
      * @return nanoseconds since the loop started; for a group, summed over its loops
      */

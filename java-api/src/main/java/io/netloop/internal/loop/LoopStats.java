@@ -46,6 +46,8 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
 
     // Loop thread only: the current iteration's waits, for its event, and the wait event being recorded.
     private boolean waiting;
+    /** Whether the wait in progress may block (a timeout other than 0) and so is timed. */
+    private boolean timed;
     private long lastWaitNanos;
     private int lastEvents;
     private BackendWaitEvent waitEvent;
@@ -149,12 +151,18 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
             e.begin();
             waitEvent = e;
         }
+        waiting = true;
+        // A check without waiting never blocks: its few microseconds are work, not wait, and a
+        // busy loop makes one per turn, so it is not timed (two clock reads saved per turn).
+        timed = timeoutNanos != 0;
+        if (!timed) {
+            return;
+        }
         long seq = counts[WAIT_SEQ];
         COUNTS.setOpaque(counts, WAIT_SEQ, seq + 1); // odd: being written
         VarHandle.storeStoreFence();
         COUNTS.setOpaque(counts, WAIT_START, System.nanoTime());
         COUNTS.setRelease(counts, WAIT_SEQ, seq + 2);
-        waiting = true;
     }
 
     @Override
@@ -163,6 +171,12 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
             return;
         }
         waiting = false;
+        if (waitEvent != null) {
+            waitEvent.end();
+        }
+        if (!timed) {
+            return;
+        }
         long seq = counts[WAIT_SEQ];
         // Odd before the clock is read, with a full fence: a reader that added the wait in progress
         // read its clock earlier than this one, so the total it saw never exceeds the one written here.
@@ -172,9 +186,6 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
         COUNTS.setOpaque(counts, WAIT_TOTAL, counts[WAIT_TOTAL] + waited);
         COUNTS.setOpaque(counts, WAIT_START, 0L);
         COUNTS.setRelease(counts, WAIT_SEQ, seq + 2);
-        if (waitEvent != null) {
-            waitEvent.end();
-        }
     }
 
     @Override
