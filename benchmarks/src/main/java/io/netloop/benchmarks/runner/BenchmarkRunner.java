@@ -1,7 +1,9 @@
 package io.netloop.benchmarks.runner;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 
 /**
  * Runs every scenario against every server, side by side, and writes the report folder:
@@ -29,7 +33,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * BenchmarkRunner [--quick | --full] [--out DIR] [--only SCENARIO,...] [--servers NAME,...] [--loadgen-threads N]
+ *                 [--rounds N] [--baseline-classpath DIR|FILE]
  * </pre>
+ *
+ * <p>Observability variants of a netloop server (named in {@code --servers} only, never run by default):
+ * {@code netloop-epoll-et+jfr} is the same server with a JFR recording of netloop's events under
+ * {@code netloop.jfc}, {@code +jfr-profile} under {@code netloop-profile.jfc} (every loop turn), and
+ * {@code netloop-epoll-et@baseline} the same BenchServer on the netloop jars of
+ * {@code --baseline-classpath} (built by {@code baseline.sh} from the commit before observability).
+ * {@code --rounds N} repeats each scenario's servers N times, each time in fresh processes and in
+ * alternating order, and pools the runs; the report's "Observability overhead" section compares
+ * each variant with its plain server, with the spread of the runs.
  */
 public final class BenchmarkRunner {
     private final Mode mode;
@@ -45,6 +59,11 @@ public final class BenchmarkRunner {
     private final List<String> notes = new ArrayList<>();
     private final List<String> onlyScenarios;
     private final List<String> onlyServers;
+    /** How many times each scenario runs its servers, each time in new processes. */
+    private final int rounds;
+    /** The class path of the @baseline servers: the baseline's netloop jars, then the rest of ours; null without one. */
+    private final String baselineClasspath;
+    private int jfrRecordings;
 
     record Mode(String name, int runs, int warmupSeconds, int durationSeconds, int idleConnections,
                 int[] pingPongConnections) {
@@ -64,14 +83,24 @@ public final class BenchmarkRunner {
     static final int SERVER_CPU = 1;
     static final List<String> FANOUT_SERVERS = List.of("netloop-epoll-et", "netloop-epoll-lt", "netloop-io_uring", "netty-epoll", "chat-sample", "c-epoll");
 
-    private BenchmarkRunner(Mode mode, Path out, List<String> onlyScenarios, List<String> onlyServers, int threads) throws IOException {
+    /** Suffix of a server with a JFR recording of netloop's events under netloop.jfc, the settings for production. */
+    static final String JFR = "+jfr";
+    /** Suffix of a server with a JFR recording under netloop-profile.jfc: an event per loop turn and per wait. */
+    static final String JFR_PROFILE = "+jfr-profile";
+    /** Suffix of a server on the baseline's netloop jars ({@code --baseline-classpath}). */
+    static final String BASELINE = "@baseline";
+
+    private BenchmarkRunner(Mode mode, Path out, List<String> onlyScenarios, List<String> onlyServers, int threads, int rounds,
+                            Path baseline) throws IOException {
         this.mode = mode;
         this.out = out;
         this.onlyScenarios = onlyScenarios;
         this.onlyServers = onlyServers;
+        this.rounds = rounds;
         this.cDir = Path.of("target", "c").toAbsolutePath();
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.classpath = System.getProperty("java.class.path");
+        this.baselineClasspath = baseline == null ? null : baselineClasspath(baseline);
         int cpus = Runtime.getRuntime().availableProcessors();
         this.pin = cpus >= 2 && which("taskset");
         // The server keeps CPU 1 to itself; the load generator gets all the others, a thread on each,
@@ -94,6 +123,8 @@ public final class BenchmarkRunner {
         List<String> only = List.of();
         List<String> servers = List.of();
         int threads = 0;
+        int rounds = 1;
+        Path baseline = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> mode = QUICK;
@@ -102,71 +133,77 @@ public final class BenchmarkRunner {
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--servers" -> servers = Arrays.asList(args[++i].split(","));
                 case "--loadgen-threads" -> threads = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,udp-echo,unix-pingpong,idle,jmh] [--servers a,b] [--loadgen-threads N]");
-                    System.exit(2);
-                }
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--baseline-classpath" -> baseline = Path.of(args[++i]);
+                default -> usage(null);
             }
+        }
+        for (String s : servers) {
+            if (!s.equals(implOf(s)) && !(implOf(s).startsWith("netloop-") || implOf(s).equals("chat-sample"))) {
+                usage("the " + JFR + ", " + JFR_PROFILE + " and " + BASELINE + " variants are for the netloop servers, not " + s);
+            }
+            if (s.endsWith(BASELINE) && baseline == null) {
+                usage(s + " needs --baseline-classpath (build it with benchmarks/baseline.sh)");
+            }
+        }
+        if (rounds < 1) {
+            usage("--rounds must be 1 or more");
         }
         if (out == null) {
             out = Path.of("reports", mode.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        BenchmarkRunner r = new BenchmarkRunner(mode, out.toAbsolutePath(), only, servers, threads);
+        BenchmarkRunner r = new BenchmarkRunner(mode, out.toAbsolutePath(), only, servers, threads, rounds, baseline);
         long start = System.nanoTime();
         r.run();
         System.out.printf(Locale.ROOT, "%nbenchmarks (%s mode) took %.1f min; report in %s%n", mode.name(),
                 (System.nanoTime() - start) / 60e9, r.out);
     }
 
+    private static void usage(String problem) {
+        if (problem != null) {
+            System.err.println("BenchmarkRunner: " + problem);
+        }
+        System.err.println("usage: BenchmarkRunner [--quick|--full] [--out DIR] [--only pingpong,pipeline,stream,fanout,churn,udp-echo,unix-pingpong,idle,jmh]"
+                + " [--servers a,b] [--loadgen-threads N] [--rounds N] [--baseline-classpath DIR|FILE]"
+                + "\n  a server may carry a variant: netloop-epoll-et" + JFR + ", netloop-epoll-et" + JFR_PROFILE + ", netloop-epoll-et" + BASELINE);
+        System.exit(2);
+    }
+
     private void run() throws Exception {
         compileC(cDir);
         String machine = machine();
         System.out.println(machine);
-        notes.add(machine);
+        notes.add(0, machine); // before the baseline's note
         if (wanted("pingpong")) {
-            for (String s : servers(ECHO_SERVERS)) {
-                measure("pingpong", s, "echo", mode.pingPongConnections(), c -> List.of("--connections", c, "--size", "64"));
-            }
+            eachServer(ECHO_SERVERS, s ->
+                    measure("pingpong", s, "echo", mode.pingPongConnections(), c -> List.of("--connections", c, "--size", "64")));
         }
         if (wanted("pipeline")) {
-            for (String s : servers(ECHO_SERVERS)) {
-                measure("pipeline", s, "echo", new int[] {100}, c -> List.of("--connections", c, "--size", "64", "--depth", "16"));
-            }
+            eachServer(ECHO_SERVERS, s ->
+                    measure("pipeline", s, "echo", new int[] {100}, c -> List.of("--connections", c, "--size", "64", "--depth", "16")));
         }
         if (wanted("stream")) {
-            for (String s : servers(ECHO_SERVERS)) {
-                measure("stream", s, "echo", new int[] {1}, c -> List.of("--connections", c));
-            }
+            eachServer(ECHO_SERVERS, s -> measure("stream", s, "echo", new int[] {1}, c -> List.of("--connections", c)));
             iperf3();
         }
         if (wanted("fanout")) {
-            for (String s : servers(FANOUT_SERVERS)) {
-                measure("fanout", s, "broadcast", new int[] {1000},
-                        c -> List.of("--connections", c, "--senders", "4", "--rate", "2000", "--size", "64"));
-            }
+            eachServer(FANOUT_SERVERS, s -> measure("fanout", s, "broadcast", new int[] {1000},
+                    c -> List.of("--connections", c, "--senders", "4", "--rate", "2000", "--size", "64")));
         }
         if (wanted("churn")) {
-            for (String s : servers(ECHO_SERVERS)) {
-                measure("churn", s, "echo", new int[] {16}, c -> List.of("--connections", c, "--size", "64"));
-            }
+            eachServer(ECHO_SERVERS, s -> measure("churn", s, "echo", new int[] {16}, c -> List.of("--connections", c, "--size", "64")));
         }
         if (wanted("udp-echo")) {
-            for (String s : servers(UDP_SERVERS)) {
-                measure("udp-echo", s, "udp-echo", new int[] {1, 64},
-                        c -> List.of("--connections", c, "--size", "64", "--depth", "4"));
-            }
+            eachServer(UDP_SERVERS, s -> measure("udp-echo", s, "udp-echo", new int[] {1, 64},
+                    c -> List.of("--connections", c, "--size", "64", "--depth", "4")));
         }
         if (wanted("unix-pingpong")) {
-            for (String s : servers(UNIX_SERVERS)) {
-                unixPingPong(s);
-            }
+            eachServer(UNIX_SERVERS, this::unixPingPong);
         }
         if (wanted("idle")) {
-            for (String s : servers(ECHO_SERVERS)) {
-                idle(s);
-            }
+            eachServer(ECHO_SERVERS, this::idle);
         }
-        Report.write(out, results, notes);
+        Report.write(out, Report.poolRounds(results), notes);
         if (wanted("jmh")) {
             jmh();
         }
@@ -176,15 +213,59 @@ public final class BenchmarkRunner {
         return onlyScenarios.isEmpty() || onlyScenarios.contains(scenario);
     }
 
+    /**
+     * The scenario's servers that {@code --servers} names (all by default), each variant beside its
+     * plain server, in the order of {@code all}.
+     */
     private List<String> servers(List<String> all) {
-        return onlyServers.isEmpty() ? all : all.stream().filter(onlyServers::contains).toList();
+        if (onlyServers.isEmpty()) {
+            return all;
+        }
+        List<String> picked = new ArrayList<>();
+        for (String s : all) {
+            for (String o : onlyServers) {
+                if (implOf(o).equals(s)) {
+                    picked.add(o);
+                }
+            }
+        }
+        return picked;
+    }
+
+    private interface ServerAction {
+        void run(String server) throws Exception;
+    }
+
+    /**
+     * Runs {@code action} on each server, {@code --rounds} times. Every second round goes through the
+     * servers backwards, so that a drift of the machine over the run (heat, other load) does not
+     * favour the servers that come first.
+     */
+    private void eachServer(List<String> all, ServerAction action) throws Exception {
+        List<String> servers = servers(all);
+        for (int round = 0; round < rounds; round++) {
+            List<String> order = round % 2 == 0 ? servers : servers.reversed();
+            for (String s : order) {
+                action.run(s);
+            }
+        }
+    }
+
+    /** The BenchServer implementation of a server name: the name without its variant suffix. */
+    static String implOf(String server) {
+        for (String suffix : List.of(JFR_PROFILE, JFR, BASELINE)) {
+            if (server.endsWith(suffix)) {
+                return server.substring(0, server.length() - suffix.length());
+            }
+        }
+        return server;
     }
 
     // ---- one scenario on one server: warm up, then runs, median ----
 
     private void measure(String scenario, String server, String serverMode, int[] connectionCounts,
                          java.util.function.Function<String, List<String>> args) throws Exception {
-        try (ServerProcess p = startServer(server, serverMode)) {
+        try (ServerProcess p = startServer(scenario, server, serverMode, List.of(), List.of())) {
             measureOn(p, scenario, server, connectionCounts, args);
         } catch (IOException e) {
             notes.add(scenario + " on " + server + " failed: " + e.getMessage());
@@ -198,7 +279,7 @@ public final class BenchmarkRunner {
      */
     private void unixPingPong(String server) throws Exception {
         Path socket = Path.of("/tmp", "netloop-bench-" + ProcessHandle.current().pid() + ".sock");
-        try (ServerProcess p = startServer(server, "echo", List.of(), List.of("--unix", socket.toString()))) {
+        try (ServerProcess p = startServer("unix-pingpong", server, "echo", List.of(), List.of("--unix", socket.toString()))) {
             for (String transport : List.of("unix", "tcp")) {
                 List<String> via = transport.equals("unix") ? List.of("--unix", socket.toString()) : List.of();
                 measureOn(p, "unix-pingpong", server + " (" + transport + ")", new int[] {1, 100}, c -> {
@@ -222,6 +303,7 @@ public final class BenchmarkRunner {
             loadgen(p, scenario, extra, 0, Math.max(1, mode.warmupSeconds())); // warms the server's JIT
             List<Map<String, String>> runs = new ArrayList<>();
             List<double[]> serverSide = new ArrayList<>();
+            List<Result.Run> perRun = new ArrayList<>();
             for (int run = 0; run < mode.runs(); run++) {
                 Map<String, Double> before = p.stats(false);
                 // A second of traffic before the window: what accepting the run's new
@@ -237,6 +319,8 @@ public final class BenchmarkRunner {
                         : window ? Json.num(r, "window_gc_count") : after.get("gc_count") - before.get("gc_count");
                 runs.add(r);
                 serverSide.add(new double[] {alloc, gc});
+                perRun.add(new Result.Run(Json.num(r, "msgs_per_s"), Json.num(r, "mbytes_per_s"),
+                        perUnit(Json.num(r, "server_cpu_s"), messages), perUnit(Json.num(r, "server_cpu_s"), Json.num(r, "bytes") / 1e6)));
             }
             int m = medianIndex(runs, "msgs_per_s");
             Map<String, String> med = runs.get(m);
@@ -251,9 +335,9 @@ public final class BenchmarkRunner {
                     Json.num(med, "p50_us"), Json.num(med, "p99_us"), Json.num(med, "p999_us"), ss[0], Double.NaN,
                     Double.NaN, ss[1], Json.num(med, "server_cpu_percent"), Json.num(med, "cpu_percent"),
                     perUnit(serverCpu, messages), perUnit(serverCpu, mbytes), perUnit(loadgenCpu, messages),
-                    (int) Json.num(med, "threads"), runs.size(), "errors=" + med.getOrDefault("errors", "?"));
+                    (int) Json.num(med, "threads"), runs.size(), "errors=" + med.getOrDefault("errors", "?"), perRun);
             results.add(res);
-            System.out.printf(Locale.ROOT, "%-9s %-17s conns=%-5d %12.0f msg/s %9.1f MB/s p50=%7.1f us p99=%8.1f us alloc/msg=%6s gc=%s"
+            System.out.printf(Locale.ROOT, "%-9s %-28s conns=%-5d %12.0f msg/s %9.1f MB/s p50=%7.1f us p99=%8.1f us alloc/msg=%6s gc=%s"
                             + " server cpu=%3.0f%% %s us/msg loadgen cpu=%3.0f%%%n",
                     scenario, server, connections, res.msgsPerS(), res.mbytesPerS(), res.p50Us(), res.p99Us(),
                     Result.f(res.allocBytesPerMsg()), Result.f(res.gcCount()), res.serverCpuPercent(),
@@ -285,7 +369,7 @@ public final class BenchmarkRunner {
      */
     private void idle(String server) throws Exception {
         int n = mode.idleConnections();
-        try (ServerProcess p = startServer(server, "echo", List.of("-XX:+AlwaysPreTouch"))) {
+        try (ServerProcess p = startServer("idle", server, "echo", List.of("-XX:+AlwaysPreTouch"), List.of())) {
             Map<String, Double> heapBefore = p.stats(true);
             long rssBefore = p.rssBytes();
             List<String> cmd = loadgenCommand(p, "idle", List.of("--connections", Integer.toString(n)), 0, 8);
@@ -381,18 +465,13 @@ public final class BenchmarkRunner {
 
     // ---- processes ----
 
-    private ServerProcess startServer(String server, String serverMode) throws IOException {
-        return startServer(server, serverMode, List.of());
-    }
-
-    /** @param jvmOptions added to a Java server's options */
-    private ServerProcess startServer(String server, String serverMode, List<String> jvmOptions) throws IOException {
-        return startServer(server, serverMode, jvmOptions, List.of());
-    }
-
-    /** @param serverArgs added to a Java server's own arguments */
-    private ServerProcess startServer(String server, String serverMode, List<String> jvmOptions, List<String> serverArgs)
-            throws IOException {
+    /**
+     * @param scenario   names the server's JFR recording, if it has one
+     * @param jvmOptions added to a Java server's options
+     * @param serverArgs added to a Java server's own arguments
+     */
+    private ServerProcess startServer(String scenario, String server, String serverMode, List<String> jvmOptions,
+                                      List<String> serverArgs) throws IOException {
         Path log = out.resolve("server.log");
         List<String> cmd;
         boolean stats = true;
@@ -401,7 +480,7 @@ public final class BenchmarkRunner {
         // 1.2 GiB for the 19,000 idle ones, which 1 GiB refused).
         List<String> jvm = List.of(java, "-Xms64m", "-Xmx64m", "-XX:MaxDirectMemorySize=2g", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath);
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", server.endsWith(BASELINE) ? baselineClasspath : classpath);
         if (server.equals("c-epoll") && serverMode.equals("udp-echo")) {
             stats = false;
             cmd = new ArrayList<>(List.of(cDir.resolve("udp_echo_server").toString(), "--port", "0"));
@@ -414,11 +493,112 @@ public final class BenchmarkRunner {
         } else {
             cmd = new ArrayList<>(jvm);
             cmd.addAll(1, jvmOptions);
-            cmd.addAll(List.of("io.netloop.benchmarks.servers.BenchServer", "--impl", server, "--mode", serverMode,
+            cmd.addAll(1, jfrOptions(scenario, server));
+            cmd.addAll(List.of("io.netloop.benchmarks.servers.BenchServer", "--impl", implOf(server), "--mode", serverMode,
                     "--port", "0", "--threads", "1"));
             cmd.addAll(serverArgs);
         }
         return ServerProcess.start(server, pinned(SERVER_CPU, cmd), stats, log);
+    }
+
+    /**
+     * The JVM options of a {@code +jfr} or {@code +jfr-profile} server: a recording from start to exit
+     * with netloop's settings file as the library ships it (copied out of java-api's jar into
+     * {@code jfr/} of the report, so the report shows what was recorded), written to
+     * {@code jfr/SCENARIO-SERVER-N.jfr} when the server exits. Only netloop's events: the JDK's own
+     * ({@code settings=default}) would measure JFR, not netloop. JFR's startup message goes to the
+     * server's log rather than to the stdout the runner reads.
+     */
+    private List<String> jfrOptions(String scenario, String server) throws IOException {
+        boolean profile = server.endsWith(JFR_PROFILE);
+        if (!profile && !server.endsWith(JFR)) {
+            return List.of();
+        }
+        Path dir = out.resolve("jfr");
+        Files.createDirectories(dir);
+        String name = profile ? "netloop-profile.jfc" : "netloop.jfc";
+        Path settings = dir.resolve(name);
+        if (!Files.exists(settings)) {
+            try (InputStream in = BenchmarkRunner.class.getClassLoader().getResourceAsStream("io/netloop/" + name)) {
+                if (in == null) {
+                    throw new IOException("io/netloop/" + name + " is not on the runner's class path (a netloop without observability?)");
+                }
+                Files.copy(in, settings);
+            }
+        }
+        Path recording = dir.resolve(scenario + "-" + server + "-" + (++jfrRecordings) + ".jfr");
+        if ((settings.toString() + recording).matches(".*[,=].*")) {
+            throw new IOException("JFR's option cannot take a path with ',' or '=': " + recording);
+        }
+        return List.of("-XX:StartFlightRecording:settings=" + settings + ",filename=" + recording, "-Xlog:jfr+startup=info:stderr");
+    }
+
+    /**
+     * The class path of the @baseline servers: the baseline's jars ({@code DIR/classpath} as
+     * baseline.sh writes it, else every jar in DIR; or a file holding a class path), then the
+     * runner's own class path without netloop's jars or class folders. Our benchmark classes run
+     * on both: BenchServer uses no API that the baseline lacks.
+     */
+    private String baselineClasspath(Path baseline) throws IOException {
+        List<String> entries = new ArrayList<>();
+        Path listed = Files.isDirectory(baseline) ? baseline.resolve("classpath") : baseline;
+        if (Files.isRegularFile(listed)) {
+            for (String e : Files.readString(listed).strip().split(File.pathSeparator)) {
+                entries.add(listed.resolveSibling(e).toString()); // relative entries are relative to the file
+            }
+        } else if (Files.isDirectory(baseline)) {
+            try (Stream<Path> jars = Files.list(baseline)) {
+                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> entries.add(p.toAbsolutePath().toString()));
+            }
+        }
+        if (entries.isEmpty()) {
+            throw new IOException("--baseline-classpath " + baseline + ": no jars (build them with benchmarks/baseline.sh)");
+        }
+        boolean observability = false;
+        for (String e : entries) {
+            Path p = Path.of(e);
+            if (!Files.exists(p)) {
+                throw new IOException("--baseline-classpath " + baseline + ": " + e + " does not exist");
+            }
+            observability |= contains(p, "io/netloop/NetloopJfr.class");
+        }
+        List<String> removed = new ArrayList<>();
+        for (String e : classpath.split(File.pathSeparator)) {
+            if (isNetloopLibrary(Path.of(e))) {
+                removed.add(e);
+            } else {
+                entries.add(e);
+            }
+        }
+        Path revision = (Files.isDirectory(baseline) ? baseline : baseline.toAbsolutePath().getParent()).resolve("REVISION");
+        String from = Files.isRegularFile(revision) ? Files.readString(revision).strip() : "unknown revision";
+        notes.add("@baseline servers: netloop " + from + ", jars from " + baseline.toAbsolutePath() + " (in place of "
+                + removed.size() + " netloop entries of the runner's class path)");
+        if (removed.isEmpty()) {
+            notes.add("WARNING: no netloop jar on the runner's class path was replaced; @baseline may run the current netloop");
+        }
+        if (observability) {
+            notes.add("WARNING: the baseline class path has io.netloop.NetloopJfr: it is not a netloop from before observability");
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** netloop's own jars and class folders (java-api, bindings, platforms, samples), not the benchmarks'. */
+    static boolean isNetloopLibrary(Path entry) {
+        if (Files.isDirectory(entry)) {
+            return Files.isDirectory(entry.resolve("io/netloop")) && !Files.isDirectory(entry.resolve("io/netloop/benchmarks"));
+        }
+        String name = entry.getFileName().toString();
+        return name.startsWith("netloop-") && name.endsWith(".jar") && !name.startsWith("netloop-benchmarks");
+    }
+
+    private static boolean contains(Path classpathEntry, String resource) throws IOException {
+        if (Files.isDirectory(classpathEntry)) {
+            return Files.exists(classpathEntry.resolve(resource));
+        }
+        try (ZipFile zip = new ZipFile(classpathEntry.toFile())) {
+            return zip.getEntry(resource) != null;
+        }
     }
 
     private Map<String, String> loadgen(ServerProcess server, String scenario, List<String> extra, int warmup, int duration)
@@ -524,7 +704,8 @@ public final class BenchmarkRunner {
         m.put("pinned", pin ? "server on CPU " + SERVER_CPU + ", load generator on CPU(s) " + loadgenCpus : "no (needs taskset and 2 CPUs)");
         m.put("loadgen threads", loadgenThreads + (pin && loadgenThreads == 1
                 ? " (2 CPUs: a second thread would share the server's core)" : ""));
-        m.put("mode", mode.name() + ": " + mode.runs() + " run(s) of " + mode.durationSeconds() + " s after warm-up, median");
+        m.put("mode", mode.name() + ": " + mode.runs() + " run(s) of " + mode.durationSeconds() + " s after warm-up, median"
+                + (rounds > 1 ? "; " + rounds + " rounds, each server in a new process each round, runs pooled" : ""));
         StringBuilder b = new StringBuilder("machine:");
         m.forEach((k, v) -> b.append(' ').append(k).append('=').append(v).append(';'));
         return b.toString();

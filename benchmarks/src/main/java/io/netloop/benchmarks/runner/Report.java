@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * Writes summary.csv, details.csv, report.md (ratios against Netty epoll and the C server, of the
- * scenario's figure and of the server's CPU per message) and a chart per scenario.
+ * scenario's figure and of the server's CPU per message; the cost of observability where the run
+ * had netloop's +jfr or @baseline variants) and a chart per scenario.
  */
 final class Report {
     private Report() {
@@ -39,6 +41,30 @@ final class Report {
         charts(out, results);
     }
 
+    /**
+     * One row per scenario, server and connection count: where {@code --rounds} measured a server
+     * several times, the row of the round with the median figure, holding the runs of every round.
+     */
+    static List<Result> poolRounds(List<Result> results) {
+        Map<String, List<Result>> same = new LinkedHashMap<>();
+        for (Result r : results) {
+            same.computeIfAbsent(r.scenario() + "\n" + r.server() + "\n" + r.connections(), k -> new ArrayList<>()).add(r);
+        }
+        List<Result> pooled = new ArrayList<>();
+        for (List<Result> rounds : same.values()) {
+            if (rounds.size() == 1) {
+                pooled.add(rounds.get(0));
+                continue;
+            }
+            List<Result> sorted = new ArrayList<>(rounds);
+            sorted.sort(Comparator.comparingDouble(Report::metric));
+            List<Result.Run> runs = new ArrayList<>();
+            rounds.forEach(r -> runs.addAll(r.perRun()));
+            pooled.add(sorted.get(sorted.size() / 2).withRuns(runs, "; median of " + rounds.size() + " rounds"));
+        }
+        return pooled;
+    }
+
     /** The metric a scenario is judged by, and its unit. */
     private static double metric(Result r) {
         return switch (r.scenario()) {
@@ -46,6 +72,15 @@ final class Report {
             case "idle" -> r.residentBytesPerConn();
             default -> r.msgsPerS();
         };
+    }
+
+    /** The scenario's metric in one run (not idle, which has no runs). */
+    private static double metric(String scenario, Result.Run run) {
+        return scenario.equals("stream") ? run.mbytesPerS() : run.msgsPerS();
+    }
+
+    private static double cpu(String scenario, Result.Run run) {
+        return scenario.equals("stream") ? run.serverCpuUsPerMB() : run.serverCpuUsPerMsg();
     }
 
     /** Server CPU per unit of work: per MB for stream (its messages are 64 KiB chunks), else per message. */
@@ -111,8 +146,119 @@ final class Report {
                 ceiling(b, rows, c);
             }
         }
+        overhead(b, byScenario);
         b.append(LEGEND);
         return b.toString();
+    }
+
+    /**
+     * Each netloop server beside its observability variants ({@code +jfr}, {@code +jfr-profile},
+     * {@code @baseline}), per scenario and connection count: the median of every run and the range
+     * of the runs, so that a difference can be set against the plain server's own spread.
+     */
+    private static void overhead(StringBuilder b, Map<String, List<Result>> byScenario) {
+        boolean header = false;
+        for (List<Result> rows : byScenario.values()) {
+            String scenario = rows.get(0).scenario();
+            if (scenario.equals("idle")) {
+                continue;
+            }
+            for (Result plain : rows) {
+                List<Result> variants = rows.stream()
+                        .filter(r -> !r.server().equals(plain.server()) && plainOf(r.server()).equals(plain.server()))
+                        .toList();
+                if (variants.isEmpty() || plain.perRun().isEmpty()) {
+                    continue;
+                }
+                if (!header) {
+                    b.append(OVERHEAD_INTRO);
+                    header = true;
+                }
+                String cu = cpuUnit(scenario);
+                b.append("\n### ").append(scenario).append(", ").append(plain.connections()).append(" connection(s): ")
+                        .append(plain.server()).append("\n\n");
+                b.append("| server | runs | ").append(unit(scenario).split(" ")[0]).append(" median | min..max (spread) | vs plain | server CPU ")
+                        .append(cu).append(" median | min..max (spread) | vs plain | CPU ranges overlap | cost of observability, CPU |\n");
+                b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                double[] plainRate = figures(plain, true), plainCpu = figures(plain, false);
+                List<Result> all = new ArrayList<>(List.of(plain));
+                all.addAll(variants);
+                for (Result r : all) {
+                    double[] rate = figures(r, true), cpu = figures(r, false);
+                    String cost = "";
+                    if (r != plain && !Double.isNaN(median(cpu)) && !Double.isNaN(median(plainCpu))) {
+                        // +jfr: what the recording adds to the plain server; @baseline: what the plain
+                        // server (observability compiled in, no recording) adds to the baseline.
+                        cost = r.server().endsWith(BenchmarkRunner.BASELINE)
+                                ? percent(median(plainCpu) / median(cpu) - 1) + " (plain over baseline)"
+                                : percent(median(cpu) / median(plainCpu) - 1) + " (recording)";
+                    }
+                    b.append("| ").append(r.server()).append(" | ").append(rate.length).append(" | ")
+                            .append(fmt(median(rate))).append(" | ").append(range(rate, false)).append(" | ")
+                            .append(ratio(median(rate), median(plainRate))).append(" | ")
+                            .append(fmtCpu(median(cpu))).append(" | ").append(range(cpu, true)).append(" | ")
+                            .append(ratio(median(cpu), median(plainCpu))).append(" | ")
+                            .append(r == plain || cpu.length < 2 || plainCpu.length < 2 ? "" : overlap(cpu, plainCpu) ? "yes" : "no")
+                            .append(" | ")
+                            .append(cost).append(" |\n");
+                }
+            }
+        }
+    }
+
+    private static final String OVERHEAD_INTRO = """
+
+            ## Observability overhead
+
+            Each netloop server against its variants in the same scenario: the plain server (observability
+            compiled in, no recording: the "events disabled" case), `+jfr` (the same with a JFR recording
+            of netloop's events under `netloop.jfc`, the settings for production), `+jfr-profile` (under
+            `netloop-profile.jfc`: an event per loop turn and per wait) and `@baseline` (the same BenchServer
+            on the netloop of the commit before observability). Medians and ranges are over every measured
+            run of every round (each round a new server process); spread = (max − min) / median. A
+            difference smaller than the plain server's own spread, with overlapping ranges, is within noise
+            (the overlap is shown from two runs on).
+            **cost of observability, CPU**: for `+jfr` variants, their CPU per message over the plain
+            server's, less 1; for `@baseline`, the plain server's over the baseline's, less 1.
+            """;
+
+    /** The plain server of a row: "netloop-epoll-et+jfr (unix)" is a variant of "netloop-epoll-et (unix)". */
+    private static String plainOf(String row) {
+        int transport = row.indexOf(" (");
+        return transport < 0 ? BenchmarkRunner.implOf(row)
+                : BenchmarkRunner.implOf(row.substring(0, transport)) + row.substring(transport);
+    }
+
+    /** Every run's throughput ({@code rate}) or server CPU per unit of the row, NaNs left out. */
+    private static double[] figures(Result r, boolean rate) {
+        return r.perRun().stream()
+                .mapToDouble(run -> rate ? metric(r.scenario(), run) : cpu(r.scenario(), run))
+                .filter(v -> !Double.isNaN(v)).sorted().toArray();
+    }
+
+    private static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String range(double[] sorted, boolean cpu) {
+        if (sorted.length == 0) {
+            return "";
+        }
+        double lo = sorted[0], hi = sorted[sorted.length - 1];
+        String spread = String.format(Locale.ROOT, " (%.1f %%)", (hi - lo) / median(sorted) * 100);
+        return cpu ? fmtCpu(lo) + "..." + fmtCpu(hi) + spread : fmt(lo) + "..." + fmt(hi) + spread;
+    }
+
+    private static boolean overlap(double[] a, double[] b) {
+        return a.length > 0 && b.length > 0 && a[0] <= b[b.length - 1] && b[0] <= a[a.length - 1];
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%+.1f %%", fraction * 100);
     }
 
     /** The stream scenario's ceilings: the C server with the same 64 KiB buffers, and iperf3 beside it. */

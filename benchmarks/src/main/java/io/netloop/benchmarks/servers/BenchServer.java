@@ -102,6 +102,8 @@ public final class BenchServer {
             System.exit(1);
             return;
         }
+        // Which netloop the server runs on: the runner's @baseline servers swap the jars under the same code.
+        System.err.println("BenchServer: " + impl + " on netloop from " + codeSource(io.netloop.EventLoopGroup.class));
         System.out.println("READY " + server.port());
         System.out.flush();
         try {
@@ -200,6 +202,11 @@ public final class BenchServer {
         long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         return "STATS alloc_bytes=" + alloc + " gc_count=" + gcCount + " gc_time_ms=" + gcMillis
                 + " heap_used=" + heapUsed + " connections=" + server.connections();
+    }
+
+    private static String codeSource(Class<?> type) {
+        var source = type.getProtectionDomain().getCodeSource();
+        return source == null || source.getLocation() == null ? "an unknown location" : source.getLocation().getPath();
     }
 
     /** Live threads whose name starts with {@code prefix}. */
