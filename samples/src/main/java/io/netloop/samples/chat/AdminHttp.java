@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code Connection: close} and an exact {@code Content-Length}:
  *
  * <pre>{@code
- * curl -s http://127.0.0.1:9100/metrics    # PrometheusText: every loop's LoopMetrics and the chat's gauges
- * curl -s http://127.0.0.1:9100/loops      # LoadReport: each loop's load over the next second
+ * curl -s http://127.0.0.1:9190/metrics    # PrometheusText: every loop's LoopMetrics and the chat's gauges
+ * curl -s http://127.0.0.1:9190/loops      # LoadReport: each loop's load over the next second
  * }</pre>
  *
  * <p>{@code GET} and {@code HEAD} of those two paths are served; another method on them gets 405, any
