@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An admin client shares the loops with chat users and must not slow them: it holds at most
  * {@link #MAX_HEAD} bytes, waits for nothing (the load report is a loop timer), and is reset if it
- * neither closes nor stops sending within {@link #LINGER} of its answer.
+ * does not close within {@link #LINGER} of its answer, or sends more than {@link #MAX_DISCARD}
+ * bytes after its request head.
  */
 final class AdminHttp implements ConnectionHandler {
     private static final Logger log = LoggerFactory.getLogger(AdminHttp.class);
@@ -45,6 +46,8 @@ final class AdminHttp implements ConnectionHandler {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** How long a client may take to close after its answer before it is reset. */
     static final Duration LINGER = Duration.ofSeconds(2);
+    /** What a client may send beyond its request head (a body, a flood) before it is reset instead of read. */
+    static final int MAX_DISCARD = 64 * 1024;
     /** Admin connections served at once. */
     static final int MAX_CONNECTIONS = 16;
 
@@ -64,6 +67,7 @@ final class AdminHttp implements ConnectionHandler {
     private int headLength;
     /** The whole head has arrived (or been refused): later input is read and dropped. */
     private boolean requestRead;
+    private long discarded;
     private boolean answered;
     private boolean inputEnded;
     /** A HEAD request: its answer has a Content-Length but no body. */
@@ -97,7 +101,13 @@ final class AdminHttp implements ConnectionHandler {
     @Override
     public void onData(Connection c, ByteBuffer data) {
         if (requestRead) {
-            data.position(data.limit()); // a body, or more after the answer: dropped, so the close is not a reset
+            // A body, or more after the answer: read and dropped, so that the close is not a reset
+            // that could destroy the answer; but not without end, which would keep a loop busy.
+            discarded += data.remaining();
+            data.position(data.limit());
+            if (discarded > MAX_DISCARD) {
+                c.abort();
+            }
             return;
         }
         int scanFrom = Math.max(0, headLength - 3);

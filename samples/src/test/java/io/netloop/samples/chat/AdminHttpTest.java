@@ -212,6 +212,36 @@ class AdminHttpTest {
     }
 
     @EachBackend
+    void aClientThatFloodsAfterItsRequestIsResetBeforeItsAnswer(String backend) throws Exception {
+        try (ChatFixture chat = ChatFixture.start(backend, c -> c.withAdminPort(0))) {
+            NcUser alice = chat.join("alice", 0);
+            NcUser bob = chat.join("bob", 1);
+            // /loops answers a second later; 1 MiB after the request is far past what is read and dropped.
+            byte[] flood = new byte[1024 * 1024];
+            java.util.Arrays.fill(flood, (byte) 'x');
+            byte[] received;
+            try (RawHttp flooder = RawHttp.connect(backend + "/flooder", chat.server.adminAddress())) {
+                flooder.send("GET /loops HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                try {
+                    flooder.send(flood);
+                } catch (IOException resetWhileSending) {
+                    // the server may reset the connection before the last of the flood is sent
+                }
+                try {
+                    received = flooder.readToEnd();
+                } catch (java.net.SocketException reset) {
+                    received = new byte[0];
+                }
+            }
+            String got = new String(received, StandardCharsets.ISO_8859_1);
+            assertFalse(got.startsWith("HTTP/1.1 200"), () -> "a flooding client is reset, not answered: " + got);
+            alice.send("still chatting");
+            bob.awaitLine("<alice> still chatting");
+            assertEquals(200, get(chat, "/metrics").statusCode(), "the admin port still answers");
+        }
+    }
+
+    @EachBackend
     void prometheusClientParsesTheScrape(String backend) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(IrcClient.PYTHON)) && PeerProcess.runs(List.of(IrcClient.PYTHON, "-c",
                         "import prometheus_client.parser; print('prometheus_client ok')"), "prometheus_client ok"),
