@@ -62,7 +62,6 @@ final class AdminHttp implements ConnectionHandler {
 
     // Loop thread only.
     private Connection conn;
-    private boolean counted;
     private byte[] head = new byte[1024];
     private int headLength;
     /** The whole head has arrived (or been refused): later input is read and dropped. */
@@ -89,7 +88,6 @@ final class AdminHttp implements ConnectionHandler {
     @Override
     public void onOpen(Connection c) {
         conn = c;
-        counted = true;
         if (open.incrementAndGet() > MAX_CONNECTIONS) {
             requestRead = true;
             error(503, "Service Unavailable", "too many admin connections at once (" + MAX_CONNECTIONS + ")");
@@ -144,9 +142,7 @@ final class AdminHttp implements ConnectionHandler {
     @Override
     public void onClose(Connection c, Throwable cause) {
         cancel(requestTimer);
-        if (counted) {
-            open.decrementAndGet();
-        }
+        open.decrementAndGet();
     }
 
     /**

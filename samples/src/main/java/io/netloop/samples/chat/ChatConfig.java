@@ -12,6 +12,8 @@ import java.util.Objects;
  * ChatServer server = ChatServer.start(ChatConfig.defaults().withPort(0).withBackend("epoll-et"));
  * // Plaintext on 6667 and TLS (ircs) on 6697, the keys reloaded when the files change:
  * ChatServer tls = ChatServer.start(ChatConfig.defaults().withPemKeys(Path.of("cert.pem"), Path.of("key.pem")));
+ * // Metrics on http://127.0.0.1:9190/metrics, and operators who may ask for the loops' load:
+ * ChatServer watched = ChatServer.start(ChatConfig.defaults().withAdminPort(9190).withOperPassword("s3cret"));
  * }</pre>
  *
  * @param host               address to bind; default 127.0.0.1 ({@code --host 0.0.0.0} serves the network)
