@@ -13,6 +13,7 @@
 #   netcat-openbsd  : plain-mode users through real `nc`; `nc -U` against Unix-domain listeners
 #   socat           : the conformance suite's Unix-domain and UDP interop tests (UNIX-CONNECT, UNIX-LISTEN, ABSTRACT-*, UDP)
 #   python3-irc     : IRC-mode users through a real IRC client library, on Debian's /usr/bin/python3
+#   python3-prometheus-client : the chat's /metrics parsed by Prometheus' own Python parser
 #   ii              : IRC-mode users through ii, a file-based IRC client
 #   iperf3          : the benchmarks' loopback streaming ceiling
 #   openssl         : the conformance suite's TLS interop tests (s_client and s_server as peers, OpenSSL 3)
@@ -47,6 +48,8 @@ fi
 command -v socat >/dev/null 2>&1 || optional+=(socat)
 # Debian's own python3, not whichever python3 a version manager put first on PATH.
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc.client' >/dev/null 2>&1; } || optional+=(python3 python3-irc)
+# AdminHttpTest checks the chat's /metrics with prometheus_client's parser; without it that test skips with the reason.
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1; } || optional+=(python3 python3-prometheus-client)
 command -v ii >/dev/null 2>&1 || optional+=(ii)
 # The benchmarks' streaming ceiling; without it that one row is left out, with a note.
 command -v iperf3 >/dev/null 2>&1 || optional+=(iperf3)

@@ -37,6 +37,8 @@ public final class ChatMain {
                          [--tls-port 6697 --cert CHAIN.pem --key KEY.pem]               and TLS beside plaintext
                          [--redis redis://HOST:PORT]                                   one node of a chat on Redis
                          [--unix PATH]                                                 and a Unix-domain socket too
+                         [--admin-port 9190 [--admin-host 127.0.0.1]]                  GET /metrics (Prometheus), /loops
+                         [--oper-password PW]                                          OPER, then STATS w: the loops' load
                   client [--nick NICK] [--host 127.0.0.1] [--port 6667] [--backend ID]  chats until /quit
 
                 A plain user can join with: nc 127.0.0.1 6667 (over TLS: openssl s_client -quiet -connect 127.0.0.1:6697;

@@ -7,6 +7,7 @@ import io.netloop.SocketOptions;
 import io.netloop.tls.Tls;
 import io.netloop.tls.TlsContext;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Given a Unix-domain socket path ({@link ChatConfig#unixSocket()}), it listens there too, with the
  * same handlers: {@code nc -U PATH} users chat with TCP users in the same rooms.
  *
+ * <p>Given an admin port ({@link ChatConfig#adminPort()}), it serves its metrics there over HTTP on the same
+ * loops ({@link AdminHttp}): {@code GET /metrics} for Prometheus, {@code GET /loops} for people.
+ *
  * <pre>{@code
  * try (ChatServer server = ChatServer.start(ChatConfig.defaults().withPort(0))) {
  *     System.out.println("nc 127.0.0.1 " + server.address().getPort());
@@ -49,25 +53,28 @@ public final class ChatServer implements AutoCloseable {
     private final Listener tlsListener;
     /** {@code null} without {@link ChatConfig#unixSocket()}. */
     private final Listener unixListener;
+    /** {@code null} without {@link ChatConfig#adminPort()}. */
+    private final Listener adminListener;
     private final KeyFiles keyFiles;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private ChatServer(EventLoopGroup group, Listener listener, Listener tlsListener, Listener unixListener, KeyFiles keyFiles,
-                       Hub hub, Cluster cluster) {
+    private ChatServer(EventLoopGroup group, Listener listener, Listener tlsListener, Listener unixListener,
+                       Listener adminListener, KeyFiles keyFiles, Hub hub, Cluster cluster) {
         this.hub = hub;
         this.cluster = cluster;
         this.group = group;
         this.listener = listener;
         this.tlsListener = tlsListener;
         this.unixListener = unixListener;
+        this.adminListener = adminListener;
         this.keyFiles = keyFiles;
     }
 
     /**
      * Binds and starts serving; with TLS keys, on the TLS port too.
      *
-     * @throws IOException when a port cannot be bound, or the key files cannot be read or used
+     * @throws IOException when a port (the admin port too) cannot be bound, or the key files cannot be read or used
      *         (the message names the file and what is wrong with it)
      */
     public static ChatServer start(ChatConfig config) throws IOException {
@@ -119,10 +126,15 @@ public final class ChatServer implements AutoCloseable {
                 unixListener = group.listen(UnixDomainSocketAddress.of(config.unixSocket()), options, clients);
                 log.info("chat server also on the Unix-domain socket {}", unixListener.localAddress());
             }
+            Listener adminListener = null;
+            if (config.admin()) {
+                adminListener = listenAdmin(group, hub, config);
+                log.info("admin port (GET /metrics, GET /loops) on {}", adminListener.localAddress());
+            }
             if (cluster != null) {
                 log.info("node {} of the chat cluster on {}", cluster.nodeId, config.redis());
             }
-            return new ChatServer(group, listener, tlsListener, unixListener, keyFiles, hub, cluster);
+            return new ChatServer(group, listener, tlsListener, unixListener, adminListener, keyFiles, hub, cluster);
         } catch (IOException | RuntimeException e) {
             if (keyFiles != null) {
                 keyFiles.stop();
@@ -132,6 +144,21 @@ public final class ChatServer implements AutoCloseable {
                 cluster.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * The admin port: its own options, without the chat port's reusePort, so that a second server
+     * given the same admin port fails to start instead of sharing it.
+     */
+    private static Listener listenAdmin(EventLoopGroup group, Hub hub, ChatConfig config) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(config.adminHost()), config.adminPort());
+        try {
+            return group.listen(address, SocketOptions.defaults(), AdminHttp.handlers(group, hub));
+        } catch (BindException e) {
+            BindException named = new BindException("admin port " + config.adminHost() + ":" + config.adminPort() + ": " + e.getMessage());
+            named.initCause(e);
+            throw named;
         }
     }
 
@@ -148,6 +175,16 @@ public final class ChatServer implements AutoCloseable {
     /** The Unix-domain socket's path, or {@code null} when the server was given none. */
     public UnixDomainSocketAddress unixAddress() {
         return unixListener == null ? null : (UnixDomainSocketAddress) unixListener.localAddress();
+    }
+
+    /** The admin port's bound address, or {@code null} when the server was given no admin port. */
+    public InetSocketAddress adminAddress() {
+        return adminListener == null ? null : (InetSocketAddress) adminListener.localAddress();
+    }
+
+    /** The names of the server's event loops, as the metrics and the load report show them (tests). */
+    java.util.List<String> loopNames() {
+        return group.loops().stream().map(Object::toString).toList();
     }
 
     /** Key reloads so far (tests wait on it). */
@@ -188,6 +225,9 @@ public final class ChatServer implements AutoCloseable {
             }
             if (unixListener != null) {
                 unixListener.close(); // removes the socket file on its loop, before the loops end
+            }
+            if (adminListener != null) {
+                adminListener.close();
             }
             for (Client c : hub.connected()) {
                 c.serverShutdown();
@@ -242,6 +282,12 @@ public final class ChatServer implements AutoCloseable {
             System.out.println("  openssl s_client -quiet -connect " + tls.getHostString() + ":" + tls.getPort()
                     + "      or irssi: /connect -tls " + tls.getHostString() + " " + tls.getPort()
                     + " (with -notls_verify for a self-signed certificate)");
+        }
+        InetSocketAddress admin = server.adminAddress();
+        if (admin != null) {
+            String base = "http://" + (admin.getAddress() instanceof java.net.Inet6Address ? "[" + admin.getHostString() + "]"
+                    : admin.getHostString()) + ":" + admin.getPort();
+            System.out.println("Metrics: curl " + base + "/metrics      the loops' load: curl " + base + "/loops");
         }
         if (server.nodeId() != null) {
             System.out.println("Node " + server.nodeId() + " of the chat cluster on " + config.redis() + ".");

@@ -36,6 +36,11 @@ final class Client implements ConnectionHandler, Member {
     private static final Duration LINGER = Duration.ofSeconds(2);
     /** How long a dropped client may take to read its last line before it is reset. */
     private static final Duration ABORT_AFTER = Duration.ofSeconds(5);
+    /**
+     * The STATS query that shows the loops' load to operators: none of RFC 1459's and 2812's letters
+     * (c h i k l m o u y), nor the common daemons' {@code L} (links) or {@code P} (ports); w for work.
+     */
+    static final String STATS_LOAD = "w";
 
     private enum Mode { UNDECIDED, PLAIN, IRC }
 
@@ -67,6 +72,8 @@ final class Client implements ConnectionHandler, Member {
     private String encodedUser;
     private byte[] prefixUtf8;
     private boolean echoMessage;
+    /** Gave the operator password ({@code OPER}, {@code /oper}): may see the loops' load. */
+    private boolean operator;
     private final Set<Channel> channels = new LinkedHashSet<>();
     private byte[] inbox = new byte[2048];
     private int inStart;
@@ -439,6 +446,33 @@ final class Client implements ConnectionHandler, Member {
                 sendNow("***   /who or /list    who is here");
                 sendNow("***   /me ACTION       an action, shown as * you ACTION");
                 sendNow("***   /quit [REASON]   leave");
+                if (config.operPassword() != null) {
+                    sendNow("***   /oper PASSWORD   become an operator");
+                    sendNow("***   /stats           the server's load, for operators");
+                }
+            }
+            case "/oper" -> {
+                if (rest.isEmpty()) {
+                    sendNow("*** Usage: /oper PASSWORD");
+                    return;
+                }
+                switch (becomeOperator("/oper", rest)) {
+                    case NOT_ENABLED -> sendNow("*** There are no operators on this server");
+                    case WRONG_PASSWORD -> sendNow("*** Wrong operator password");
+                    case OPERATOR -> sendNow("*** You are now an operator; /stats shows the server's load");
+                }
+            }
+            case "/stats" -> {
+                if (!operator) {
+                    sendNow("*** Permission denied: /stats is for operators (/oper PASSWORD)");
+                    return;
+                }
+                loadReport(lines -> {
+                    for (String l : lines) {
+                        sendNow("*** " + l);
+                    }
+                    sendNow("*** End of /stats");
+                });
             }
             case "/quit" -> {
                 sendNow("*** Bye");
@@ -620,6 +654,8 @@ final class Client implements ConnectionHandler, Member {
                     ? Wire.numeric("306", nick, "You have been marked as being away")
                     : Wire.numeric("305", nick, "You are no longer marked as being away"));
             case "MOTD" -> sendNow(Wire.numeric("422", nick, "MOTD File is missing"));
+            case "OPER" -> oper(m);
+            case "STATS" -> stats(m);
             default -> sendNow(Wire.numeric("421", nick, m.command(), "Unknown command"));
         }
     }
@@ -690,7 +726,7 @@ final class Client implements ConnectionHandler, Member {
         sendNow(Wire.numeric("001", nick, "Welcome to the netloop chat, " + prefix()));
         sendNow(Wire.numeric("002", nick, "Your host is " + Wire.SERVER + ", running netloop-chat 0.1"));
         sendNow(Wire.numeric("003", nick, "This server was created " + new java.util.Date(hub.startedMillis)));
-        sendNow(":" + Wire.SERVER + " 004 " + nick + " " + Wire.SERVER + " netloop-chat-0.1 i nt");
+        sendNow(":" + Wire.SERVER + " 004 " + nick + " " + Wire.SERVER + " netloop-chat-0.1 io nt");
         sendNow(Wire.numeric("005", nick, "CHANTYPES=# NICKLEN=" + Text.MAX_NICK + " CHANNELLEN=50 TOPICLEN=390 PREFIX=() "
                 + "CASEMAPPING=ascii NETWORK=netloop", "are supported by this server"));
         sendNow(Wire.numeric("422", nick, "MOTD File is missing"));
@@ -1095,8 +1131,82 @@ final class Client implements ConnectionHandler, Member {
         } else if (!Text.key(target).equals(Text.key(nick))) {
             sendNow(Wire.numeric("502", nick, "Can't change mode for other users"));
         } else {
-            sendNow(":" + Wire.SERVER + " 221 " + nick + " +");
+            sendNow(":" + Wire.SERVER + " 221 " + nick + (operator ? " +o" : " +"));
         }
+    }
+
+    // ---- operators ----
+
+    private enum OperOutcome { NOT_ENABLED, WRONG_PASSWORD, OPERATOR }
+
+    /**
+     * Checks the operator password, in time that does not depend on where a wrong one differs.
+     * {@code how} is the command, for the log.
+     */
+    private OperOutcome becomeOperator(String how, String password) {
+        String expected = config.operPassword();
+        if (expected == null) {
+            return OperOutcome.NOT_ENABLED;
+        }
+        if (!java.security.MessageDigest.isEqual(password.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                expected.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            log.warn("{} ({}) gave a wrong operator password ({})", nick, host, how);
+            return OperOutcome.WRONG_PASSWORD;
+        }
+        if (!operator) {
+            operator = true;
+            log.info("{} ({}) is an operator now ({})", nick, host, how);
+        }
+        return OperOutcome.OPERATOR;
+    }
+
+    /** {@code OPER NAME PASSWORD}: any name, one password ({@code --oper-password}). */
+    private void oper(IrcMessage m) {
+        if (m.size() < 2) {
+            needMore("OPER");
+            return;
+        }
+        switch (becomeOperator("OPER " + m.param(0), m.param(1))) {
+            case NOT_ENABLED -> sendNow(Wire.numeric("491", nick, "No O-lines for your host"));
+            case WRONG_PASSWORD -> sendNow(Wire.numeric("464", nick, "Password incorrect"));
+            case OPERATOR -> {
+                sendNow(Wire.numeric("381", nick, "You are now an IRC operator"));
+                sendNow(":" + prefix() + " MODE " + nick + " :+o");
+            }
+        }
+    }
+
+    /**
+     * {@code STATS w}: the loops' load ({@link LoadReport}) as 249 lines, a second later, then 219.
+     * Other queries have nothing to report: 219 alone, as servers answer letters they do not know.
+     */
+    private void stats(IrcMessage m) {
+        if (m.size() < 1) {
+            needMore("STATS");
+            return;
+        }
+        String query = m.param(0);
+        if (!query.equals(STATS_LOAD)) {
+            sendNow(Wire.numeric("219", nick, query, "End of /STATS report"));
+        } else if (!operator) {
+            sendNow(Wire.numeric("481", nick, "Permission Denied- You're not an IRC operator"));
+        } else {
+            loadReport(lines -> {
+                for (String l : lines) {
+                    sendNow(Wire.numeric("249", nick, l));
+                }
+                sendNow(Wire.numeric("219", nick, query, "End of /STATS report"));
+            });
+        }
+    }
+
+    /** Measures the loops' load over the next second on a timer of this loop, then hands the lines over on it. */
+    private void loadReport(Consumer<List<String>> then) {
+        LoadReport.measure(conn.loop().group(), conn.loop()).thenAccept(lines -> {
+            if (!dropped.get() && conn.isOpen()) {
+                then.accept(lines);
+            }
+        });
     }
 
     // ---- liveness, leaving, output ----

@@ -51,6 +51,17 @@ final class Hub {
         return count.get();
     }
 
+    /** Users of this node that chose their nickname: a walk over the connections, for a scrape, not a hot path. */
+    int registeredCount() {
+        int n = 0;
+        for (Client c : connected) {
+            if (c.isRegistered()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     Collection<Client> connected() {
         return connected;
     }

@@ -132,6 +132,51 @@ class ChatConfigTest {
                 e::getMessage);
     }
 
+    @Test
+    void adminPortAndOperatorsAreOffByDefault() {
+        ChatConfig c = ChatConfig.parse(new String[] {"--port", "7000"});
+        assertFalse(c.admin());
+        assertEquals(ChatConfig.NO_ADMIN_PORT, c.adminPort());
+        assertEquals("127.0.0.1", c.adminHost(), "loopback unless the operator says otherwise");
+        assertNull(c.operPassword());
+    }
+
+    @Test
+    void adminAndOperatorFlagsSetWhatTheySay() {
+        ChatConfig c = ChatConfig.parse(new String[] {"--admin-port", "9100", "--admin-host", "0.0.0.0", "--oper-password", "hunter2"});
+        assertTrue(c.admin());
+        assertEquals(9100, c.adminPort());
+        assertEquals("0.0.0.0", c.adminHost());
+        assertEquals("hunter2", c.operPassword());
+        assertFalse(c.toString().contains("hunter2"), () -> "toString hides the operator password: " + c);
+        assertEquals(0, ChatConfig.parse(new String[] {"--admin-port", "0"}).adminPort(), "0 picks a free port");
+    }
+
+    @Test
+    void refusesAdminAndOperatorFlagsThatMakeNoSense() {
+        assertRefused("--admin-port must be 0..65535 (0 picks a free port), was 65536", "--admin-port", "65536");
+        assertRefused("--admin-port must be 0..65535 (0 picks a free port), was -1", "--admin-port", "-1");
+        assertRefused("--admin-port needs a number, got \"metrics\"", "--admin-port", "metrics");
+        assertRefused("--admin-host needs --admin-port", "--admin-host", "127.0.0.1");
+        assertRefused("--admin-host needs an address", "--admin-port", "0", "--admin-host", " ");
+        assertRefused("--oper-password must not be empty", "--oper-password", "");
+        assertRefused("missing value after --oper-password", "--oper-password");
+        assertThrows(IllegalArgumentException.class, () -> ChatConfig.defaults().withAdminPort(70000));
+        assertThrows(IllegalArgumentException.class, () -> ChatConfig.defaults().withOperPassword(""));
+        assertTrue(ChatConfig.usage().contains("--admin-port PORT [--admin-host 127.0.0.1]"), ChatConfig::usage);
+        assertTrue(ChatConfig.usage().contains("--oper-password PW"), ChatConfig::usage);
+    }
+
+    @Test
+    void anAdminPortInUseStopsTheStartNamingIt() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            IOException e = assertThrows(IOException.class, () -> ChatServer.start(ChatConfig.defaults().withHost("127.0.0.1")
+                    .withPort(0).withThreads(1).withAdminPort(taken.getLocalPort())));
+            assertTrue(e instanceof java.net.BindException, () -> "a BindException: " + e);
+            assertTrue(e.getMessage().startsWith("admin port 127.0.0.1:" + taken.getLocalPort() + ": "), e::getMessage);
+        }
+    }
+
     private static ChatConfig tlsConfig() {
         return ChatConfig.defaults().withHost("127.0.0.1").withPort(0).withTlsPort(0).withThreads(1);
     }
