@@ -12,10 +12,10 @@ import java.util.function.ToLongFunction;
  * group, and the chat's own gauges, in Prometheus' text exposition format 0.0.4.
  *
  * <pre>{@code
- * # HELP netloop_bytes_read_total Bytes read from connections and received in UDP datagrams.
- * # TYPE netloop_bytes_read_total counter
- * netloop_bytes_read_total{loop="netloop-3-epoll-et-0",backend="epoll-et"} 1843
- * netloop_bytes_read_total{loop="netloop-3-epoll-et-1",backend="epoll-et"} 1311
+ * # HELP netloop_bytes_read_bytes_total Bytes read from connections and received in UDP datagrams.
+ * # TYPE netloop_bytes_read_bytes_total counter
+ * netloop_bytes_read_bytes_total{loop="netloop-3-epoll-et-0",backend="epoll-et"} 1843
+ * netloop_bytes_read_bytes_total{loop="netloop-3-epoll-et-1",backend="epoll-et"} 1311
  * ...
  * # HELP netloop_chat_users Registered users on this server.
  * # TYPE netloop_chat_users gauge
@@ -47,9 +47,9 @@ final class PrometheusText {
                     "Connections, accepted or connected, that have closed.", false, LoopMetrics::connectionsClosed),
             new LoopFamily("netloop_connections_open", "gauge",
                     "Stream connections (TCP and Unix-domain) open now.", false, LoopMetrics::openConnections),
-            new LoopFamily("netloop_bytes_read_total", "counter",
+            new LoopFamily("netloop_bytes_read_bytes_total", "counter",
                     "Bytes read from connections and received in UDP datagrams (TLS: the records).", false, LoopMetrics::bytesRead),
-            new LoopFamily("netloop_bytes_written_total", "counter",
+            new LoopFamily("netloop_bytes_written_bytes_total", "counter",
                     "Bytes the kernel took from connections' write queues and in UDP datagrams sent.", false, LoopMetrics::bytesWritten),
             new LoopFamily("netloop_write_pending_bytes", "gauge",
                     "Bytes written to connections and not yet taken by the kernel.", false, LoopMetrics::pendingWriteBytes),
@@ -57,7 +57,7 @@ final class PrometheusText {
                     "UDP datagrams received.", false, LoopMetrics::datagramsReceived),
             new LoopFamily("netloop_datagrams_sent_total", "counter",
                     "UDP datagrams the kernel took.", false, LoopMetrics::datagramsSent),
-            new LoopFamily("netloop_tasks_run_total", "counter",
+            new LoopFamily("netloop_tasks_total", "counter",
                     "Tasks run and timers fired on the loop.", false, LoopMetrics::tasksRun),
             new LoopFamily("netloop_wakeups_total", "counter",
                     "Times another thread woke the loop from its OS wait.", false, LoopMetrics::wakeups),
@@ -65,9 +65,9 @@ final class PrometheusText {
                     "Turns of the loop: one OS wait, its I/O, then tasks and timers.", false, LoopMetrics::iterations),
             new LoopFamily("netloop_io_events_total", "counter",
                     "I/O events the OS waits returned.", false, LoopMetrics::ioEvents),
-            new LoopFamily("netloop_wait_seconds_total", "counter",
+            new LoopFamily("netloop_wait_time_seconds_total", "counter",
                     "Time the loop spent blocked in the OS wait.", true, LoopMetrics::waitNanos),
-            new LoopFamily("netloop_run_seconds_total", "counter",
+            new LoopFamily("netloop_run_time_seconds_total", "counter",
                     "Time since the loop started; load is 1 - rate(wait) / rate(run).", true, LoopMetrics::runNanos));
 
     /** The whole exposition, UTF-8. */

@@ -39,10 +39,10 @@ class AdminHttpTest {
 
     static {
         for (String counter : List.of("netloop_connections_accepted_total", "netloop_connections_connected_total",
-                "netloop_connections_closed_total", "netloop_bytes_read_total", "netloop_bytes_written_total",
-                "netloop_datagrams_received_total", "netloop_datagrams_sent_total", "netloop_tasks_run_total",
+                "netloop_connections_closed_total", "netloop_bytes_read_bytes_total", "netloop_bytes_written_bytes_total",
+                "netloop_datagrams_received_total", "netloop_datagrams_sent_total", "netloop_tasks_total",
                 "netloop_wakeups_total", "netloop_iterations_total", "netloop_io_events_total",
-                "netloop_wait_seconds_total", "netloop_run_seconds_total")) {
+                "netloop_wait_time_seconds_total", "netloop_run_time_seconds_total")) {
             LOOP_FAMILIES.put(counter, "counter");
         }
         LOOP_FAMILIES.put("netloop_connections_open", "gauge");
@@ -84,11 +84,11 @@ class AdminHttpTest {
             assertEveryLoopHasEveryFamily(chat, first);
             assertTrue(first.sum("netloop_connections_open") >= n, () -> "the users' connections are open: " + r.body());
             long sentBytes = sent;
-            assertTrue(first.sum("netloop_bytes_read_total") >= sentBytes,
+            assertTrue(first.sum("netloop_bytes_read_bytes_total") >= sentBytes,
                     () -> "at least the " + sentBytes + " bytes the users sent were read: " + r.body());
-            assertTrue(first.sum("netloop_bytes_written_total") > 0, r::body);
+            assertTrue(first.sum("netloop_bytes_written_bytes_total") > 0, r::body);
             assertTrue(first.sum("netloop_connections_accepted_total") >= n, r::body);
-            assertTrue(first.sum("netloop_run_seconds_total") > 0, r::body);
+            assertTrue(first.sum("netloop_run_time_seconds_total") > 0, r::body);
             assertEquals(n, first.single("netloop_chat_users"));
             assertEquals(n, first.single("netloop_chat_connections"));
             assertEquals(1, first.single("netloop_chat_channels"), "#lobby only");
@@ -102,7 +102,7 @@ class AdminHttpTest {
             PrometheusScrape second = PrometheusScrape.parse(raw.bodyText());
             assertEveryLoopHasEveryFamily(chat, second);
             assertCountersDidNotGoDown(first, second);
-            assertTrue(second.sum("netloop_bytes_read_total") >= first.sum("netloop_bytes_read_total") + request.length(),
+            assertTrue(second.sum("netloop_bytes_read_bytes_total") >= first.sum("netloop_bytes_read_bytes_total") + request.length(),
                     () -> "the raw request's bytes were read since the first scrape: " + raw.bodyText());
 
             RawHttp.Response head = headRequest(chat, "/metrics");
