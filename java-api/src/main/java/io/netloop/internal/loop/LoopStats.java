@@ -163,11 +163,13 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
             return;
         }
         waiting = false;
+        long seq = counts[WAIT_SEQ];
+        // Odd, with a full fence, before the clock is read: a reader that still finds the even
+        // number read its own clock before this end, so the wait it added in progress is no longer
+        // than the one added to the total here, and the value it returned never goes backwards.
+        COUNTS.setVolatile(counts, WAIT_SEQ, seq + 1);
         long waited = System.nanoTime() - counts[WAIT_START];
         lastWaitNanos += waited;
-        long seq = counts[WAIT_SEQ];
-        COUNTS.setOpaque(counts, WAIT_SEQ, seq + 1);
-        VarHandle.storeStoreFence();
         COUNTS.setOpaque(counts, WAIT_TOTAL, counts[WAIT_TOTAL] + waited);
         COUNTS.setOpaque(counts, WAIT_START, 0L);
         COUNTS.setRelease(counts, WAIT_SEQ, seq + 2);
@@ -285,13 +287,17 @@ public final class LoopStats implements LoopMetrics, WaitRecorder {
             }
             long total = (long) COUNTS.getOpaque(counts, WAIT_TOTAL);
             long start = (long) COUNTS.getOpaque(counts, WAIT_START);
+            // The clock is read before the sequence number is checked again, never after: a reader
+            // held up between the check and the clock would add time the loop spent awake, more
+            // than the wait's end adds to the total, and the next reading would be smaller.
+            long now = 0;
+            if (start != 0) {
+                long end = stopNanos;
+                now = end != 0 ? end : System.nanoTime();
+            }
             VarHandle.loadLoadFence();
             if ((long) COUNTS.getOpaque(counts, WAIT_SEQ) == seq) {
-                if (start == 0) {
-                    return total;
-                }
-                long end = stopNanos;
-                return total + Math.max(0, (end != 0 ? end : System.nanoTime()) - start);
+                return start == 0 ? total : total + Math.max(0, now - start);
             }
         }
     }
