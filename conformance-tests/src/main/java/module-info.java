@@ -9,6 +9,8 @@ module io.netloop.conformance {
     // Per-thread CPU and allocation counters, used by LimitsConformance.
     requires java.management;
     requires jdk.management;
+    // Recordings made and read back by ObservabilityConformance.
+    requires jdk.jfr;
 
     exports io.netloop.conformance;
     opens io.netloop.conformance to org.junit.platform.commons;

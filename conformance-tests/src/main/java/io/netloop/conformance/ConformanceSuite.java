@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>The tests live in one interface per theme ({@link EchoConformance}, {@link FlowControlConformance},
  * {@link CloseConformance}, {@link ErrorConformance}, {@link LoopConformance},
  * {@link ResourceConformance}, {@link LimitsConformance}, {@link TlsConformance},
- * {@link TlsInteropConformance}, {@link UnixSocketConformance}, {@link UdpConformance}); this class supplies the backend and cleans up after each test:
+ * {@link TlsInteropConformance}, {@link UnixSocketConformance}, {@link UdpConformance},
+ * {@link ObservabilityConformance}); this class supplies the backend and cleans up after each test:
  * every group a test made is closed and must then report no native memory still lent out.
  *
  * <p>Every test uses real sockets on loopback, its own groups, and bounded waits
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class ConformanceSuite implements EchoConformance, FlowControlConformance, CloseConformance,
         ErrorConformance, LoopConformance, ResourceConformance, LimitsConformance, TlsConformance, TlsInteropConformance,
-        UnixSocketConformance, UdpConformance {
+        UnixSocketConformance, UdpConformance, ObservabilityConformance {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<EventLoopGroup> groups = new ArrayList<>();

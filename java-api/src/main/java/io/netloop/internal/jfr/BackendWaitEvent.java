@@ -2,6 +2,7 @@ package io.netloop.internal.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -15,6 +16,10 @@ import jdk.jfr.Timespan;
 @Description("An event loop blocked in the operating system (epoll_wait, io_uring_enter, poll, select, Selector.select, "
         + "GetQueuedCompletionStatusEx, WSAWaitForMultipleEvents...) until I/O, a wakeup or its timeout")
 @StackTrace(false)
+// Off unless a recording names it (netloop-profile.jfc does): an event type without @Enabled(false)
+// is on in every recording that does not mention it, -XX:StartFlightRecording's default settings
+// included, and this one is an object and a commit per OS wait.
+@Enabled(false)
 public final class BackendWaitEvent extends jdk.jfr.Event {
     private static final EventType TYPE = EventType.getEventType(BackendWaitEvent.class);
 
