@@ -37,7 +37,7 @@ public interface LoopMetrics {
     long connectionsConnected();
 
     /**
-     * Connections, accepted or connected, that have closed (their {@code onClose} has run).
+     * Connections, accepted or connected, that have closed (counted just before their {@code onClose} runs).
      *
      * @return the count since the loop started
      */

@@ -429,8 +429,8 @@ public interface ObservabilityConformance extends ConformanceContext {
         }
         assertFalse(JfrCapture.onLoops(events, NetloopJfr.LOOP_ITERATION, server).isEmpty(), "the server's idle turns, over 10 ms each");
 
-        // A recording that does not name the per-wait events, as -XX:StartFlightRecording with the
-        // JDK's settings alone, leaves them off: one per OS wait is for profiling only.
+        // A recording that does not name netloop's events, as -XX:StartFlightRecording with the
+        // JDK's settings alone, records none of them: they are off by default.
         JfrCapture unnamed = JfrCapture.start(this, NetloopJfr.CONNECTION_OPENED);
         EchoSupport.roundTrip(client, listener.localAddress(), Payloads.random(10_000, 9));
         assertNull(echoes.await(2).awaitClose());
@@ -439,8 +439,9 @@ public interface ObservabilityConformance extends ConformanceContext {
         List<RecordedEvent> unnamedEvents = unnamed.stop();
         assertEquals(2, JfrCapture.onLoops(unnamedEvents, NetloopJfr.CONNECTION_OPENED, server).size()
                 + JfrCapture.onLoops(unnamedEvents, NetloopJfr.CONNECTION_OPENED, client).size(), "ConnectionOpened, both sides");
-        assertEquals(List.of(), JfrCapture.onLoops(unnamedEvents, NetloopJfr.BACKEND_WAIT, server),
-                "BackendWait in a recording that does not enable it");
+        for (String off : List.of(NetloopJfr.BACKEND_WAIT, NetloopJfr.LOOP_ITERATION, NetloopJfr.CONNECTION_CLOSED)) {
+            assertEquals(List.of(), JfrCapture.onLoops(unnamedEvents, off, server), off + " in a recording that does not enable it");
+        }
 
         JfrCapture profiled = JfrCapture.start(this, profile);
         EchoSupport.roundTrip(client, listener.localAddress(), Payloads.random(10_000, 8));

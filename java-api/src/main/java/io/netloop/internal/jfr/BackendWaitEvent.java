@@ -18,7 +18,8 @@ import jdk.jfr.Timespan;
 @StackTrace(false)
 // Off unless a recording names it (netloop-profile.jfc does): an event type without @Enabled(false)
 // is on in every recording that does not mention it, -XX:StartFlightRecording's default settings
-// included, and this one is an object and a commit per OS wait.
+// included. netloop's events are all off by default: JFR run for something else (GC, the JDK's
+// socket events) costs the loops nothing, not even a clock read per turn.
 @Enabled(false)
 public final class BackendWaitEvent extends jdk.jfr.Event {
     private static final EventType TYPE = EventType.getEventType(BackendWaitEvent.class);

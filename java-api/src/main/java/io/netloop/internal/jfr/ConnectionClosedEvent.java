@@ -3,6 +3,7 @@ package io.netloop.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -13,8 +14,10 @@ import jdk.jfr.Timespan;
 @Name("netloop.ConnectionClosed")
 @Label("Connection Closed")
 @Category({"netloop", "Connection"})
-@Description("A connection that had opened has closed, just after its handler's onClose")
+@Description("A connection that had opened has closed: committed as the loop closes it, just before its handler's onClose")
 @StackTrace(false)
+// Off unless a recording names it (netloop.jfc does): see BackendWaitEvent.
+@Enabled(false)
 public final class ConnectionClosedEvent extends jdk.jfr.Event {
     private static final EventType TYPE = EventType.getEventType(ConnectionClosedEvent.class);
 

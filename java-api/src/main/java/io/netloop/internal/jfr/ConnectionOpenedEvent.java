@@ -2,6 +2,7 @@ package io.netloop.internal.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -13,6 +14,8 @@ import jdk.jfr.StackTrace;
 @Category({"netloop", "Connection"})
 @Description("A TCP or Unix-domain connection was accepted or connected, just before its handler's onOpen")
 @StackTrace(false)
+// Off unless a recording names it (netloop.jfc does): see BackendWaitEvent.
+@Enabled(false)
 public final class ConnectionOpenedEvent extends jdk.jfr.Event {
     private static final EventType TYPE = EventType.getEventType(ConnectionOpenedEvent.class);
 

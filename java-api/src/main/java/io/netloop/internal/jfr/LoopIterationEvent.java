@@ -3,6 +3,7 @@ package io.netloop.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -17,6 +18,8 @@ import jdk.jfr.Timespan;
 @Description("One turn of an event loop: its duration is the whole turn; waitTime of it was spent blocked in the OS wait, "
         + "the rest running I/O callbacks, timers and tasks")
 @StackTrace(false)
+// Off unless a recording names it (netloop.jfc does): see BackendWaitEvent.
+@Enabled(false)
 @Threshold("10 ms")
 public final class LoopIterationEvent extends jdk.jfr.Event {
     private static final EventType TYPE = EventType.getEventType(LoopIterationEvent.class);

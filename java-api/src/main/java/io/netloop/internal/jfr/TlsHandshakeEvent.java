@@ -3,6 +3,7 @@ package io.netloop.internal.jfr;
 import javax.net.ssl.SSLSession;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -15,6 +16,8 @@ import jdk.jfr.StackTrace;
 @Description("A TLS handshake from the transport connection's open to its end: finished (protocol and cipher suite "
         + "set) or failed (failure set)")
 @StackTrace(false)
+// Off unless a recording names it (netloop.jfc does): see BackendWaitEvent.
+@Enabled(false)
 public final class TlsHandshakeEvent extends jdk.jfr.Event {
     private static final EventType TYPE = EventType.getEventType(TlsHandshakeEvent.class);
 

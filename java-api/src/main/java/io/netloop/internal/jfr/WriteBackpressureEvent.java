@@ -3,6 +3,7 @@ package io.netloop.internal.jfr;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -16,6 +17,8 @@ import jdk.jfr.Timespan;
 @Description("A connection's queued output rose above its high watermark (writable = false) or fell to its low "
         + "watermark again (writable = true, with how long it was unwritable)")
 @StackTrace(false)
+// Off unless a recording names it (netloop.jfc does): see BackendWaitEvent.
+@Enabled(false)
 public final class WriteBackpressureEvent extends jdk.jfr.Event {
     private static final EventType TYPE = EventType.getEventType(WriteBackpressureEvent.class);
 
