@@ -83,6 +83,28 @@ public final class BlockingPeer implements AutoCloseable {
         return socket.getInputStream().read();
     }
 
+    /**
+     * Reads until end of input, checking each byte against {@link Payloads}' pattern from offset 0,
+     * without keeping the stream (it may be larger than the heap should hold).
+     *
+     * @return the bytes read
+     * @throws AssertionError at the first byte off the pattern, naming its offset
+     */
+    public long readPatternToEnd() throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long position = 0;
+        InputStream in = socket.getInputStream();
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            int bad = Payloads.patternMismatch(buf, 0, n, position);
+            if (bad >= 0) {
+                throw new AssertionError("stream corrupt at offset " + (position + bad));
+            }
+            position += n;
+        }
+        return position;
+    }
+
     /** Reads until end of input or a reset, keeping what arrived. */
     public ReadResult readToEnd() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

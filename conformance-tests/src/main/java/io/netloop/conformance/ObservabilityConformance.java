@@ -24,7 +24,6 @@ import io.netloop.tls.Tls;
 import io.netloop.tls.TlsConnection;
 import io.netloop.tls.TlsContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -233,7 +232,7 @@ public interface ObservabilityConformance extends ConformanceContext {
         StreamingHandler streamer = streams.awaitFirst();
         Connection c = streamer.awaitOpen();
         Await.until(() -> streamer.writabilityChanges().contains(false), "onWritabilityChanged(false)");
-        assertEquals(total, drain(peer), "bytes the peer read");
+        assertEquals(total, peer.readPatternToEnd(), "bytes the peer read");
         assertNull(streamer.awaitClose());
         Await.loopsDrained(server);
         List<RecordedEvent> events = jfr.stop();
@@ -541,7 +540,7 @@ public interface ObservabilityConformance extends ConformanceContext {
         }, () -> "the group's pendingWriteBytes " + group.pendingWriteBytes() + " to equal the stalled connection's "
                 + c.pendingWriteBytes() + " (loop's " + loop.pendingWriteBytes() + ")");
 
-        assertEquals(total, drain(peer), "bytes the peer read");
+        assertEquals(total, peer.readPatternToEnd(), "bytes the peer read");
         assertNull(streamer.awaitClose());
         Await.until(() -> group.pendingWriteBytes() == 0, () -> "pendingWriteBytes back to 0, is " + group.pendingWriteBytes());
         assertEquals(total, group.bytesWritten(), "bytesWritten: the whole stream");
@@ -801,22 +800,6 @@ public interface ObservabilityConformance extends ConformanceContext {
         assertEquals(backendId(), e.getString("backend"), "backend of " + e);
         assertEquals(c.localAddress().toString(), e.getString("localAddress"), "localAddress of " + e);
         assertEquals(c.remoteAddress().toString(), e.getString("remoteAddress"), "remoteAddress of " + e);
-    }
-
-    /** Reads until end of input, checking the stream's pattern; returns the bytes read. */
-    private static long drain(BlockingPeer peer) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long position = 0;
-        InputStream in = peer.socket().getInputStream();
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            int bad = Payloads.patternMismatch(buf, 0, n, position);
-            if (bad >= 0) {
-                fail("stream corrupt at offset " + (position + bad));
-            }
-            position += n;
-        }
-        return position;
     }
 
     private static List<Long> timeouts(List<RecordedEvent> waits) {
