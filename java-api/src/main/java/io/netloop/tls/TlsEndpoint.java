@@ -475,10 +475,7 @@ final class TlsEndpoint implements TlsConnection {
         if (!client) {
             serverName = SniKeyManager.requestedHostName(session);
         }
-        if (handshakeEvent != null) {
-            handshakeEvent.finish(client, remote(), serverName, session, null);
-            handshakeEvent = null;
-        }
+        handshakeEnded(session, null);
         opened = true;
         try {
             handler.onOpen(this);
@@ -490,6 +487,14 @@ final class TlsEndpoint implements TlsConnection {
         handshake.complete(this);
         syncTransportReading();
         flush();
+    }
+
+    /** Records the handshake's JFR event, if one is being timed: finished with {@code session}, or failed with {@code failure}. */
+    private void handshakeEnded(SSLSession session, Throwable failure) {
+        if (handshakeEvent != null) {
+            handshakeEvent.finish(client, remote(), serverName, session, failure);
+            handshakeEvent = null;
+        }
     }
 
     private void handshakeTimedOut() {
@@ -907,10 +912,7 @@ final class TlsEndpoint implements TlsConnection {
         failure = cause;
         open = false;
         cancelHandshakeTimer();
-        if (handshakeEvent != null) {
-            handshakeEvent.finish(client, remote(), serverName, null, cause);
-            handshakeEvent = null;
-        }
+        handshakeEnded(null, cause);
         // Once per connection. Certificate, protocol and SNI failures are the operator's business
         // (INFO); timeouts, truncations and peers that left mid-handshake are what scanners and
         // clients that skip close_notify do all day (DEBUG).
@@ -972,10 +974,7 @@ final class TlsEndpoint implements TlsConnection {
         if (why == null && !wasOpen) {
             why = new SSLHandshakeException("the connection closed before the TLS handshake finished");
         }
-        if (handshakeEvent != null) { // the transport closed (or was aborted) mid-handshake without a failure
-            handshakeEvent.finish(client, remote(), serverName, null, why);
-            handshakeEvent = null;
-        }
+        handshakeEnded(null, why); // the transport closed (or was aborted) mid-handshake without a failure
         synchronized (lock) {
             acceptingWrites = false;
             dropPending();

@@ -18,7 +18,7 @@ import jdk.jfr.Timespan;
 @StackTrace(false)
 // Off unless a recording names it (netloop.jfc does): see BackendWaitEvent.
 @Enabled(false)
-public final class ConnectionClosedEvent extends jdk.jfr.Event {
+public final class ConnectionClosedEvent extends ConnectionEvent {
     private static final EventType TYPE = EventType.getEventType(ConnectionClosedEvent.class);
 
     /**
@@ -28,21 +28,6 @@ public final class ConnectionClosedEvent extends jdk.jfr.Event {
     public static boolean enabled() {
         return TYPE.isEnabled();
     }
-
-    @Label("Event Loop")
-    public String loop;
-
-    @Label("Backend")
-    public String backend;
-
-    @Label("Accepted")
-    public boolean accepted;
-
-    @Label("Local Address")
-    public String localAddress;
-
-    @Label("Remote Address")
-    public String remoteAddress;
 
     @Label("Lifetime")
     @Description("From open to close")
@@ -72,11 +57,7 @@ public final class ConnectionClosedEvent extends jdk.jfr.Event {
                               long bytesRead, long bytesWritten, long bytesDiscarded, Throwable cause) {
         if (enabled()) {
             ConnectionClosedEvent e = new ConnectionClosedEvent();
-            e.loop = loop;
-            e.backend = backend;
-            e.accepted = accepted;
-            e.localAddress = Jfr.address(local);
-            e.remoteAddress = Jfr.address(remote);
+            e.connection(loop, backend, accepted, local, remote);
             e.lifetime = lifetime;
             e.bytesRead = bytesRead;
             e.bytesWritten = bytesWritten;

@@ -16,7 +16,7 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 // Off unless a recording names it (netloop.jfc does): see BackendWaitEvent.
 @Enabled(false)
-public final class ConnectionOpenedEvent extends jdk.jfr.Event {
+public final class ConnectionOpenedEvent extends ConnectionEvent {
     private static final EventType TYPE = EventType.getEventType(ConnectionOpenedEvent.class);
 
     /**
@@ -27,31 +27,11 @@ public final class ConnectionOpenedEvent extends jdk.jfr.Event {
         return TYPE.isEnabled();
     }
 
-    @Label("Event Loop")
-    public String loop;
-
-    @Label("Backend")
-    public String backend;
-
-    @Label("Accepted")
-    @Description("true when a listener accepted it, false when this side connected")
-    public boolean accepted;
-
-    @Label("Local Address")
-    public String localAddress;
-
-    @Label("Remote Address")
-    public String remoteAddress;
-
     /** Records one if a recording wants it; call only when {@link Jfr#active()}. */
     public static void record(String loop, String backend, boolean accepted, Object local, Object remote) {
         if (enabled()) {
             ConnectionOpenedEvent e = new ConnectionOpenedEvent();
-            e.loop = loop;
-            e.backend = backend;
-            e.accepted = accepted;
-            e.localAddress = Jfr.address(local);
-            e.remoteAddress = Jfr.address(remote);
+            e.connection(loop, backend, accepted, local, remote);
             e.commit();
         }
     }
